@@ -1,0 +1,209 @@
+"""Uploaded files: safe names, format detection from content, checksums.
+
+The format of a file is read from its bytes, never trusted from its name or
+from what the uploader claims; a claim that contradicts the content is refused.
+"""
+import csv
+import hashlib
+import io
+import json
+import os
+import unicodedata
+from dataclasses import dataclass
+
+import puremagic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from portal.exceptions import PayloadTooLarge
+
+CHUNK_SIZE = 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+
+# Canonical format -> media type.
+MEDIA_TYPES = {
+    "CSV": "text/csv",
+    "TSV": "text/tab-separated-values",
+    "JSON": "application/json",
+    "GEOJSON": "application/geo+json",
+    "XML": "application/xml",
+    "TXT": "text/plain",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "XLS": "application/vnd.ms-excel",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ZIP": "application/zip",
+    "PDF": "application/pdf",
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "GIF": "image/gif",
+    "PARQUET": "application/vnd.apache.parquet",
+    "GZIP": "application/gzip",
+    "SHP": "application/x-shapefile",
+    "BIN": "application/octet-stream",
+}
+
+# Claimed formats that a detected format may legitimately satisfy.
+COMPATIBLE_CLAIMS = {
+    "CSV": {"CSV", "TXT"},
+    "TSV": {"TSV", "CSV", "TXT"},
+    "TXT": {"TXT", "CSV", "TSV"},
+    "JSON": {"JSON", "GEOJSON"},
+    "GEOJSON": {"GEOJSON", "JSON"},
+    "XLSX": {"XLSX", "ZIP"},
+    "DOCX": {"DOCX", "ZIP"},
+    "ZIP": {"ZIP", "SHP"},
+}
+
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
+
+
+@dataclass
+class StoredFacts:
+    filename: str
+    format: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+def safe_filename(name):
+    """The name to keep for a file, or a ValidationError naming the problem.
+
+    Path separators and control characters are refused rather than silently
+    rewritten, so the uploader learns the name is wrong.
+    """
+    if not name or not name.strip():
+        raise ValidationError({"file": _("文件名不能为空。")})
+    if "/" in name or "\\" in name or name in {".", ".."}:
+        raise ValidationError({"file": _("文件名不能包含路径分隔符。")})
+    if any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in name):
+        raise ValidationError({"file": _("文件名不能包含控制字符。")})
+    if len(name) > 200:
+        raise ValidationError({"file": _("文件名不能超过 200 个字符。")})
+    return unicodedata.normalize("NFC", name.strip())
+
+
+def _decode_text(head):
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut by the sniff window is still text.
+            if error.start >= len(head) - 4:
+                return head[: error.start].decode(encoding)
+    return None
+
+
+def _detect_text_format(head, extension):
+    text = _decode_text(head)
+    if text is None or "\x00" in text:
+        return None
+    stripped = text.lstrip()
+    if stripped[:1] in "[{":
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None  # truncated by the sniff window: judge by the opening
+        if isinstance(document, dict) and document.get("type") in {"FeatureCollection", "Feature"}:
+            return "GEOJSON"
+        if document is not None or len(head) >= SNIFF_BYTES:
+            return "GEOJSON" if '"FeatureCollection"' in stripped[:2000] else "JSON"
+    if stripped.startswith("<"):
+        return "XML"
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) >= 1:
+        sample = "\n".join(lines)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+            delimiter = dialect.delimiter
+        except csv.Error:
+            delimiter = None
+        if delimiter:
+            widths = {len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter)}
+            if len(widths) == 1 and widths.pop() > 1:
+                return "TSV" if delimiter == "\t" else "CSV"
+    if extension in {"csv", "tsv"} and lines:
+        return extension.upper()
+    return "TXT"
+
+
+def detect_format(head, filename):
+    """(format, media type) from the first bytes of a file."""
+    extension = os.path.splitext(filename)[1].lower().lstrip(".")
+    if not head:
+        raise ValidationError({"file": _("文件为空。")})
+    if head.startswith(b"PK\x03\x04"):
+        if extension in {"xlsx", "docx"}:
+            # An OOXML package is a zip; its name is the only cheap hint left.
+            fmt = extension.upper()
+        else:
+            fmt = "ZIP"
+        return fmt, MEDIA_TYPES[fmt]
+    if head.startswith(b"PAR1"):
+        return "PARQUET", MEDIA_TYPES["PARQUET"]
+    if head.startswith(b"\x1f\x8b"):
+        return "GZIP", MEDIA_TYPES["GZIP"]
+    if head.startswith(b"%PDF"):
+        return "PDF", MEDIA_TYPES["PDF"]
+    if head.startswith(b"\x89PNG"):
+        return "PNG", MEDIA_TYPES["PNG"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG", MEDIA_TYPES["JPEG"]
+    if head.startswith(b"GIF8"):
+        return "GIF", MEDIA_TYPES["GIF"]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "XLS", MEDIA_TYPES["XLS"]
+    text_format = _detect_text_format(head, extension)
+    if text_format:
+        return text_format, MEDIA_TYPES[text_format]
+    try:
+        guessed = puremagic.from_string(head, mime=True)
+    except puremagic.PureError:
+        guessed = ""
+    return "BIN", guessed or MEDIA_TYPES["BIN"]
+
+
+def check_claimed_format(claimed, detected):
+    if not claimed:
+        return
+    claimed = claimed.strip().upper().lstrip(".")
+    if claimed == detected or claimed in COMPATIBLE_CLAIMS.get(detected, {detected}):
+        return
+    raise ValidationError(
+        {"format": _("声明的格式 %(claimed)s 与文件内容（%(detected)s）不符。")
+         % {"claimed": claimed, "detected": detected}}
+    )
+
+
+def inspect_upload(uploaded, claimed_format=None):
+    """Check an uploaded file and return its facts; reads it once, in chunks."""
+    filename = safe_filename(getattr(uploaded, "name", "") or "")
+    size = getattr(uploaded, "size", None)
+    limit = settings.RESOURCE_MAX_UPLOAD_BYTES
+    if size is not None and size > limit:
+        raise PayloadTooLarge(
+            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
+        )
+    digest = hashlib.sha256()
+    head = b""
+    total = 0
+    uploaded.seek(0)
+    for chunk in uploaded.chunks(CHUNK_SIZE) if hasattr(uploaded, "chunks") else iter(
+        lambda: uploaded.read(CHUNK_SIZE), b""
+    ):
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+        digest.update(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise PayloadTooLarge(
+            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
+        )
+    uploaded.seek(0)
+    if total == 0:
+        raise ValidationError({"file": _("文件为空。")})
+    fmt, media_type = detect_format(head, filename)
+    check_claimed_format(claimed_format, fmt)
+    return StoredFacts(filename=filename, format=fmt, media_type=media_type, size=total, sha256=digest.hexdigest())
+

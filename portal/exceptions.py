@@ -1,0 +1,85 @@
+"""Domain errors and the one JSON error shape of the API.
+
+Services raise Django's ValidationError / PermissionDenied / Http404 or the
+errors below; every entry point maps them the same way:
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"name": ["..."]}}}
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = str(message)
+        self.field = field
+
+
+class Conflict(DomainError):
+    """The request clashes with what is stored (a duplicate identifier, a stale transition)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
+
+
+def error_body(status_code, code, message, fields=None):
+    body = {"status": status_code, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def validation_error_fields(error):
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def _flatten_drf_detail(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten_drf_detail(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten_drf_detail(item) for item in detail]
+    return str(detail)
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, extended to Django and domain errors, with one body shape."""
+    if isinstance(exc, DomainError):
+        fields = {exc.field: [exc.message]} if exc.field else None
+        return Response(error_body(exc.status_code, exc.code, exc.message, fields), status=exc.status_code)
+    if isinstance(exc, ValidationError):
+        fields = validation_error_fields(exc)
+        message = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+        return Response(error_body(400, "invalid", message, fields), status=400)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound(_("未找到。"))
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(exc, drf_exceptions.ValidationError):
+        fields = _flatten_drf_detail(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+        message = "; ".join(f"{name}: {value}" for name, value in fields.items())
+        response.data = error_body(response.status_code, "invalid", message, fields)
+    else:
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")
+        response.data = error_body(response.status_code, code, message)
+    return response

@@ -1,0 +1,59 @@
+"""/healthz: database, cache, broker and search, reported separately."""
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+
+
+def _check(probe):
+    started = time.monotonic()
+    try:
+        detail = probe()
+    except Exception as error:  # a health check reports any failure rather than raising
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    result = {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+    if detail:
+        result["detail"] = detail
+    return result
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache():
+    cache.set("healthz", "1", 10)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache did not return what was written")
+
+
+def _broker():
+    from portal.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_BROKER_URL.startswith("memory"):
+        return "eager (embedded)"
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return conn.transport_cls
+
+
+def _search():
+    from search.backends import get_search_backend
+
+    return get_search_backend().ping()
+
+
+def healthz(request):
+    checks = {
+        "database": _check(_database),
+        "cache": _check(_cache),
+        "broker": _check(_broker),
+        "search": _check(_search),
+    }
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,20 @@
+"""Tests: the same settings as production, pointed at the loopback services.
+
+scripts/test.sh starts PostgreSQL, Redis and Elasticsearch and exports their
+URLs; a missing one makes the run fail rather than silently fall back.
+"""
+import os
+import tempfile
+
+from .base import *  # noqa: F401,F403
+
+for _name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
+    if not os.environ.get(_name):
+        raise RuntimeError(f"{_name} must be set for the test suite (run scripts/test.sh)")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
+# Tasks run eagerly in-process unless a test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal-test")
