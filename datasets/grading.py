@@ -61,3 +61,18 @@ def can_download_data(user, dataset):
     if dataset.open_grade == OpenGrade.OPEN:
         return True
     return is_platform_staff(user) or dataset.organization_id in member_organization_ids(user)
+
+
+class Visibility:
+    """`visible_datasets_filter` as plain values, for engines that cannot take a Q (the search index).
+
+    A dataset is visible when `everything` is true, or its organization is in
+    `organization_ids`, or its state is in `public_states` and its grade in `public_grades`.
+    """
+
+    public_states = tuple(str(state) for state in PUBLIC_STATES)
+    public_grades = tuple(str(grade) for grade in PUBLICLY_LISTED_GRADES)
+
+    def __init__(self, user):
+        self.everything = is_platform_staff(user)
+        self.organization_ids = frozenset() if self.everything else member_organization_ids(user)

@@ -1,5 +1,8 @@
 """Catalog queries reused by pages, the API, downloads and search."""
+from django.db import connections
 from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import grading
@@ -60,3 +63,43 @@ def themes_with_counts(user):
     return Theme.objects.select_related("parent").annotate(
         dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True)
     )
+
+
+def theme_tree_with_counts(user):
+    """Top-level themes, each with `sub_themes`; a parent's count includes its sub-themes' datasets.
+
+    Counted in the database (two grouped queries), so the cost does not grow with the catalog.
+    """
+    links = Dataset.themes.through.objects.filter(dataset__in=listed_datasets_for(user).values("pk"))
+    direct = dict(
+        links.values("theme_id").annotate(n=Count("dataset_id", distinct=True)).values_list("theme_id", "n")
+    )
+    rolled_up = dict(
+        links.annotate(root=Coalesce("theme__parent_id", "theme_id"))
+        .values("root").annotate(n=Count("dataset_id", distinct=True)).values_list("root", "n")
+    )
+    themes = list(Theme.objects.all())
+    roots, by_id = [], {theme.pk: theme for theme in themes}
+    for theme in themes:
+        theme.sub_themes = []
+        theme.dataset_count = (direct if theme.parent_id else rolled_up).get(theme.pk, 0)
+    for theme in themes:
+        (by_id[theme.parent_id].sub_themes if theme.parent_id else roots).append(theme)
+    return roots
+
+
+def filter_theme(queryset, theme):
+    """Datasets filed under the theme or, for a top-level theme, any of its sub-themes."""
+    links = Dataset.themes.through.objects.filter(Q(theme=theme) | Q(theme__parent=theme))
+    return queryset.filter(pk__in=links.values("dataset_id"))
+
+
+def filter_keyword(queryset, keyword):
+    """Datasets tagged with exactly `keyword`, on PostgreSQL and on the embedded SQLite."""
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(keywords__contains=[keyword])
+    # SQLite has no JSON containment lookup; json_each walks the array instead.
+    tagged = RawSQL(
+        f"SELECT d.id FROM {Dataset._meta.db_table} d, json_each(d.keywords) k WHERE k.value = %s", [keyword]
+    )
+    return queryset.filter(pk__in=tagged)

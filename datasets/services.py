@@ -306,12 +306,20 @@ def _dataset_value(dataset, field):
 
 
 def record_activity(actor, action, *, dataset=None, resource=None, organization=None, changes=None):
+    activity = build_activity(actor, action, dataset=dataset, resource=resource,
+                              organization=organization, changes=changes)
+    activity.save()
+    return activity
+
+
+def build_activity(actor, action, *, dataset=None, resource=None, organization=None, changes=None):
+    """An unsaved history row (bulk loaders save many at once)."""
     target = resource or dataset or organization
     object_type = (
         Activity.ObjectType.RESOURCE if resource else
         Activity.ObjectType.DATASET if dataset else Activity.ObjectType.ORGANIZATION
     )
-    return Activity.objects.create(
+    return Activity(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         object_type=object_type,
@@ -519,9 +527,8 @@ def add_file_resource(*, user, dataset, uploaded, data=None, claimed_format=None
     return resource
 
 
-def add_url_resource(*, user, dataset, data, claimed_format=""):
-    """Attach an external link; its format is the publisher's word, as nothing is fetched."""
-    ensure_can_publish(user, dataset.organization)
+def build_url_resource(*, dataset, data, claimed_format=""):
+    """A validated, unsaved external-link resource (bulk loaders save many at once)."""
     cleaned = _clean_resource_data(data)
     if not cleaned.get("url"):
         raise _error("url", _("此字段为必填项。"))
@@ -530,11 +537,17 @@ def add_url_resource(*, user, dataset, data, claimed_format=""):
     fmt = (claimed_format or "").strip().upper().lstrip(".")
     if len(fmt) > 30:
         raise _error("format", _("最多 %(n)d 个字符。") % {"n": 30})
+    return Resource(
+        dataset=dataset, kind=Resource.Kind.URL, format=fmt, media_type=files.MEDIA_TYPES.get(fmt, ""), **cleaned
+    )
+
+
+def add_url_resource(*, user, dataset, data, claimed_format=""):
+    """Attach an external link; its format is the publisher's word, as nothing is fetched."""
+    ensure_can_publish(user, dataset.organization)
+    resource = build_url_resource(dataset=dataset, data=data, claimed_format=claimed_format)
     with transaction.atomic():
-        resource = Resource.objects.create(
-            dataset=dataset, kind=Resource.Kind.URL, format=fmt,
-            media_type=files.MEDIA_TYPES.get(fmt, ""), **cleaned,
-        )
+        resource.save()
         record_activity(user, Activity.Action.CREATED, dataset=dataset, resource=resource)
         _touch(dataset)
     return resource

@@ -3,4 +3,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("datasets.api_urls")),
+    path("search/", include("search.api_urls")),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("portal.api_urls")),
+    path("download/", include("datasets.download_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
@@ -19,6 +20,7 @@ urlpatterns = [
 # Pages speak Simplified Chinese by default; /en/... serves English.
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("search/", include("search.urls")),
     path("", include("datasets.urls")),
     prefix_default_language=False,
 )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "datasets",
     "search",
+    "searchstats",
     "portal",
 ]
 
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -119,6 +121,16 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
+# Analyzers of the Elasticsearch index; production may name a Chinese plugin's (e.g. ik_max_word).
+SEARCH_ELASTICSEARCH_TEXT_ANALYZER = env("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
+SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER = env("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard")
+SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
+SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
+# Replay index updates made while Elasticsearch was down; repair any drift nightly.
+CELERY_BEAT_SCHEDULE = {
+    "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
+    "search-reconcile": {"task": "search.tasks.reconcile_search_index", "schedule": 24 * 3600.0},
+}
 
 # Files: local disk by default, any django-storages backend in production.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -182,6 +194,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.exceptions.api_exception_handler",
+    # `format` is a catalog filter (resource format), not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -195,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a "kind"; name their enums instead of letting a hash decide.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "datasets.models.Organization.Kind",
+        "ResourceKindEnum": "datasets.models.Resource.Kind",
+    },
 }
 
 LOGGING = {

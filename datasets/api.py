@@ -1,0 +1,249 @@
+"""Catalog API v1 views: thin adapters between HTTP and the catalog layers.
+
+Reads go through datasets.selectors (which apply the grade rules), writes
+through datasets.services (which apply the publishing rules and raise the
+errors that portal.exceptions turns into the one JSON error shape). A dataset
+or resource the caller may not see is looked up through the selectors first,
+so it answers 404, never 403.
+"""
+from django.db.models import Prefetch, prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+
+from . import selectors, services
+from .filters import DatasetFilter
+from .models import Licence, ResourceVersion
+from .parsers import UploadNameMultiPartParser
+from .permissions import ReadAnyoneWriteSignedIn
+from .serializers import (
+    DatasetCreateSerializer,
+    DatasetDetailSerializer,
+    DatasetListSerializer,
+    DatasetWriteSerializer,
+    LicenceSerializer,
+    OrganizationSerializer,
+    ResourceCreateSerializer,
+    ResourceDetailSerializer,
+    ResourceUpdateSerializer,
+    ResourceVersionCreateSerializer,
+    ThemeTreeSerializer,
+)
+
+UPLOAD_PARSERS = [JSONParser, FormParser, UploadNameMultiPartParser]
+
+IDENTIFIER_PARAMETER = OpenApiParameter(
+    "identifier", OpenApiTypes.STR, OpenApiParameter.PATH,
+    description="Dataset identifier; may contain / : . _ -",
+)
+RESOURCE_ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _errors(*codes):
+    """Error responses for the schema; their body is portal.exceptions' error shape."""
+    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organizations with the number of datasets the caller may see"),
+    retrieve=extend_schema(summary="One organization", responses={200: OrganizationSerializer, **_errors(404)}),
+)
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganizationSerializer
+    lookup_field = "slug"
+    filter_backends = []
+
+    def get_queryset(self):
+        # Counting drops the model's default order; pages need a stable one.
+        return selectors.organizations_with_counts(self.request.user).order_by("slug")
+
+
+class ThemeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The two-level theme vocabulary, top-level themes with their sub-themes nested."""
+
+    serializer_class = ThemeTreeSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(summary="Themes as a tree, with the number of datasets the caller may see")
+    def list(self, request):
+        return Response(self.get_serializer(selectors.theme_tree_with_counts(request.user), many=True).data)
+
+
+class LicenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = LicenceSerializer
+    queryset = Licence.objects.all()
+    pagination_class = None
+    filter_backends = []
+
+
+def _dataset_detail(request, dataset):
+    """The detail body of a dataset, fetched with a fixed number of queries."""
+    prefetch_related_objects(list(dataset.resources.all()), "current_version")
+    context = {"request": request, "history": selectors.dataset_activity(dataset)}
+    return DatasetDetailSerializer(dataset, context=context).data
+
+
+def _resource_detail(request, resource):
+    prefetch_related_objects(
+        [resource], Prefetch("versions", queryset=ResourceVersion.objects.select_related("created_by"))
+    )
+    return ResourceDetailSerializer(resource, context={"request": request}).data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Datasets the caller may see (published ones unless `state` is given)",
+                       responses={200: DatasetListSerializer, **_errors(400, 404)}),
+    retrieve=extend_schema(summary="One dataset with resources and recent history",
+                           parameters=[IDENTIFIER_PARAMETER], responses={200: DatasetDetailSerializer, **_errors(404)}),
+    create=extend_schema(summary="Create a draft dataset", request=DatasetCreateSerializer,
+                         responses={201: DatasetDetailSerializer, **_errors(400, 403, 409)}),
+    update=extend_schema(summary="Update a dataset (identifier and title required)", request=DatasetWriteSerializer,
+                         parameters=[IDENTIFIER_PARAMETER],
+                         responses={200: DatasetDetailSerializer, **_errors(400, 403, 404)}),
+    partial_update=extend_schema(summary="Update some fields of a dataset", request=DatasetWriteSerializer,
+                                 parameters=[IDENTIFIER_PARAMETER],
+                                 responses={200: DatasetDetailSerializer, **_errors(400, 403, 404)}),
+    destroy=extend_schema(summary="Delete a dataset and its files", parameters=[IDENTIFIER_PARAMETER],
+                          responses={204: None, **_errors(403, 404)}),
+)
+class DatasetViewSet(viewsets.GenericViewSet):
+    permission_classes = [ReadAnyoneWriteSignedIn]
+    serializer_class = DatasetListSerializer
+    filterset_class = DatasetFilter
+    lookup_field = "identifier"
+    # Identifiers may contain "/": PathLookupRouter matches the action routes first.
+    lookup_value_regex = ".+"
+
+    def get_queryset(self):
+        # Without `state` the list is the public catalog; with it, whatever the caller may see.
+        if self.request.query_params.get("state"):
+            return selectors.datasets_for(self.request.user)
+        return selectors.listed_datasets_for(self.request.user)
+
+    def get_object(self):
+        return selectors.dataset_for(self.request.user, self.kwargs["identifier"])
+
+    def _respond(self, dataset, status_code=status.HTTP_200_OK):
+        # Re-read through the selector so the body shows exactly what the caller may see.
+        dataset = selectors.dataset_for(self.request.user, dataset.identifier)
+        return Response(_dataset_detail(self.request, dataset), status=status_code)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, identifier):
+        return Response(_dataset_detail(request, self.get_object()))
+
+    def create(self, request):
+        serializer = DatasetCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.provided()
+        organization = data.pop("organization")
+        dataset = services.create_dataset(user=request.user, organization=organization, data=data)
+        return self._respond(dataset, status.HTTP_201_CREATED)
+
+    def update(self, request, identifier, partial=False):
+        dataset = self.get_object()
+        serializer = DatasetWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(services.update_dataset(user=request.user, dataset=dataset, data=serializer.provided()))
+
+    def partial_update(self, request, identifier):
+        return self.update(request, identifier, partial=True)
+
+    def destroy(self, request, identifier):
+        services.delete_dataset(user=request.user, dataset=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Publish a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
+                   responses={200: DatasetDetailSerializer, **_errors(403, 404)})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, identifier):
+        return self._respond(services.publish_dataset(user=request.user, dataset=self.get_object()))
+
+    @extend_schema(summary="Archive a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
+                   responses={200: DatasetDetailSerializer, **_errors(403, 404)})
+    @action(detail=True, methods=["post"])
+    def archive(self, request, identifier):
+        return self._respond(services.archive_dataset(user=request.user, dataset=self.get_object()))
+
+    @extend_schema(
+        summary="Add a resource: a file (multipart `file`) or an external link (`url`)",
+        parameters=[IDENTIFIER_PARAMETER],
+        request={"multipart/form-data": ResourceCreateSerializer, "application/json": ResourceCreateSerializer},
+        responses={201: ResourceDetailSerializer, **_errors(400, 403, 404, 413)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
+    def resources(self, request, identifier):
+        dataset = self.get_object()
+        serializer = ResourceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.provided()
+        uploaded, claimed_format = data.pop("file", None), data.pop("format", None)
+        if uploaded is not None:
+            resource = services.add_file_resource(
+                user=request.user, dataset=dataset, uploaded=uploaded, data=data, claimed_format=claimed_format
+            )
+        else:
+            resource = services.add_url_resource(
+                user=request.user, dataset=dataset, data=data, claimed_format=claimed_format or ""
+            )
+        resource = selectors.resource_for(request.user, resource.pk)
+        return Response(_resource_detail(request, resource), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="One resource with its file versions",
+                           parameters=[RESOURCE_ID_PARAMETER], responses={200: ResourceDetailSerializer, **_errors(404)}),
+    partial_update=extend_schema(summary="Update a resource's description fields", request=ResourceUpdateSerializer,
+                                 parameters=[RESOURCE_ID_PARAMETER],
+                                 responses={200: ResourceDetailSerializer, **_errors(400, 403, 404)}),
+    destroy=extend_schema(summary="Delete a resource and its files", parameters=[RESOURCE_ID_PARAMETER],
+                          responses={204: None, **_errors(403, 404)}),
+)
+class ResourceViewSet(viewsets.GenericViewSet):
+    permission_classes = [ReadAnyoneWriteSignedIn]
+    serializer_class = ResourceDetailSerializer
+    filter_backends = []
+
+    def get_object(self):
+        return selectors.resource_for(self.request.user, self.kwargs["pk"])
+
+    def _respond(self, resource, status_code=status.HTTP_200_OK):
+        resource = selectors.resource_for(self.request.user, resource.pk)
+        return Response(_resource_detail(self.request, resource), status=status_code)
+
+    def retrieve(self, request, pk):
+        return Response(_resource_detail(request, self.get_object()))
+
+    def partial_update(self, request, pk):
+        resource = self.get_object()
+        serializer = ResourceUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(services.update_resource(user=request.user, resource=resource, data=serializer.provided()))
+
+    def destroy(self, request, pk):
+        services.delete_resource(user=request.user, resource=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Replace the file: a new version (earlier versions stay downloadable)",
+        parameters=[RESOURCE_ID_PARAMETER],
+        request={"multipart/form-data": ResourceVersionCreateSerializer},
+        responses={201: ResourceDetailSerializer, **_errors(400, 403, 404, 413)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
+    def versions(self, request, pk):
+        resource = self.get_object()
+        serializer = ResourceVersionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.provided()
+        resource = services.replace_resource_file(
+            user=request.user, resource=resource, uploaded=data["file"], claimed_format=data.get("format")
+        )
+        return self._respond(resource, status.HTTP_201_CREATED)

@@ -1,0 +1,99 @@
+"""Taiwan's data.gov.tw JSON export (TITLE, DESC, AGENCY, RESOURCE[]...) -> Records."""
+import re
+
+from datasets.models import OpenGrade, UpdateFrequency
+
+from . import cleaning, fields
+from .records import Record, frequency_for_days
+
+NAME = "data-gov-tw"
+
+FREQUENCIES = {
+    "即時": UpdateFrequency.REALTIME, "每小時": UpdateFrequency.REALTIME, "每日": UpdateFrequency.DAILY,
+    "每週": UpdateFrequency.WEEKLY, "每周": UpdateFrequency.WEEKLY, "每月": UpdateFrequency.MONTHLY,
+    "每季": UpdateFrequency.QUARTERLY, "每半年": UpdateFrequency.SEMIANNUAL, "每年": UpdateFrequency.ANNUAL,
+    "不定期": UpdateFrequency.IRREGULAR, "不更新": UpdateFrequency.NEVER,
+}
+EVERY_N = re.compile(r"^每\s*(\d+)\s*(分鐘|小時|日|天|週|周|月|年)$")
+UNIT_DAYS = {"分鐘": 1 / 1440, "小時": 1 / 24, "日": 1, "天": 1, "週": 7, "周": 7, "月": 30, "年": 365}
+
+# CATEGORY and SERVICE_TYPE values -> our theme codes.
+THEMES = {
+    "政府預算": "government-affairs-budget", "政府支出": "economy-finance", "政府統計": "economy-statistics",
+    "交通及通訊": "transport", "求職及就業": "social-security-employment",
+    "生活安全及品質": "public-safety", "公共資訊": "government-affairs-services",
+}
+# data.gov.tw's own names for formats.
+FORMATS = {"壓縮檔": "ZIP", "其他": ""}
+OPEN_LICENCE = "政府資料開放授權條款"
+
+
+def detect(document):
+    return isinstance(document, list) and any(isinstance(entry, dict) and "TITLE" in entry for entry in document[:10])
+
+
+def entries(document):
+    return document
+
+
+def update_frequency(record, value):
+    value = str(value or "").strip()
+    if not value:
+        return UpdateFrequency.IRREGULAR
+    if value in FREQUENCIES:
+        return FREQUENCIES[value]
+    match = EVERY_N.match(value)
+    if match:
+        return frequency_for_days(int(match.group(1)) * UNIT_DAYS[match.group(2)])
+    record.notes.append("unrecognized UPDATE_FREQ (set to irregular)")
+    return UpdateFrequency.IRREGULAR
+
+
+def parse(entry):
+    if not isinstance(entry, dict):
+        return Record(source_id=str(entry)[:80], skip="entry is not a JSON object")
+    entry, repaired = cleaning.repair_tree(entry)
+    node = str(entry.get("NODE") or "").strip()
+    record = Record(source_id=node or str(entry.get("TITLE") or "")[:80])
+    if repaired:
+        record.notes.append("lone UTF-16 surrogates repaired")
+    if not node:
+        record.skip = "missing identifier"
+        return record
+    record.identifier = cleaning.catalog_identifier(f"data.gov.tw-{node}")
+    title = fields.text(record, entry.get("TITLE"), fields.TITLE_LIMIT, "title")
+    if not title:
+        record.skip = "missing title"
+        return record
+    record.organization_name = str(entry.get("AGENCY") or "").strip()
+    themes = [THEMES[key] for key in (entry.get("CATEGORY"), entry.get("SERVICE_TYPE")) if key in THEMES]
+    licence = "gov-open-data" if OPEN_LICENCE in str(entry.get("LICENCE") or "") else None
+    if licence is None:
+        record.notes.append("licence not recognized (left empty)")
+    charged = str(entry.get("CHARGE") or "").strip() == "收費"
+    if charged:
+        record.notes.append("charged data (imported as conditional)")
+    record.data = {
+        "identifier": record.identifier,
+        "title": title,
+        "description": fields.text(record, entry.get("DESC"), fields.DESCRIPTION_LIMIT, "description"),
+        "themes": list(dict.fromkeys(themes)),
+        "keywords": fields.keywords(record, entry.get("KEYWORDS")),
+        "licence": licence,
+        "open_grade": OpenGrade.CONDITIONAL if charged else OpenGrade.OPEN,
+        "update_frequency": update_frequency(record, entry.get("UPDATE_FREQ")),
+        "contact_name": fields.text(record, entry.get("AGENCY_CONTACT"), 200, "contact name"),
+        "source_url": f"https://data.gov.tw/dataset/{node}" if node.isdigit() else "",
+    }
+    resources = entry.get("RESOURCE")
+    for item in resources if isinstance(resources, list) else []:
+        if not isinstance(item, dict):
+            continue
+        filetype = str(item.get("RES_FILETYPE") or "").strip()
+        fields.resource(
+            record,
+            name=item.get("RES_DESC") or filetype,
+            url=item.get("RES_URL"),
+            fmt=FORMATS.get(filetype, filetype),
+        )
+    return record

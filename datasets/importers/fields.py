@@ -1,0 +1,109 @@
+"""Field mappings shared by the catalog parsers; each notes on the record what it repaired."""
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from . import cleaning
+
+TITLE_LIMIT = 300
+DESCRIPTION_LIMIT = 50000
+REGION_LIMIT = 200
+NAME_LIMIT = 300
+FORMAT_LIMIT = 30
+URL_LIMIT = 2000
+MAX_KEYWORDS = 50
+KEYWORD_LIMIT = 100
+URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp"])
+HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+# Licence URLs (scheme, "www." and trailing slash ignored) -> our licence codes.
+LICENCE_URLS = {
+    "creativecommons.org/licenses/by/4.0": "cc-by-4.0",
+    "creativecommons.org/licenses/by/4.0/legalcode": "cc-by-4.0",
+    "creativecommons.org/publicdomain/zero/1.0": "cc0-1.0",
+    "creativecommons.org/publicdomain/zero/1.0/legalcode": "cc0-1.0",
+    "opendefinition.org/licenses/cc-zero": "cc0-1.0",
+    "opendatacommons.org/licenses/odbl": "odc-odbl-1.0",
+    "opendatacommons.org/licenses/odbl/1.0": "odc-odbl-1.0",
+    "opendatacommons.org/licenses/odbl/1-0": "odc-odbl-1.0",
+    "opendatacommons.org/licenses/by": "odc-by-1.0",
+    "opendatacommons.org/licenses/by/1.0": "odc-by-1.0",
+    "opendatacommons.org/licenses/by/1-0": "odc-by-1.0",
+    "opendatacommons.org/licenses/pddl": "public-domain",
+    "creativecommons.org/publicdomain/mark/1.0": "public-domain",
+    "creativecommons.org/publicdomain/mark/1.0/other-pd": "public-domain",
+    "usa.gov/publicdomain/label/1.0": "public-domain",
+    "usa.gov/government-works": "public-domain",
+    "data.gov.tw/license": "gov-open-data",
+}
+
+
+def licence_code(value):
+    """Our licence code for a licence URL we recognize, else None."""
+    text = str(value or "").strip().lower()
+    key = re.sub(r"^https?://(www\.)?", "", text).rstrip("/")
+    return LICENCE_URLS.get(key)
+
+
+def text(record, value, limit, label):
+    """Plain text of a free-text value: HTML removed and length capped, both noted."""
+    value, had_html = cleaning.plain_text(value)
+    if had_html:
+        record.notes.append(f"HTML removed from {label}")
+    value, cut = cleaning.truncate(value, limit)
+    if cut:
+        record.notes.append(f"{label} truncated to {limit} characters")
+    return value
+
+
+def keywords(record, values):
+    """Distinct non-empty keywords within our limits; a string is split on commas."""
+    if isinstance(values, str):
+        values = re.split(r"[,，;；]", values)
+    result = []
+    for value in values or []:
+        value = cleaning.plain_text(value)[0] if isinstance(value, str) else str(value)
+        if len(value) > KEYWORD_LIMIT:
+            record.notes.append(f"keyword longer than {KEYWORD_LIMIT} characters dropped")
+            continue
+        if value and value not in result:
+            result.append(value)
+    if len(result) > MAX_KEYWORDS:
+        record.notes.append(f"keywords beyond the first {MAX_KEYWORDS} dropped")
+    return result[:MAX_KEYWORDS]
+
+
+def link(value):
+    """A URL from a value that may be an HTML link instead of a bare URL."""
+    value = str(value or "").strip()
+    match = HREF.search(value) if "<" in value else None
+    return match.group(1) if match else value
+
+
+def usable_url(url):
+    try:
+        URL_VALIDATOR(url)
+    except ValidationError:
+        return False
+    return len(url) <= URL_LIMIT
+
+
+def resource(record, *, name, url, fmt, description=""):
+    """Append a url resource unless its URL is missing or unusable (noted)."""
+    url = link(url)
+    if not usable_url(url):
+        record.notes.append("distribution without a usable URL dropped")
+        return
+    if any(existing["url"] == url for existing in record.resources):
+        return
+    fmt = str(fmt or "").strip().upper().lstrip(".")
+    if len(fmt) > FORMAT_LIMIT:
+        record.notes.append("over-long distribution format dropped")
+        fmt = ""
+    record.resources.append({
+        "name": text(record, name, NAME_LIMIT, "resource name") or url[:NAME_LIMIT],
+        "description": text(record, description, DESCRIPTION_LIMIT, "resource description"),
+        "url": url,
+        "format": fmt,
+    })

@@ -1,0 +1,110 @@
+"""What a catalog parser hands the loader, and the report of a run."""
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from datasets.models import UpdateFrequency
+
+EXAMPLES_PER_REASON = 3
+
+# Nominal period of each of our frequencies, in days, to map catalog periods onto.
+FREQUENCY_DAYS = [
+    (UpdateFrequency.DAILY, 1), (UpdateFrequency.WEEKLY, 7), (UpdateFrequency.MONTHLY, 30),
+    (UpdateFrequency.QUARTERLY, 91), (UpdateFrequency.SEMIANNUAL, 182), (UpdateFrequency.ANNUAL, 365),
+]
+
+
+def frequency_for_days(days):
+    """The closest of our update frequencies to a period of `days` (under a day: realtime)."""
+    if days < 1:
+        return UpdateFrequency.REALTIME
+    return min(FREQUENCY_DAYS, key=lambda pair: max(days, pair[1]) / min(days, pair[1]))[0]
+
+
+@dataclass
+class Record:
+    """One catalog entry mapped to service input.
+
+    `data` is what services.create_dataset/update_dataset take; `resources` are
+    url resources ({name, description, url, format}); `notes` name the repairs
+    made on the way; `skip` is why the entry cannot be imported at all.
+    """
+
+    source_id: str
+    identifier: str = ""
+    organization_name: str = ""
+    data: dict = field(default_factory=dict)
+    resources: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    skip: str = ""
+
+
+class Report:
+    """Counts of a run plus, per skip reason and per repair, the first few examples."""
+
+    OUTCOMES = ("created", "updated", "unchanged")
+
+    def __init__(self, path="", catalog_format=""):
+        self.path, self.format = str(path), catalog_format
+        self.read = 0
+        self.outcomes = Counter()
+        self.skipped, self.notes = Counter(), Counter()
+        self.skip_examples, self.note_examples = {}, {}
+        self.seconds = 0.0
+
+    @staticmethod
+    def _add(counter, examples, reason, example):
+        counter[reason] += 1
+        bucket = examples.setdefault(reason, [])
+        if len(bucket) < EXAMPLES_PER_REASON:
+            bucket.append(example)
+
+    def skip(self, reason, example):
+        self._add(self.skipped, self.skip_examples, reason, example)
+
+    def note(self, reason, example):
+        self._add(self.notes, self.note_examples, reason, example)
+
+    def count(self, outcome):
+        self.outcomes[outcome] += 1
+
+    @property
+    def skipped_total(self):
+        return sum(self.skipped.values())
+
+    def summary(self):
+        return "created {created}, updated {updated}, unchanged {unchanged}, skipped {skipped}".format(
+            skipped=self.skipped_total, **{name: self.outcomes[name] for name in self.OUTCOMES}
+        )
+
+    def as_dict(self):
+        def detailed(counter, examples):
+            return {reason: {"count": count, "examples": examples[reason]} for reason, count in counter.most_common()}
+        return {
+            "file": self.path, "format": self.format, "read": self.read,
+            **{name: self.outcomes[name] for name in self.OUTCOMES},
+            "skipped": self.skipped_total, "seconds": round(self.seconds, 1),
+            "skip_reasons": detailed(self.skipped, self.skip_examples),
+            "repairs": detailed(self.notes, self.note_examples),
+        }
+
+    def as_json(self):
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+    def as_table(self):
+        lines = [f"{self.path} ({self.format}): {self.read} records read in {self.seconds:.1f} s"]
+        for name in self.OUTCOMES:
+            lines.append(f"  {name:<10} {self.outcomes[name]:>8}")
+        lines.append(f"  {'skipped':<10} {self.skipped_total:>8}")
+        for title, counter, examples in (
+            ("Skipped, by reason", self.skipped, self.skip_examples),
+            ("Repaired on the way (imported anyway)", self.notes, self.note_examples),
+        ):
+            if counter:
+                lines.append("")
+                lines.append(f"{title}:")
+                lines.append(f"  {'count':>7}  reason  [first examples]")
+                for reason, count in counter.most_common():
+                    shown = ", ".join(str(example)[:80] for example in examples[reason])
+                    lines.append(f"  {count:>7}  {reason}  [{shown}]")
+        return "\n".join(lines)

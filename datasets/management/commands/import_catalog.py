@@ -1,0 +1,53 @@
+"""manage.py import_catalog PATH: load a DCAT-US data.json or data.gov.tw export into the catalog."""
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from datasets import importers
+from datasets.importers.loader import CatalogLoader
+from datasets.importers.records import Report
+from datasets.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a catalog (DCAT-US 1.1 data.json or data.gov.tw JSON, gzip or plain) through the "
+        "publishing services; running it again updates instead of duplicating."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="catalog file (.json or .json.gz)")
+        parser.add_argument("--organization", metavar="SLUG",
+                            help="put every dataset in this organization (default: one per publisher)")
+        parser.add_argument("--format", choices=sorted(importers.FORMATS), help="default: detected from the content")
+        parser.add_argument("--publish", action="store_true", help="publish new datasets (default: drafts)")
+        parser.add_argument("--limit", type=int, metavar="N", help="read only the first N entries")
+        parser.add_argument("--report", metavar="FILE", help="also write the report as JSON to FILE")
+
+    def handle(self, *args, path, organization=None, format=None, publish=False, limit=None, report=None, **options):
+        if limit is not None and limit < 0:
+            raise CommandError("--limit must be 0 or more")
+        target = None
+        if organization:
+            target = Organization.objects.filter(slug=organization).first()
+            if target is None:
+                raise CommandError(f"no organization with slug {organization!r}")
+        started = time.monotonic()
+        try:
+            document = importers.read_document(path)
+            catalog_format = format or importers.detect_format(document)
+            records = importers.records(document, catalog_format)
+        except importers.CatalogError as error:
+            raise CommandError(str(error)) from None
+        result = Report(Path(path).name, catalog_format)
+        progress = self._progress if options["verbosity"] >= 2 else None
+        CatalogLoader(report=result, organization=target, publish=publish, progress=progress).run(records, limit)
+        result.seconds = time.monotonic() - started
+        self.stdout.write(result.as_table())
+        self.stdout.write(self.style.SUCCESS(result.summary()))
+        if report:
+            Path(report).write_text(result.as_json() + "\n", encoding="utf-8")
+
+    def _progress(self, report):
+        self.stderr.write(f"  ... {report.read} read, {report.summary()}")

@@ -1,0 +1,309 @@
+"""Shapes of the catalog API.
+
+Read serializers turn catalog objects into JSON; every fact about what the
+caller may see or download comes from datasets.grading. Write serializers
+check only shape and type and refuse fields they do not know; the business
+rules (lengths, vocabularies, identifier format, date order, bbox, GeoJSON,
+upload content) belong to datasets.services, which receives a plain dict of
+the fields the client actually sent.
+"""
+import json
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import grading
+from .models import Activity, Dataset, Licence, OpenGrade, Organization, Resource, ResourceVersion, Theme
+
+
+def absolute_url(context, name, *args):
+    return context["request"].build_absolute_uri(reverse(name, args=args))
+
+
+# --- vocabularies and organizations -----------------------------------------
+
+def localized_field():
+    """The model's name/title property: English when the request asks for it and one is set."""
+    return serializers.CharField(read_only=True)
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    title = localized_field()
+
+    class Meta:
+        model = Licence
+        fields = ["code", "title", "title_zh", "title_en", "url", "is_open"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    name = localized_field()
+    dataset_count = serializers.IntegerField(
+        read_only=True, help_text=_("调用者可见的已发布数据集数量。")
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug", "kind", "name", "name_zh", "name_en", "description", "logo",
+            "contact_email", "contact_phone", "website", "dataset_count",
+        ]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    name = localized_field()
+    dataset_count = serializers.IntegerField(
+        read_only=True, help_text=_("调用者可见的已发布数据集数量，上级主题含其下级主题的数据集。")
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["code", "name", "name_zh", "name_en", "dataset_count"]
+
+
+class ThemeTreeSerializer(ThemeSerializer):
+    """A top-level theme with its sub-themes (selectors.theme_tree_with_counts)."""
+
+    children = ThemeSerializer(source="sub_themes", many=True, read_only=True)
+
+    class Meta(ThemeSerializer.Meta):
+        fields = [*ThemeSerializer.Meta.fields, "children"]
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    name = localized_field()
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "name"]
+
+
+class ThemeRefSerializer(serializers.ModelSerializer):
+    name = localized_field()
+
+    class Meta:
+        model = Theme
+        fields = ["code", "name"]
+
+
+class LicenceRefSerializer(serializers.ModelSerializer):
+    title = localized_field()
+
+    class Meta:
+        model = Licence
+        fields = ["code", "title", "url"]
+
+
+# --- resources ----------------------------------------------------------------
+
+class ResourceSerializer(serializers.ModelSerializer):
+    version = serializers.SerializerMethodField(help_text=_("当前版本号；外部链接为空。"))
+    download_url = serializers.SerializerMethodField(help_text=_("文件的下载地址，或外部链接。"))
+    can_download = serializers.SerializerMethodField(help_text=_("调用者能否获取数据。"))
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id", "name", "description", "kind", "format", "media_type", "size", "sha256", "version",
+            "url", "download_url", "can_download", "table_schema", "download_count", "created", "modified",
+        ]
+
+    def get_version(self, resource) -> int | None:
+        return resource.current_version.number if resource.current_version_id else None
+
+    def get_download_url(self, resource) -> str:
+        if resource.kind == Resource.Kind.URL:
+            return resource.url
+        return absolute_url(self.context, "resource-download", resource.pk)
+
+    def get_can_download(self, resource) -> bool:
+        return grading.can_download_data(self.context["request"].user, resource.dataset)
+
+
+class ResourceVersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResourceVersion
+        fields = ["number", "filename", "format", "media_type", "size", "sha256", "created_by", "created",
+                  "download_url"]
+
+    def get_download_url(self, version) -> str:
+        return absolute_url(self.context, "resource-version-download", version.resource_id, version.number)
+
+
+class DatasetRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dataset
+        fields = ["identifier", "title", "open_grade", "state"]
+
+
+class ResourceDetailSerializer(ResourceSerializer):
+    dataset = DatasetRefSerializer(read_only=True)
+    versions = ResourceVersionSerializer(many=True, read_only=True)
+
+    class Meta(ResourceSerializer.Meta):
+        fields = [*ResourceSerializer.Meta.fields, "dataset", "versions"]
+
+
+# --- datasets -----------------------------------------------------------------
+
+class ActivitySerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    time = serializers.DateTimeField(source="created", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["action", "object_type", "object_label", "actor", "time", "changes"]
+
+
+class DatasetListSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("此数据集在 API 中的地址。"))
+    organization = OrganizationRefSerializer(read_only=True)
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    licence = LicenceRefSerializer(read_only=True, allow_null=True)
+    formats = serializers.SerializerMethodField(help_text=_("各资源的格式，去重。"))
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "identifier", "url", "title", "description", "organization", "themes", "keywords", "licence",
+            "open_grade", "state", "update_frequency", "formats", "download_count", "modified", "published_at",
+        ]
+
+    def get_url(self, dataset) -> str:
+        return absolute_url(self.context, "api-dataset-detail", dataset.identifier)
+
+    def get_formats(self, dataset) -> list[str]:
+        return sorted({resource.format for resource in dataset.resources.all() if resource.format})
+
+
+class DatasetDetailSerializer(DatasetListSerializer):
+    """One dataset with its resources and recent history; the view passes context["history"]."""
+
+    resources = ResourceSerializer(many=True, read_only=True)
+    can_download = serializers.SerializerMethodField(help_text=_("调用者能否获取此数据集的数据。"))
+    access_note = serializers.SerializerMethodField(help_text=_("调用者不能获取数据时的说明。"))
+    download_zip_url = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta(DatasetListSerializer.Meta):
+        fields = [
+            *DatasetListSerializer.Meta.fields, "created", "next_update_due", "temporal_start", "temporal_end",
+            "spatial_region", "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
+            "can_download", "access_note", "download_zip_url", "resources", "history",
+        ]
+
+    def get_can_download(self, dataset) -> bool:
+        return grading.can_download_data(self.context["request"].user, dataset)
+
+    def get_access_note(self, dataset) -> str | None:
+        if dataset.open_grade == OpenGrade.CONDITIONAL and not self.get_can_download(dataset):
+            return str(_("本数据集为有条件开放：元数据公开，数据需经申请获批后获取。"))
+        return None
+
+    def get_download_zip_url(self, dataset) -> str:
+        return absolute_url(self.context, "dataset-download-zip", dataset.identifier)
+
+    @extend_schema_field(ActivitySerializer(many=True))
+    def get_history(self, dataset):
+        return ActivitySerializer(self.context["history"], many=True).data
+
+
+# --- writes -------------------------------------------------------------------
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses body fields it does not declare instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("未知字段。")] for name in unknown})
+        return super().to_internal_value(data)
+
+    def provided(self):
+        """The validated fields the client actually sent, as the plain dict services take."""
+        return dict(self.validated_data)
+
+
+def text_field(**kwargs):
+    """A string whose content rules (blank, length) are left to the services."""
+    return serializers.CharField(
+        required=kwargs.pop("required", False), allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs
+    )
+
+
+class JSONValueField(serializers.JSONField):
+    """JSON in a JSON body, or a JSON-encoded string in a form/multipart body."""
+
+    default_error_messages = {"invalid": _("不是合法的 JSON。")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and isinstance(self.root.initial_data, QueryDict):
+            try:
+                return json.loads(data) if data.strip() else None
+            except ValueError:
+                self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class DatasetWriteSerializer(StrictSerializer):
+    """Publisher-editable dataset fields. PUT needs identifier and title; PATCH any subset."""
+
+    identifier = text_field(required=True, help_text=_("平台唯一标识符，可含字母、数字、汉字和 . _ : - /；不可更改。"))
+    title = text_field(required=True)
+    description = text_field()
+    themes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True,
+                                   help_text=_("主题代码列表。"))
+    keywords = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False,
+                                     allow_null=True)
+    licence = text_field(help_text=_("许可协议代码。"))
+    open_grade = text_field(help_text=_("开放等级：open、conditional 或 restricted。"))
+    update_frequency = text_field(help_text=_("更新频率代码。"))
+    next_update_due = serializers.DateField(required=False, allow_null=True)
+    temporal_start = serializers.DateField(required=False, allow_null=True)
+    temporal_end = serializers.DateField(required=False, allow_null=True)
+    spatial_region = text_field()
+    spatial_bbox = serializers.ListField(child=serializers.FloatField(), required=False, allow_null=True,
+                                         help_text=_("[最小经度, 最小纬度, 最大经度, 最大纬度]（WGS 84）。"))
+    spatial_geojson = JSONValueField(required=False, allow_null=True)
+    contact_name = text_field()
+    contact_email = text_field()
+    source_url = text_field()
+
+
+class DatasetCreateSerializer(DatasetWriteSerializer):
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), help_text=_("发布组织的标识（slug）。")
+    )
+
+
+class ResourceUpdateSerializer(StrictSerializer):
+    name = text_field()
+    description = text_field()
+    url = text_field(help_text=_("外部链接（仅外部链接资源）。"))
+    table_schema = JSONValueField(required=False, allow_null=True, help_text=_("Table Schema 对象。"))
+    position = serializers.IntegerField(required=False)
+
+
+class ResourceCreateSerializer(ResourceUpdateSerializer):
+    """A new resource: a `file` (multipart) or an external `url`, never both."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)
+    format = text_field(help_text=_("声明的格式，如 CSV；文件内容与之不符时拒绝。"))
+
+    def validate(self, attrs):
+        if attrs.get("file") is not None and attrs.get("url"):
+            raise serializers.ValidationError({"url": [_("请只提供文件或外部链接之一。")]})
+        if attrs.get("file") is None and not attrs.get("url"):
+            raise serializers.ValidationError({"file": [_("请上传文件或提供外部链接。")]})
+        return attrs
+
+
+class ResourceVersionCreateSerializer(StrictSerializer):
+    file = serializers.FileField(allow_empty_file=True)
+    format = text_field(help_text=_("声明的格式，如 CSV；文件内容与之不符时拒绝。"))

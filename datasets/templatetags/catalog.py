@@ -1,0 +1,84 @@
+"""Template helpers for catalog pages: sanitized Markdown, grade badges, resource formats."""
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.urls import translate_url
+from django.utils.safestring import mark_safe
+
+from datasets.models import Activity, Dataset, Resource
+from datasets.presentation import GRADE_EXPLANATIONS
+
+register = template.Library()
+
+# Publishers write Markdown; raw HTML in it is allowed through Markdown, then
+# nh3 keeps only harmless tags and attributes (no scripts, handlers, javascript: links).
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@register.filter
+def markdown(text):
+    """Markdown to HTML that is safe to show to anyone."""
+    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitized it
+
+
+@register.inclusion_tag("portal/includes/grade_badge.html")
+def grade_badge(dataset):
+    return {"grade": dataset.open_grade, "label": dataset.get_open_grade_display()}
+
+
+@register.filter
+def grade_explanation(grade):
+    return GRADE_EXPLANATIONS.get(grade, "")
+
+
+@register.filter
+def resource_formats(dataset):
+    """Distinct formats of a dataset's resources, read from the prefetched list (no query)."""
+    formats = []
+    for resource in dataset.resources.all():
+        if resource.format and resource.format not in formats:
+            formats.append(resource.format)
+    return formats
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language):
+    """This page's address in another language, for the language switcher's `next`."""
+    return translate_url(context["request"].get_full_path(), language)
+
+
+# URL name -> navigation section, so the header marks where the visitor is.
+NAV_SECTIONS = {
+    "home": "home",
+    "dataset-list": "datasets", "dataset-detail": "datasets",
+    "organization-list": "organizations", "organization-detail": "organizations",
+    "theme-list": "themes", "theme-detail": "themes",
+    "my-datasets": "publish", "dataset-create": "publish", "dataset-edit": "publish",
+    "dataset-delete": "publish", "resource-create": "publish", "resource-edit": "publish",
+    "resource-replace": "publish", "resource-delete": "publish",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context):
+    match = getattr(context.get("request"), "resolver_match", None)
+    return NAV_SECTIONS.get(getattr(match, "url_name", None), "")
+
+
+@register.filter
+def changed_fields(entry):
+    """The names of the fields an activity changed, as people read them rather than as stored."""
+    model = Resource if entry.object_type == Activity.ObjectType.RESOURCE else Dataset
+    labels = {field.name: field.verbose_name for field in model._meta.get_fields() if hasattr(field, "verbose_name")}
+    return [str(labels.get(name, name)) for name in entry.changes]

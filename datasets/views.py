@@ -1,0 +1,260 @@
+"""Portal pages: thin views over selectors (what a visitor may see) and services (what a publisher may change)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import grading, selectors, services
+from .forms import (
+    SERVICE_ERRORS,
+    DatasetFilterForm,
+    DatasetForm,
+    ReplaceFileForm,
+    ResourceEditForm,
+    ResourceForm,
+)
+from .models import Dataset, Organization, Resource, Theme
+from .presentation import DEFAULT_PAGE_SIZE, SORTS
+
+HOME_LIST_LENGTH = 6
+
+
+def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# --- what anyone may see ------------------------------------------------------
+
+def home(request):
+    user = request.user
+    listed = selectors.listed_datasets_for(user)
+    figures = listed.aggregate(datasets=Count("pk"), downloads=Sum("download_count"))
+    figures["resources"] = Resource.objects.filter(dataset__in=listed.values("pk")).count()
+    organizations = selectors.organizations_with_counts(user).filter(dataset_count__gt=0).order_by("-dataset_count", "slug")
+    organizations = list(organizations)
+    figures["organizations"] = len(organizations)
+    return render(request, "portal/home.html", {
+        "figures": figures,
+        "newest": listed.order_by(*SORTS["newest"][1])[:HOME_LIST_LENGTH],
+        "most_downloaded": listed.order_by(*SORTS["downloads"][1])[:HOME_LIST_LENGTH],
+        "themes": selectors.theme_tree_with_counts(user),
+        "organizations": organizations[:12],
+    })
+
+
+def dataset_list(request):
+    listed = selectors.listed_datasets_for(request.user)
+    formats = Resource.objects.filter(dataset__in=listed.values("pk")).exclude(format="")
+    formats = formats.order_by("format").values_list("format", flat=True).distinct()
+    form = DatasetFilterForm(request.GET, formats=list(formats))
+    page = _page(request, form.filter(listed), form.chosen_page_size())
+    return render(request, "portal/dataset_list.html", {"form": form, "page": page})
+
+
+def dataset_detail(request, identifier):
+    dataset = selectors.dataset_for(request.user, identifier)
+    prefetch_related_objects([dataset], "resources__versions", "themes__parent")
+    return render(request, "portal/dataset_detail.html", {
+        "dataset": dataset,
+        "can_download": grading.can_download_data(request.user, dataset),
+        "can_edit": services.can_publish(request.user, dataset.organization),
+        "activity": selectors.dataset_activity(dataset, limit=20),
+        "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
+    })
+
+
+def organization_list(request):
+    organizations = selectors.organizations_with_counts(request.user).order_by("-dataset_count", "slug")
+    return render(request, "portal/organization_list.html", {"organizations": organizations})
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    datasets = selectors.listed_datasets_for(request.user).filter(organization=organization)
+    return render(request, "portal/organization_detail.html", {
+        "organization": organization,
+        "page": _page(request, datasets.order_by(*SORTS["newest"][1])),
+    })
+
+
+def theme_list(request):
+    return render(request, "portal/theme_list.html", {"themes": selectors.theme_tree_with_counts(request.user)})
+
+
+def theme_detail(request, code):
+    theme = get_object_or_404(Theme.objects.select_related("parent"), code=code)
+    datasets = selectors.filter_theme(selectors.listed_datasets_for(request.user), theme)
+    return render(request, "portal/theme_detail.html", {
+        "theme": theme,
+        "sub_themes": theme.children.all(),
+        "page": _page(request, datasets.order_by(*SORTS["newest"][1])),
+    })
+
+
+# --- publishing -------------------------------------------------------------------
+
+def _editable_dataset(request, identifier):
+    """404 when the user may not know the dataset exists, 403 when they may see but not change it."""
+    dataset = selectors.dataset_for(request.user, identifier)
+    services.ensure_can_publish(request.user, dataset.organization)
+    return dataset
+
+
+def _editable_resource(request, pk):
+    resource = selectors.resource_for(request.user, pk)
+    services.ensure_can_publish(request.user, resource.dataset.organization)
+    return resource
+
+
+def _dataset_url(dataset):
+    return reverse("dataset-detail", args=[dataset.identifier])
+
+
+def _attempt(form, action):
+    """Run a service call; its refusal becomes form errors and the result None."""
+    try:
+        return action()
+    except SERVICE_ERRORS as error:
+        form.add_service_error(error)
+        return None
+
+
+@login_required
+def my_datasets(request):
+    organizations = services.publishable_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(_("只有发布者可以管理数据集。"))
+    datasets = selectors.datasets_for(request.user).filter(organization__in=organizations)
+    state = request.GET.get("state")
+    if state in Dataset.State.values:
+        datasets = datasets.filter(state=state)
+    return render(request, "portal/my_datasets.html", {
+        "page": _page(request, datasets.order_by("-modified", "-pk")),
+        "states": Dataset.State.choices,
+        "state": state,
+        "organizations": organizations,
+    })
+
+
+@login_required
+def dataset_create(request):
+    if not services.publishable_organizations(request.user).exists():
+        raise PermissionDenied(_("只有发布者可以创建数据集。"))
+    form = DatasetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        dataset = _attempt(form, lambda: services.create_dataset(
+            user=request.user, organization=form.cleaned_data["organization"], data=form.service_data()
+        ))
+        if dataset:
+            messages.success(request, _("数据集已创建（草稿）。请添加资源后发布。"))
+            return redirect(_dataset_url(dataset))
+    return render(request, "portal/dataset_form.html", {"form": form})
+
+
+@login_required
+def dataset_edit(request, identifier):
+    dataset = _editable_dataset(request, identifier)
+    form = DatasetForm(request.POST or None, user=request.user, dataset=dataset)
+    if request.method == "POST" and form.is_valid():
+        updated = _attempt(form, lambda: services.update_dataset(
+            user=request.user, dataset=dataset, data=form.service_data()
+        ))
+        if updated:
+            messages.success(request, _("修改已保存。"))
+            return redirect(_dataset_url(updated))
+    return render(request, "portal/dataset_form.html", {"form": form, "dataset": dataset})
+
+
+@login_required
+@require_POST
+def dataset_publish(request, identifier):
+    dataset = services.publish_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
+    messages.success(request, _("数据集已发布。"))
+    return redirect(_dataset_url(dataset))
+
+
+@login_required
+@require_POST
+def dataset_archive(request, identifier):
+    dataset = services.archive_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
+    messages.success(request, _("数据集已归档。"))
+    return redirect(_dataset_url(dataset))
+
+
+@login_required
+def dataset_delete(request, identifier):
+    dataset = _editable_dataset(request, identifier)
+    if request.method == "POST":
+        services.delete_dataset(user=request.user, dataset=dataset)
+        messages.success(request, _("数据集“%(title)s”已删除。") % {"title": dataset.title})
+        return redirect("my-datasets")
+    return render(request, "portal/confirm_delete.html", {
+        "object_label": dataset.title, "cancel_url": _dataset_url(dataset), "dataset": dataset,
+    })
+
+
+@login_required
+def resource_create(request, identifier):
+    dataset = _editable_dataset(request, identifier)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(form, lambda: _add_resource(request.user, dataset, form)):
+            messages.success(request, _("资源已添加。"))
+            return redirect(_dataset_url(dataset))
+    return render(request, "portal/resource_form.html", {"form": form, "dataset": dataset, "multipart": True})
+
+
+def _add_resource(user, dataset, form):
+    data, claimed = form.service_data(), form.cleaned_data["format"]
+    if form.cleaned_data["kind"] == Resource.Kind.URL:
+        return services.add_url_resource(user=user, dataset=dataset, data=data, claimed_format=claimed)
+    return services.add_file_resource(
+        user=user, dataset=dataset, uploaded=form.cleaned_data["file"], data=data, claimed_format=claimed
+    )
+
+
+@login_required
+def resource_edit(request, pk):
+    resource = _editable_resource(request, pk)
+    form = ResourceEditForm(request.POST or None, resource=resource)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(form, lambda: services.update_resource(user=request.user, resource=resource, data=form.service_data())):
+            messages.success(request, _("资源已更新。"))
+            return redirect(_dataset_url(resource.dataset))
+    return render(request, "portal/resource_form.html", {
+        "form": form, "dataset": resource.dataset, "resource": resource,
+    })
+
+
+@login_required
+def resource_replace(request, pk):
+    resource = _editable_resource(request, pk)
+    form = ReplaceFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(form, lambda: services.replace_resource_file(
+            user=request.user, resource=resource, uploaded=form.cleaned_data["file"],
+            claimed_format=form.cleaned_data["format"],
+        )):
+            messages.success(request, _("已上传新版本，旧版本仍可在版本记录中下载。"))
+            return redirect(_dataset_url(resource.dataset))
+    return render(request, "portal/resource_form.html", {
+        "form": form, "dataset": resource.dataset, "resource": resource, "multipart": True, "replacing": True,
+    })
+
+
+@login_required
+def resource_delete(request, pk):
+    resource = _editable_resource(request, pk)
+    if request.method == "POST":
+        services.delete_resource(user=request.user, resource=resource)
+        messages.success(request, _("资源已删除。"))
+        return redirect(_dataset_url(resource.dataset))
+    return render(request, "portal/confirm_delete.html", {
+        "object_label": resource.name, "cancel_url": _dataset_url(resource.dataset), "dataset": resource.dataset,
+    })

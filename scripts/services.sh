@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# Local test services for the city open data portal: PostgreSQL, Redis and
+# Elasticsearch, all on loopback, on non-default ports, with state kept in
+# ${PORTAL_SERVICES_DIR:-<repo>/.services}.
+#
+# usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es}
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${PORTAL_SERVICES_DIR:-$REPO/.services}"
+
+PG_PORT=54329
+REDIS_PORT=63799
+ES_PORT=9209
+ES_TRANSPORT_PORT=9309
+ES_VERSION=9.2.0
+ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
+SVC_USER=portalsvc
+
+PG_TIMEOUT=60
+REDIS_TIMEOUT=30
+ES_TIMEOUT=180
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [[ $EUID -eq 0 ]]; }
+
+# Run a command as the given (non-root) service user. When we are not root we
+# already are a non-root user, so just run it.
+as_user() {
+    local user="$1"; shift
+    if is_root; then
+        runuser -u "$user" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# ----------------------------------------------------------------- install --
+
+apt_install() {
+    [[ $# -gt 0 ]] || return 0
+    local sudo=()
+    if ! is_root; then
+        command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to apt-get install: $*"
+        sudo=(sudo)
+    fi
+    log "apt-get install: $*"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}
+
+pg_bindir() {
+    local d
+    for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
+            echo "$d"; return 0
+        fi
+    done
+    return 1
+}
+
+find_java() {
+    # Elasticsearch 9 needs Java 21+.
+    if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+        echo /usr/lib/jvm/temurin-25-jdk-amd64; return 0
+    fi
+    local best="" best_v=0 d v
+    for d in /usr/lib/jvm/*/; do
+        d="${d%/}"
+        [[ -x "$d/bin/java" && ! -L "$d" ]] || continue
+        v="$("$d/bin/java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = //p' | head -n1)"
+        v="${v#1.}"; v="${v%%.*}"
+        [[ "$v" =~ ^[0-9]+$ ]] || continue
+        if (( v >= 21 && v > best_v )); then best="$d"; best_v="$v"; fi
+    done
+    [[ -n "$best" ]] || return 1
+    echo "$best"
+}
+
+# Directories the non-root service users (postgres, portalsvc) can reach.
+# If the state dir lives somewhere they cannot traverse (e.g. under /root),
+# fall back to a per-repo directory in /var/tmp.
+runtime_dir() {
+    mkdir -p "$STATE"
+    if ! is_root || runuser -u postgres -- test -x "$STATE" 2>/dev/null; then
+        echo "$STATE"
+    else
+        local h; h="$(printf '%s' "$STATE" | md5sum | cut -c1-10)"
+        echo "/var/tmp/portal-services-$h"
+    fi
+}
+
+ensure_users() {
+    is_root || return 0
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    id "$SVC_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$SVC_USER"
+}
+
+setup_paths() {
+    RUN="$(runtime_dir)"
+    CACHE="$STATE/cache"
+    PGDATA="$RUN/pgdata"
+    PG_LOG="$RUN/postgresql.log"
+    PG_SOCK="$RUN/pg-sock"
+    if (( ${#PG_SOCK} > 80 )); then   # unix socket paths are limited to ~107 bytes
+        PG_SOCK="/tmp/portal-pg-$(printf '%s' "$RUN" | md5sum | cut -c1-10)"
+    fi
+    REDIS_DIR="$RUN/redis"
+    REDIS_PID="$RUN/redis.pid"
+    REDIS_LOG="$RUN/redis.log"
+    ES_HOME="$RUN/elasticsearch-$ES_VERSION"
+    ES_DATA="$RUN/es-data"
+    ES_LOGS="$RUN/es-logs"
+    ES_RUN="$RUN/es-run"
+    ES_PID="$ES_RUN/elasticsearch.pid"
+    ES_ZIP="$CACHE/elasticsearch-$ES_VERSION.zip"
+    if is_root; then
+        PG_USER=postgres; PG_SUPER=postgres; ES_USER="$SVC_USER"
+    else
+        PG_USER="$(id -un)"; PG_SUPER="$(id -un)"; ES_USER="$(id -un)"
+    fi
+}
+
+cmd_install() {
+    local missing=()
+    pg_bindir >/dev/null || missing+=(postgresql)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
+    command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+    dpkg -s ca-certificates >/dev/null 2>&1 || missing+=(ca-certificates)
+    apt_install "${missing[@]}"
+
+    ensure_users
+    setup_paths
+    mkdir -p "$CACHE" "$RUN"
+
+    find_java >/dev/null || die "Elasticsearch $ES_VERSION needs a JDK >= 21 under /usr/lib/jvm (Debian 12 only packages OpenJDK 17). Install e.g. Temurin 21+ and retry."
+
+    if [[ ! -s "$ES_ZIP" ]]; then
+        log "fetching $ES_ARTIFACT from Maven Central"
+        local tmp="$CACHE/mvn-tmp"
+        rm -rf "$tmp"; mkdir -p "$tmp"
+        mvn -q -B dependency:copy -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$tmp" \
+            || die "mvn could not fetch $ES_ARTIFACT"
+        mv "$tmp/elasticsearch-$ES_VERSION.zip" "$ES_ZIP"
+        rm -rf "$tmp"
+    fi
+    if [[ ! -x "$ES_HOME/bin/elasticsearch" ]]; then
+        log "unpacking Elasticsearch $ES_VERSION"
+        local tmp="$RUN/es-unpack"
+        rm -rf "$tmp" "$ES_HOME"; mkdir -p "$tmp"
+        unzip -q "$ES_ZIP" -d "$tmp"
+        mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
+        rm -rf "$tmp"
+    fi
+    mkdir -p "$ES_DATA" "$ES_LOGS"
+    if is_root; then
+        chown -R "$ES_USER:" "$ES_HOME" "$ES_DATA" "$ES_LOGS"
+    fi
+}
+
+# ------------------------------------------------------------- postgresql --
+
+pg_psql() {
+    as_user "$PG_USER" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPER" "$@"
+}
+
+pg_ready() {
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1
+}
+
+pg_running() {
+    [[ -f "$PGDATA/postmaster.pid" ]] && as_user "$PG_USER" "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+}
+
+pg_start() {
+    PG_BIN="$(pg_bindir)" || die "PostgreSQL binaries not found (run install)"
+    mkdir -p "$PG_SOCK"
+    if is_root; then chown "$PG_USER:" "$PG_SOCK"; fi
+    chmod 0700 "$PG_SOCK"
+    if [[ ! -f "$PGDATA/PG_VERSION" ]]; then
+        log "initdb $PGDATA"
+        rm -rf "$PGDATA"; mkdir -p "$PGDATA"
+        if is_root; then chown "$PG_USER:" "$PGDATA"; fi
+        chmod 0700 "$PGDATA"
+        as_user "$PG_USER" "$PG_BIN/initdb" -D "$PGDATA" -U "$PG_SUPER" --encoding=UTF8 --no-locale \
+            --auth-local=peer --auth-host=scram-sha-256 --no-sync >"$RUN/initdb.log" 2>&1 \
+            || { tail -n 30 "$RUN/initdb.log" >&2; die "initdb failed"; }
+        cat >>"$PGDATA/postgresql.conf" <<EOF
+
+# --- city open data portal: local test instance (NOT durable) ---
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_SOCK'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 128MB
+EOF
+    fi
+    if pg_running && pg_ready; then
+        log "postgresql already running on 127.0.0.1:$PG_PORT"
+    else
+        if pg_running; then
+            log "postgresql running but not ready; waiting"
+        else
+            [[ -f "$PG_LOG" ]] || { touch "$PG_LOG"; if is_root; then chown "$PG_USER:" "$PG_LOG"; fi; }
+            log "starting postgresql on 127.0.0.1:$PG_PORT"
+            as_user "$PG_USER" "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t "$PG_TIMEOUT" \
+                -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1" start >/dev/null 9>&- \
+                || { tail -n 40 "$PG_LOG" >&2; die "postgresql did not start (log: $PG_LOG)"; }
+        fi
+        local i
+        for ((i = 0; i < PG_TIMEOUT * 2; i++)); do
+            pg_ready && break
+            sleep 0.5
+        done
+        pg_ready || { tail -n 40 "$PG_LOG" >&2; die "postgresql not ready after ${PG_TIMEOUT}s (log: $PG_LOG)"; }
+    fi
+    # Role + database (idempotent). CREATEDB so pytest-django can create test DBs.
+    pg_psql -d postgres <<'SQL' || die "could not create role/database in postgresql"
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal') THEN
+        CREATE ROLE portal LOGIN CREATEDB NOSUPERUSER PASSWORD 'portal';
+    END IF;
+END
+$$;
+SELECT 'CREATE DATABASE portal OWNER portal'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'portal')\gexec
+SQL
+}
+
+pg_stop() {
+    PG_BIN="$(pg_bindir)" || return 0
+    if pg_running; then
+        log "stopping postgresql"
+        as_user "$PG_USER" "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 stop >/dev/null
+    fi
+}
+
+pg_status() {
+    PG_BIN="$(pg_bindir 2>/dev/null)" || { echo "postgresql: not installed"; return 1; }
+    if pg_running && pg_ready; then
+        echo "postgresql: running on 127.0.0.1:$PG_PORT (data $PGDATA)"
+    elif pg_running; then
+        echo "postgresql: running but NOT ready on 127.0.0.1:$PG_PORT"; return 1
+    else
+        echo "postgresql: stopped"; return 1
+    fi
+}
+
+# ------------------------------------------------------------------ redis --
+
+redis_ready() {
+    [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
+}
+
+redis_pid_alive() {
+    [[ -s "$REDIS_PID" ]] && kill -0 "$(cat "$REDIS_PID")" 2>/dev/null
+}
+
+redis_start() {
+    if redis_ready; then
+        redis_pid_alive || log "WARNING: something answers on 127.0.0.1:$REDIS_PORT but it is not our redis"
+        log "redis already running on 127.0.0.1:$REDIS_PORT"
+        return 0
+    fi
+    mkdir -p "$REDIS_DIR"
+    log "starting redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$REDIS_DIR" \
+        --save '' --appendonly no --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" 9>&- \
+        || { tail -n 40 "$REDIS_LOG" >&2 2>/dev/null || true; die "redis-server failed to start"; }
+    local i
+    for ((i = 0; i < REDIS_TIMEOUT * 4; i++)); do
+        redis_ready && return 0
+        sleep 0.25
+    done
+    tail -n 40 "$REDIS_LOG" >&2 2>/dev/null || true
+    die "redis not answering PING after ${REDIS_TIMEOUT}s (log: $REDIS_LOG)"
+}
+
+redis_stop() {
+    if redis_pid_alive; then
+        local pid; pid="$(cat "$REDIS_PID")"
+        log "stopping redis (pid $pid)"
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+        if ! wait_pid_gone "$pid" 20; then kill -9 "$pid" 2>/dev/null || true; fi
+        rm -f "$REDIS_PID"
+    fi
+}
+
+redis_status() {
+    if redis_ready; then
+        echo "redis: running on 127.0.0.1:$REDIS_PORT"
+    else
+        echo "redis: stopped"; return 1
+    fi
+}
+
+# ---------------------------------------------------------- elasticsearch --
+
+es_health() {
+    # Prints the cluster health JSON; fails unless green/yellow.
+    local body
+    body="$(curl -fsS -m "${1:-5}" "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=${2:-1}s" 2>/dev/null)" || return 1
+    [[ "$body" == *'"status":"green"'* || "$body" == *'"status":"yellow"'* ]]
+}
+
+es_pid_alive() {
+    [[ -s "$ES_PID" ]] && kill -0 "$(cat "$ES_PID")" 2>/dev/null
+}
+
+es_start() {
+    if es_pid_alive && es_health; then
+        log "elasticsearch already running on 127.0.0.1:$ES_PORT"
+        return 0
+    fi
+    if ! es_pid_alive; then
+        if curl -s -m 2 -o /dev/null "http://127.0.0.1:$ES_PORT/" 2>/dev/null; then
+            die "port $ES_PORT is taken by a process we did not start; stop it first"
+        fi
+        [[ -x "$ES_HOME/bin/elasticsearch" ]] || die "elasticsearch not installed (run install)"
+        local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
+        mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_RUN"
+        rm -f "$ES_PID"
+        # ES writes its pidfile itself, so ES_RUN must be writable for ES_USER.
+        if is_root; then chown "$ES_USER:" "$ES_DATA" "$ES_LOGS" "$ES_RUN"; fi
+        log "starting elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT (java: $java)"
+        (cd "$ES_HOME" && as_user "$ES_USER" env ES_JAVA_HOME="$java" \
+            ES_JAVA_OPTS="${PORTAL_ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
+            bin/elasticsearch -d -p "$ES_PID" \
+            -E cluster.name=portal-test \
+            -E discovery.type=single-node \
+            -E xpack.security.enabled=false \
+            -E xpack.ml.enabled=false \
+            -E network.host=127.0.0.1 \
+            -E http.port="$ES_PORT" \
+            -E transport.port="$ES_TRANSPORT_PORT" \
+            -E cluster.routing.allocation.disk.threshold_enabled=false \
+            -E path.data="$ES_DATA" \
+            -E path.logs="$ES_LOGS" \
+            >"$RUN/es-launch.log" 2>&1 9>&-) \
+            || { tail -n 40 "$RUN/es-launch.log" >&2; es_log_tail; die "elasticsearch failed to launch"; }
+    else
+        log "elasticsearch process running but not healthy yet; waiting"
+    fi
+    local deadline=$((SECONDS + ES_TIMEOUT))
+    while (( SECONDS < deadline )); do
+        es_health 12 10 && { log "elasticsearch ready"; return 0; }
+        if [[ -s "$ES_PID" ]] && ! es_pid_alive; then
+            es_log_tail; die "elasticsearch exited during startup (logs: $ES_LOGS)"
+        fi
+        sleep 1
+    done
+    es_log_tail
+    die "elasticsearch not healthy after ${ES_TIMEOUT}s (logs: $ES_LOGS)"
+}
+
+es_log_tail() {
+    local f="$ES_LOGS/portal-test.log"
+    [[ -f "$f" ]] || f="$(ls -t "$ES_LOGS"/*.log 2>/dev/null | head -n1 || true)"
+    [[ -n "$f" && -f "$f" ]] && { echo "---- tail of $f ----" >&2; tail -n 40 "$f" >&2; }
+    return 0
+}
+
+wait_pid_gone() {
+    local pid="$1" secs="$2" i
+    for ((i = 0; i < secs * 4; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.25
+    done
+    return 1
+}
+
+es_stop() {
+    if es_pid_alive; then
+        local pid; pid="$(cat "$ES_PID")"
+        log "stopping elasticsearch (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        if ! wait_pid_gone "$pid" 60; then
+            log "elasticsearch did not stop in 60s; killing"
+            kill -9 "$pid" 2>/dev/null || true
+            wait_pid_gone "$pid" 10 || true
+        fi
+    fi
+    rm -f "$ES_PID"
+}
+
+es_status() {
+    if es_pid_alive && es_health; then
+        echo "elasticsearch: running on 127.0.0.1:$ES_PORT (pid $(cat "$ES_PID"))"
+    elif es_pid_alive; then
+        echo "elasticsearch: running but NOT healthy on 127.0.0.1:$ES_PORT"; return 1
+    else
+        echo "elasticsearch: stopped"; return 1
+    fi
+}
+
+# ------------------------------------------------------------------- main --
+
+with_lock() {
+    mkdir -p "$STATE"
+    # NB: every daemon is launched with fd 9 closed (9>&-), else it would
+    # inherit and hold this lock forever.
+    exec 9>"$STATE/.lock"
+    if ! flock -n 9; then
+        log "waiting for another services.sh run (lock $STATE/.lock)"
+        flock -w 600 9 || die "could not lock $STATE/.lock"
+    fi
+}
+
+cmd_env() {
+    cat <<EOF
+export DATABASE_URL=postgres://portal:portal@127.0.0.1:$PG_PORT/portal
+export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+export ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT
+EOF
+}
+
+main() {
+    local cmd="${1:-}"
+    case "$cmd" in
+        install)
+            with_lock; cmd_install ;;
+        start)
+            with_lock; cmd_install
+            pg_start; redis_start; es_start
+            log "all services up" ;;
+        stop)
+            with_lock; setup_paths
+            es_stop; redis_stop; pg_stop ;;
+        start-es)
+            with_lock; cmd_install; es_start ;;
+        stop-es)
+            with_lock; setup_paths; es_stop ;;
+        status)
+            setup_paths
+            local rc=0
+            pg_status || rc=1
+            redis_status || rc=1
+            es_status || rc=1
+            return $rc ;;
+        env)
+            cmd_env ;;
+        *)
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es}" >&2
+            return 2 ;;
+    esac
+}
+
+main "$@"

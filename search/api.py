@@ -1,0 +1,104 @@
+"""Search API v1: thin views over search.searching; invalid parameters answer 400 naming the parameter."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from datasets import selectors
+from datasets.models import OpenGrade, UpdateFrequency
+from portal.exceptions import DomainError
+
+from . import searching
+from .backends import QueryError
+from .backends.base import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS
+from .serializers import RelatedResponseSerializer, SearchResponseSerializer, SuggestResponseSerializer
+
+
+def _errors(*codes):
+    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
+
+
+def _many(name, description, enum=None):
+    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, enum=enum,
+                            description=f"{description} Repeat the parameter or separate values with commas.")
+
+
+def _date(name, description):
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=f"{description} (YYYY-MM-DD, inclusive).")
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description=(
+        'Search words; all must occur. "a phrase" for adjacent words, -word to exclude. '
+        "Any other syntax is treated as plain text.")),
+    _many("organization", "Organization slugs."),
+    _many("theme", "Theme codes; a top-level theme includes its sub-themes."),
+    _many("keyword", "Keywords."),
+    _many("format", "Resource formats, e.g. CSV."),
+    _many("open_grade", "Open grades.", enum=OpenGrade.values),
+    _many("licence", "Licence codes."),
+    _many("update_frequency", "Update frequencies.", enum=UpdateFrequency.values),
+    OpenApiParameter("region", OpenApiTypes.STR, description="Spatial region, exact value."),
+    _date("modified_from", "Modified on or after"),
+    _date("modified_to", "Modified on or before"),
+    _date("published_from", "Published on or after"),
+    _date("published_to", "Published on or before"),
+    _date("temporal_start", "Temporal coverage overlaps a period starting"),
+    _date("temporal_end", "Temporal coverage overlaps a period ending"),
+    OpenApiParameter("bbox", OpenApiTypes.STR, description=(
+        "west,south,east,north in WGS 84: datasets whose bounding box intersects it.")),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description=(
+        "relevance (default; newest first when there is no search text), newest, modified, title, downloads.")),
+    OpenApiParameter("page", OpenApiTypes.INT, description=(
+        f"Page number from 1; page × page_size may not exceed {MAX_RESULT_WINDOW}.")),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE}, default 20."),
+]
+
+
+class SearchView(APIView):
+    """Full-text search over the datasets the caller may see, with disjunctive facets."""
+
+    @extend_schema(
+        summary="Search datasets",
+        description=(
+            "Datasets the caller may see, matching the text and filters, with facet counts. "
+            "Within one facet, several values mean any of them; different facets must all match; "
+            "each facet's counts ignore that facet's own selection."
+        ),
+        parameters=SEARCH_PARAMETERS,
+        responses={200: SearchResponseSerializer, **_errors(400)},
+    )
+    def get(self, request):
+        try:
+            outcome = searching.search(request.query_params, request.user)
+        except QueryError as error:
+            raise DomainError(error.message, field=error.field) from None
+        return Response(SearchResponseSerializer(outcome, context={"request": request}).data)
+
+
+class SuggestView(APIView):
+    """Completions while typing: dataset titles, keywords and organizations."""
+
+    @extend_schema(
+        summary="Search suggestions",
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="What has been typed so far.")],
+        responses={200: SuggestResponseSerializer},
+    )
+    def get(self, request):
+        suggestions = searching.suggest(request.query_params.get("q", ""), request.user)
+        return Response(SuggestResponseSerializer({"results": suggestions}).data)
+
+
+class RelatedView(APIView):
+    """Datasets sharing keywords or themes with one dataset (404 when the caller may not see it)."""
+
+    @extend_schema(
+        summary="Related datasets",
+        parameters=[OpenApiParameter("identifier", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     description="Dataset identifier; may contain / : . _ -")],
+        responses={200: RelatedResponseSerializer, **_errors(404)},
+    )
+    def get(self, request, identifier):
+        dataset = selectors.dataset_for(request.user, identifier)
+        datasets = searching.related(dataset, request.user)
+        return Response(RelatedResponseSerializer({"results": datasets}, context={"request": request}).data)

@@ -1,0 +1,343 @@
+"""The search interface every backend implements, and the value objects it speaks.
+
+Callers (the search page and API) build a `SearchQuery` (directly or with
+`SearchQuery.from_params`), call `get_search_backend().search(query)` and get a
+`SearchResults`: the total, one page of `Hit`s (dataset id, score, highlights)
+and facet counts. The viewer's visibility (datasets.grading) is applied inside
+the engine, so totals and facet counts never include what the viewer may not
+see, and only published datasets are listed. Invalid input raises `QueryError`
+(a ValueError naming the parameter) for the API to turn into a 400.
+
+Facets are disjunctive within a facet (choosing two themes shows either) and
+conjunctive across facets; each facet's counts ignore its own selection so
+the other values stay choosable.
+"""
+import abc
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from datasets.models import Licence, OpenGrade, Organization, Theme, UpdateFrequency
+
+from ..query import parse_query
+
+FACETS = ("organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency")
+# SearchQuery attribute holding each facet's selected values.
+FACET_FILTERS = {
+    "organization": "organizations",
+    "theme": "themes",
+    "keyword": "keywords",
+    "format": "formats",
+    "open_grade": "open_grades",
+    "licence": "licences",
+    "update_frequency": "update_frequencies",
+}
+SORTS = ("relevance", "newest", "modified", "title", "downloads")
+MAX_RESULT_WINDOW = 10_000  # page * page_size; Elasticsearch's index.max_result_window
+MAX_PAGE_SIZE = 100
+FACET_SIZE = 50
+MAX_FILTER_VALUES = 50
+
+
+class QueryError(ValueError):
+    """A search parameter is invalid; `field` names it for the 400 response."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot be reached (backends fall back rather than raise it to callers)."""
+
+
+def _date(name, value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QueryError(name, _("日期格式应为 YYYY-MM-DD。")) from None
+
+
+def _int(name, value, minimum, maximum=None):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise QueryError(name, _("应为整数。")) from None
+    if number < minimum or (maximum is not None and number > maximum):
+        raise QueryError(name, _("应在 %(min)d 到 %(max)s 之间。") % {"min": minimum, "max": maximum or "∞"})
+    return number
+
+
+def _bbox(value):
+    if value in (None, "", ()):
+        return None
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except (TypeError, ValueError):
+        raise QueryError("bbox", _("边界框应为四个数：最小经度,最小纬度,最大经度,最大纬度。")) from None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise QueryError("bbox", _("边界框超出经纬度范围，或最小值大于最大值。"))
+    return (west, south, east, north)
+
+
+def _values(name, values):
+    values = (values,) if isinstance(values, str) else tuple(values or ())
+    values = tuple(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+    if len(values) > MAX_FILTER_VALUES or any(len(value) > 200 for value in values):
+        raise QueryError(name, _("筛选值过多或过长。"))
+    return values
+
+
+def local_day_start(day):
+    """The aware datetime at which `day` starts in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass
+class SearchQuery:
+    """What to search for, for whom. Validated on construction (raises QueryError).
+
+    Facet filters hold values: organization slugs, theme codes (a parent theme
+    matches its sub-themes), keywords, formats (upper case), open grades,
+    licence codes, update frequencies. Date ranges are inclusive days in the
+    portal's time zone. `temporal_start`/`temporal_end` select datasets whose
+    temporal coverage overlaps them; `bbox` (west, south, east, north) those
+    whose bounding box intersects it.
+    """
+
+    text: str = ""
+    organizations: tuple = ()
+    themes: tuple = ()
+    keywords: tuple = ()
+    formats: tuple = ()
+    open_grades: tuple = ()
+    licences: tuple = ()
+    update_frequencies: tuple = ()
+    region: str = ""
+    modified_from: datetime.date | None = None
+    modified_to: datetime.date | None = None
+    published_from: datetime.date | None = None
+    published_to: datetime.date | None = None
+    temporal_start: datetime.date | None = None
+    temporal_end: datetime.date | None = None
+    bbox: tuple | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    viewer: object = None
+    parsed: object = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.text = self.text if isinstance(self.text, str) else ""
+        for facet, attribute in FACET_FILTERS.items():
+            setattr(self, attribute, _values(facet, getattr(self, attribute)))
+        self.formats = tuple(value.upper() for value in self.formats)
+        self.region = str(self.region or "").strip()[:200]
+        for name in ("modified_from", "modified_to", "published_from", "published_to",
+                     "temporal_start", "temporal_end"):
+            setattr(self, name, _date(name, getattr(self, name)))
+        for start, end in (("modified_from", "modified_to"), ("published_from", "published_to"),
+                           ("temporal_start", "temporal_end")):
+            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
+                raise QueryError(end, _("结束日期不能早于开始日期。"))
+        self.bbox = _bbox(self.bbox)
+        if self.sort not in SORTS:
+            raise QueryError("sort", _("无效的排序：%(sort)s。可选：%(choices)s。")
+                             % {"sort": self.sort, "choices": ", ".join(SORTS)})
+        self.page = _int("page", self.page, 1)
+        self.page_size = _int("page_size", self.page_size, 1, MAX_PAGE_SIZE)
+        if self.page * self.page_size > MAX_RESULT_WINDOW:
+            raise QueryError("page", _("最多只能浏览前 %(n)d 条结果，请缩小搜索范围。") % {"n": MAX_RESULT_WINDOW})
+        self.parsed = parse_query(self.text)
+
+    @classmethod
+    def from_params(cls, params, viewer=None):
+        """Build from request parameters (a QueryDict: repeated or comma-separated values)."""
+        def many(name):
+            values = params.getlist(name) if hasattr(params, "getlist") else params.get(name) or []
+            values = [values] if isinstance(values, str) else values
+            return [part for value in values for part in str(value).split(",")]
+
+        single = {name: params.get(name) for name in (
+            "region", "modified_from", "modified_to", "published_from", "published_to",
+            "temporal_start", "temporal_end", "bbox", "page", "page_size") if params.get(name) not in (None, "")}
+        return cls(
+            text=params.get("q") or "",
+            sort=params.get("sort") or "relevance",
+            viewer=viewer,
+            **{attribute: many(facet) for facet, attribute in FACET_FILTERS.items()},
+            **single,
+        )
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.page_size
+
+    @property
+    def effective_sort(self):
+        """Relevance means nothing without text: browse newest first."""
+        return "newest" if self.sort == "relevance" and self.parsed.is_empty else self.sort
+
+    def facet_filters(self, exclude=None):
+        """{facet: selected values} for the facets with a selection, optionally leaving one out."""
+        return {
+            facet: getattr(self, attribute)
+            for facet, attribute in FACET_FILTERS.items()
+            if facet != exclude and getattr(self, attribute)
+        }
+
+
+@dataclass
+class Hit:
+    dataset_id: int
+    score: float = 0.0
+    # {field: HTML-escaped text with <mark>…</mark> around matches}; only fields that matched.
+    highlights: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list
+    # {facet: [(value, label, count), ...]} most frequent first.
+    facets: dict
+    page: int = 1
+    page_size: int = 20
+    # True when Elasticsearch was unreachable and the database backend answered.
+    degraded: bool = False
+
+    @property
+    def dataset_ids(self):
+        return [hit.dataset_id for hit in self.hits]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "dataset" (value: identifier), "keyword" or "organization" (value: slug)
+    value: str
+    label: str
+
+
+def facet_labels(facet, values):
+    """Display labels for facet values, in the active language."""
+    if facet == "organization":
+        names = {org.slug: org.name for org in Organization.objects.filter(slug__in=values)}
+    elif facet == "theme":
+        names = {theme.code: theme.name for theme in Theme.objects.filter(code__in=values)}
+    elif facet == "licence":
+        names = {licence.code: licence.title for licence in Licence.objects.filter(code__in=values)}
+    elif facet == "open_grade":
+        names = dict(OpenGrade.choices)
+    elif facet == "update_frequency":
+        names = dict(UpdateFrequency.choices)
+    else:
+        names = {}
+    return {value: str(names.get(value, value)) for value in values}
+
+
+def labelled_facets(counts):
+    """{facet: [(value, count)]} -> {facet: [(value, label, count)]}, every facet present."""
+    facets = {}
+    for facet in FACETS:
+        pairs = counts.get(facet, [])
+        labels = facet_labels(facet, [value for value, _count in pairs])
+        facets[facet] = [(value, labels[value], count) for value, count in pairs]
+    return facets
+
+
+def sorted_counts(pairs):
+    """Most frequent first, ties by value, at most FACET_SIZE; the order both backends use."""
+    return sorted(((value, count) for value, count in pairs if value and count),
+                  key=lambda pair: (-pair[1], pair[0]))[:FACET_SIZE]
+
+
+def organization_suggestions(text, limit):
+    """Organizations are public: suggest them from the catalog itself for every backend."""
+    text = text.strip()
+    if not text:
+        return []
+    matches = Organization.objects.filter(
+        Q(name_zh__istartswith=text) | Q(name_en__istartswith=text) | Q(slug__istartswith=text)
+    ).order_by("slug")[:limit]
+    return [Suggestion("organization", org.slug, org.name) for org in matches]
+
+
+def keyword_suggestions(counts, text, limit):
+    """Keywords starting with `text` (case-insensitive) from {keyword: count}, most used first."""
+    prefix = text.strip().casefold()
+    pairs = [(value, count) for value, count in counts if value.casefold().startswith(prefix)]
+    return [Suggestion("keyword", value, value) for value, _count in sorted_counts(pairs)[:limit]]
+
+
+class SearchBackend(abc.ABC):
+    """One search engine. Every method is safe to call again (indexing is idempotent)."""
+
+    name = ""
+
+    def index(self, dataset_id):
+        """Bring one dataset's entry up to date (index it, or remove it if no longer searchable)."""
+        self.index_datasets([dataset_id])
+
+    @abc.abstractmethod
+    def index_datasets(self, dataset_ids):
+        """Re-read these datasets from the database; index the searchable ones, remove the rest."""
+
+    @abc.abstractmethod
+    def bulk_index(self, documents):
+        """Store already-built documents (search.documents.build_document)."""
+
+    @abc.abstractmethod
+    def remove(self, dataset_id):
+        """Drop a dataset's entry; no error if it is not there."""
+
+    @abc.abstractmethod
+    def search(self, query):
+        """Run a SearchQuery; returns SearchResults."""
+
+    @abc.abstractmethod
+    def suggest(self, text, viewer, limit=5):
+        """Completions for a search box: datasets (title prefix), keywords and organizations,
+        at most `limit` of each kind, only from datasets the viewer may see."""
+
+    @abc.abstractmethod
+    def related(self, dataset, viewer, limit=5):
+        """Hits for visible published datasets sharing keywords (2 points each) or themes (1 point)."""
+
+    @abc.abstractmethod
+    def ping(self):
+        """Raise if the engine is unusable; return a short status description."""
+
+    @abc.abstractmethod
+    def rebuild(self, progress=None):
+        """Index every searchable dataset from scratch; `progress(done, total)` is called as it goes."""
+
+    @abc.abstractmethod
+    def reset(self):
+        """Empty the index (tests and fresh installations)."""
+
+    @abc.abstractmethod
+    def indexed_versions(self):
+        """{dataset_id: modified datetime} of what the index holds, for reconciliation."""
+
+    def reconcile(self):
+        """Re-index what differs from the database; returns the dataset ids repaired."""
+        from ..documents import searchable_versions
+
+        expected, indexed = searchable_versions(), self.indexed_versions()
+        stale = sorted(
+            {pk for pk, modified in expected.items() if indexed.get(pk) != modified} | (set(indexed) - set(expected))
+        )
+        if stale:
+            self.index_datasets(stale)
+        return stale

@@ -1,0 +1,335 @@
+"""Full-text search in the portal's own database: the embedded default and Elasticsearch's fallback.
+
+Text is pre-tokenized in Python (search.query.tokenize: words, and Han
+characters one by one) so Chinese is searchable without database plugins.
+PostgreSQL matches and ranks with a GIN-indexed tsvector ('simple' config,
+title weighted A, keywords B, the rest D); SQLite with an FTS5 table and bm25()
+(title 10, keywords 4, the rest 1). Both are built in migration 0001.
+"""
+import datetime
+import html
+
+from django.contrib.postgres.search import SearchQuery as TsQuery
+from django.contrib.postgres.search import SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
+
+from datasets.grading import Visibility
+from datasets.models import Dataset
+
+from ..documents import build_document, documents_for, iter_documents, searchable_datasets, text_of
+from ..models import SearchEntry, SearchTerm
+from ..query import token_spans, tokenize
+from .base import (
+    FACET_FILTERS, FACET_SIZE, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions,
+    labelled_facets, local_day_start, organization_suggestions, sorted_counts,
+)
+
+SINGLE_VALUED = {"organization": "organization_slug", "open_grade": "open_grade", "licence": "licence",
+                 "update_frequency": "update_frequency"}
+MULTI_VALUED = {"theme": SearchTerm.Facet.THEME, "keyword": SearchTerm.Facet.KEYWORD,
+                "format": SearchTerm.Facet.FORMAT}
+ORDERINGS = {
+    "relevance": ("-rank", "-published_at", "-dataset_id"),
+    "newest": ("-published_at", "-dataset_id"),
+    "modified": ("-modified", "-dataset_id"),
+    "title": ("title", "dataset_id"),
+    "downloads": ("-download_count", "-dataset_id"),
+}
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+SNIPPET_CHARS = 160
+
+
+def _postgres():
+    return connection.vendor == "postgresql"
+
+
+# --- query text -> engine syntax (built only from clean tokens, never from user text) ---
+
+def _pg_lexeme(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _fts_token(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _match_expression(term):
+    """The engine's query for one term: its tokens adjacent (phrase) or all present."""
+    if _postgres():
+        return "(" + (" <-> " if term.phrase else " & ").join(map(_pg_lexeme, term.tokens)) + ")"
+    if term.phrase:
+        return '"' + " ".join(token.replace('"', '""') for token in term.tokens) + '"'
+    return "(" + " AND ".join(map(_fts_token, term.tokens)) + ")"
+
+
+def _rank_expression(terms):
+    """All terms required; multi-token terms that occur contiguously rank higher."""
+    parts = []
+    for term in terms:
+        match = _match_expression(term)
+        if len(term.tokens) > 1 and not term.phrase:
+            contiguous = _match_expression(type(term)(text=term.text, tokens=term.tokens, phrase=True))
+            if _postgres():
+                match = f"({match} & ({contiguous} | {_pg_lexeme(term.tokens[0])}))"
+            else:
+                match = f"({match} AND ({contiguous} OR {_fts_token(term.tokens[0])}))"
+        parts.append(match)
+    return (" & " if _postgres() else " AND ").join(parts)
+
+
+def _tsquery(expression):
+    return TsQuery(expression, search_type="raw", config="simple")
+
+
+def _fts_ids(expression):
+    return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
+
+
+def _with_text(queryset, parsed):
+    """Filter by the parsed query and annotate `rank` (0 when there is no text)."""
+    for term in parsed.excluded:
+        if _postgres():
+            queryset = queryset.exclude(search_vector=_tsquery(_match_expression(term)))
+        else:
+            queryset = queryset.exclude(pk__in=_fts_ids(_match_expression(term)))
+    if parsed.is_empty:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    expression = _rank_expression(parsed.terms)
+    if _postgres():
+        query = _tsquery(expression)
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    rank = RawSQL(
+        f"SELECT -bm25(search_fts, {SQLITE_WEIGHTS}) FROM search_fts "
+        "WHERE search_fts MATCH %s AND search_fts.rowid = search_searchentry.dataset_id",
+        [expression], output_field=FloatField(),
+    )
+    return queryset.filter(pk__in=_fts_ids(expression)).annotate(rank=rank)
+
+
+# --- filters ---
+
+def _visible(queryset, viewer):
+    visibility = Visibility(viewer)
+    queryset = queryset.filter(state=Dataset.State.PUBLISHED)
+    if visibility.everything:
+        return queryset
+    return queryset.filter(
+        Q(state__in=visibility.public_states, open_grade__in=visibility.public_grades)
+        | Q(organization_id__in=visibility.organization_ids)
+    )
+
+
+def _facet_condition(facet, values):
+    if facet in SINGLE_VALUED:
+        return Q(**{f"{SINGLE_VALUED[facet]}__in": values})
+    return Q(pk__in=SearchTerm.objects.filter(facet=MULTI_VALUED[facet], value__in=values).values("entry_id"))
+
+
+def _base_filters(queryset, query):
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
+    if query.region:
+        queryset = queryset.filter(region=query.region)
+    for name in ("modified", "published_at"):
+        prefix = "modified" if name == "modified" else "published"
+        start, end = getattr(query, f"{prefix}_from"), getattr(query, f"{prefix}_to")
+        if start:
+            queryset = queryset.filter(**{f"{name}__gte": local_day_start(start)})
+        if end:
+            queryset = queryset.filter(**{f"{name}__lt": local_day_start(end + datetime.timedelta(days=1))})
+    if query.temporal_start or query.temporal_end:
+        queryset = queryset.filter(Q(temporal_start__isnull=False) | Q(temporal_end__isnull=False))
+        if query.temporal_end:
+            queryset = queryset.filter(Q(temporal_start__lte=query.temporal_end) | Q(temporal_start__isnull=True))
+        if query.temporal_start:
+            queryset = queryset.filter(Q(temporal_end__gte=query.temporal_start) | Q(temporal_end__isnull=True))
+    if query.bbox:
+        west, south, east, north = query.bbox
+        queryset = queryset.filter(bbox_west__lte=east, bbox_east__gte=west, bbox_south__lte=north,
+                                   bbox_north__gte=south)
+    return queryset
+
+
+def _with_facets(queryset, filters):
+    for facet, values in filters.items():
+        queryset = queryset.filter(_facet_condition(facet, values))
+    return queryset
+
+
+def _facet_counts(queryset, facet):
+    if facet in SINGLE_VALUED:
+        column = SINGLE_VALUED[facet]
+        rows = queryset.order_by().values_list(column).annotate(n=Count("pk"))
+    else:
+        rows = (SearchTerm.objects.filter(entry__in=queryset.order_by().values("pk"), facet=MULTI_VALUED[facet])
+                .order_by().values_list("value").annotate(n=Count("entry_id")))
+    return sorted_counts(rows)
+
+
+# --- highlights ---
+
+def _highlight(text, tokens, snippet=False):
+    """HTML-escaped text with <mark> around the words/characters that are query tokens, or ''."""
+    spans = [(start, end) for start, end, token in token_spans(text) if token in tokens] if tokens else []
+    if not spans:
+        return ""
+    if snippet and len(text) > SNIPPET_CHARS:
+        start = max(0, spans[0][0] - SNIPPET_CHARS // 4)
+        end = start + SNIPPET_CHARS
+        spans = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+        prefix, suffix, text = ("…" if start else ""), ("…" if end < len(text) else ""), text[start:end]
+    else:
+        prefix = suffix = ""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    return prefix + "".join(pieces) + html.escape(text[last:]) + suffix
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    # --- writing ---
+
+    def index_datasets(self, dataset_ids):
+        ids = set(dataset_ids)
+        documents = documents_for(ids)
+        with transaction.atomic():
+            SearchEntry.objects.filter(pk__in=ids - {document["id"] for document in documents}).delete()
+            self.bulk_index(documents)
+
+    @transaction.atomic
+    def bulk_index(self, documents):
+        documents = list(documents)
+        for document in documents:
+            self._save(document)
+        if documents and _postgres():
+            SearchEntry.objects.filter(pk__in=[document["id"] for document in documents]).update(
+                search_vector=SearchVector("title_tokens", weight="A", config="simple")
+                + SearchVector("keyword_tokens", weight="B", config="simple")
+                + SearchVector("body_tokens", weight="D", config="simple")
+            )
+
+    def _save(self, document):
+        def tokens(group):
+            return " ".join(token for value in text_of(document, group) for token in tokenize(value))
+
+        entry, _created = SearchEntry.objects.update_or_create(
+            dataset_id=document["id"],
+            defaults={
+                "identifier": document["identifier"],
+                "organization_id": document["organization_id"],
+                "organization_slug": document["organization_slug"],
+                "state": document["state"],
+                "open_grade": document["open_grade"],
+                "licence": document["licence"],
+                "update_frequency": document["update_frequency"],
+                "region": document["region"],
+                "title": document["title"],
+                "description": document["description"],
+                "modified": document["modified"],
+                "published_at": document["published_at"],
+                "temporal_start": document["temporal_start"],
+                "temporal_end": document["temporal_end"],
+                **{name: document[name] for name in ("bbox_west", "bbox_south", "bbox_east", "bbox_north")},
+                "download_count": document["download_count"],
+                "title_tokens": tokens("title"),
+                "keyword_tokens": tokens("keywords"),
+                "body_tokens": tokens("body"),
+            },
+        )
+        entry.terms.all().delete()
+        SearchTerm.objects.bulk_create(
+            SearchTerm(entry=entry, facet=facet, value=value)
+            for facet, values in ((SearchTerm.Facet.THEME, document["themes"]),
+                                  (SearchTerm.Facet.KEYWORD, document["keywords"]),
+                                  (SearchTerm.Facet.FORMAT, document["formats"]))
+            for value in values
+        )
+
+    def remove(self, dataset_id):
+        SearchEntry.objects.filter(pk=dataset_id).delete()
+
+    def rebuild(self, progress=None):
+        total = searchable_datasets().count()
+        done = 0
+        with transaction.atomic():
+            SearchEntry.objects.all().delete()
+            batch = []
+            for document in iter_documents():
+                batch.append(document)
+                if len(batch) == 200:
+                    self.bulk_index(batch)
+                    done, batch = done + len(batch), []
+                    if progress:
+                        progress(done, total)
+            self.bulk_index(batch)
+        if progress:
+            progress(total, total)
+        return total
+
+    def reset(self):
+        SearchEntry.objects.all().delete()
+
+    def indexed_versions(self):
+        return dict(SearchEntry.objects.values_list("dataset_id", "modified"))
+
+    def ping(self):
+        return f"database ({connection.vendor}): {SearchEntry.objects.count()} entries"
+
+    # --- reading ---
+
+    def search(self, query):
+        scope = _base_filters(_with_text(_visible(SearchEntry.objects.all(), query.viewer), query.parsed), query)
+        matching = _with_facets(scope, query.facet_filters())
+        total = matching.count()
+        page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.page_size]
+        tokens = {token for term in query.parsed.terms for token in term.tokens}
+        hits = []
+        for entry in page.only("dataset_id", "title", "description"):
+            highlights = {"title": _highlight(entry.title, tokens),
+                          "description": _highlight(entry.description, tokens, snippet=True)}
+            hits.append(Hit(entry.dataset_id, float(entry.rank or 0), {k: v for k, v in highlights.items() if v}))
+        counts = {
+            facet: _facet_counts(_with_facets(scope, query.facet_filters(exclude=facet)), facet)
+            for facet in FACET_FILTERS
+        }
+        return SearchResults(total=total, hits=hits, facets=labelled_facets(counts),
+                             page=query.page, page_size=query.page_size)
+
+    def suggest(self, text, viewer, limit=5):
+        tokens = tokenize(text or "")
+        if not tokens:
+            return []
+        visible = _visible(SearchEntry.objects.all(), viewer)
+        if _postgres():
+            expression = " <-> ".join(_pg_lexeme(token) + ":A" for token in tokens[:-1])
+            last = _pg_lexeme(tokens[-1]) + ":*A"
+            titles = visible.filter(search_vector=_tsquery(f"{expression} <-> {last}" if expression else last))
+        else:
+            phrase = " ".join(token.replace('"', '""') for token in tokens)
+            titles = visible.filter(pk__in=_fts_ids(f'title_tokens : "{phrase}" *'))
+        datasets = [
+            Suggestion("dataset", identifier, title)
+            for identifier, title in titles.order_by("-download_count", "title", "dataset_id")
+            .values_list("identifier", "title")[:limit]
+        ]
+        keyword_counts = (SearchTerm.objects.filter(entry__in=visible.values("pk"), facet=SearchTerm.Facet.KEYWORD,
+                                                    value__istartswith=text.strip())
+                          .order_by().values_list("value").annotate(n=Count("entry_id")))
+        return datasets + keyword_suggestions(keyword_counts, text, limit) + organization_suggestions(text, limit)
+
+    def related(self, dataset, viewer, limit=5):
+        document = build_document(dataset)
+        shared = (Q(facet=SearchTerm.Facet.KEYWORD, value__in=document["keywords"])
+                  | Q(facet=SearchTerm.Facet.THEME, value__in=document["themes"]))
+        rows = (
+            SearchTerm.objects.filter(shared, entry__in=_visible(SearchEntry.objects.exclude(pk=dataset.pk), viewer))
+            .values("entry_id")
+            .annotate(score=Sum(Case(When(facet=SearchTerm.Facet.KEYWORD, then=Value(2.0)), default=Value(1.0),
+                                     output_field=FloatField())))
+            .order_by("-score", "-entry__download_count", "-entry_id")[:limit]
+        )
+        return [Hit(row["entry_id"], row["score"]) for row in rows]

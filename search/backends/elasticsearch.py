@@ -1,0 +1,404 @@
+"""Elasticsearch backend (elasticsearch.dsl), with the database backend as its always-current fallback.
+
+- One versioned index `{prefix}-datasets-v{timestamp}` behind the alias
+  `{prefix}-datasets`; `rebuild()` loads a new index and swaps the alias in one
+  `update_aliases` call, so searches keep working during a rebuild.
+- Text: every searchable field is copied into `all_text`, which decides what
+  matches (the same rule as the database backend: each term's tokens present,
+  phrases adjacent). Ranking adds boosted title/keyword matches, a 2-gram
+  shingle subfield (so contiguous Chinese words score higher with the standard
+  tokenizer, which splits Han text into characters), title proximity, and
+  typo tolerance (fuzziness AUTO) for plain Latin words. Analyzer names come
+  from settings so production can plug in a Chinese analyzer.
+- Facets: post_filter + one filter aggregation per facet holding every *other*
+  facet's filter (disjunctive within a facet, conjunctive across facets).
+- Outages: every write updates the database backend first; if Elasticsearch is
+  unreachable the dataset is recorded in PendingIndexUpdate and replayed later
+  (`replay_pending`, `reconcile`), and searches answer from the database with
+  `degraded=True`.
+"""
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.dsl import A, Index, Mapping, Q, Search, analyzer, token_filter
+from elasticsearch.dsl.field import Date, Double, Keyword, Long, Text
+
+from datasets.grading import Visibility
+
+from ..documents import build_document, documents_for, iter_documents, searchable_datasets
+from ..models import PendingIndexUpdate
+from ..query import tokenize
+from .base import (
+    FACET_SIZE, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions, labelled_facets,
+    local_day_start, organization_suggestions, sorted_counts,
+)
+from .database import DatabaseBackend
+
+log = logging.getLogger(__name__)
+
+FACET_FIELDS = {
+    "organization": "organization_slug", "theme": "themes", "keyword": "keywords", "format": "formats",
+    "open_grade": "open_grade", "licence": "licence", "update_frequency": "update_frequency",
+}
+SORTS = {
+    "relevance": ["_score", {"published_at": "desc"}, {"id": "desc"}],
+    "newest": [{"published_at": "desc"}, {"id": "desc"}],
+    "modified": [{"modified": "desc"}, {"id": "desc"}],
+    "title": [{"title.sort": "asc"}, {"id": "asc"}],
+    "downloads": [{"download_count": "desc"}, {"id": "desc"}],
+}
+RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organization_name_en^2",
+                 "theme_names^2", "description"]
+HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+                     "require_field_match": False}
+BULK_CHUNK = 500
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def _unavailable(error):
+    """Errors meaning 'Elasticsearch cannot answer now' (down, overloaded, or its index missing)."""
+    if isinstance(error, (TransportError, NotFoundError)):
+        return True
+    return isinstance(error, ApiError) and error.meta.status >= 500
+
+
+def build_mapping():
+    text_analyzer = _setting("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
+    shingles = analyzer(
+        "portal_shingle",
+        tokenizer=_setting("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard"),
+        filter=["lowercase", token_filter("portal_bigram", "shingle", min_shingle_size=2, max_shingle_size=2,
+                                          output_unigrams=False)],
+    )
+
+    def text(**extra):
+        return Text(analyzer=text_analyzer, copy_to="all_text", **extra)
+
+    mapping = Mapping()
+    mapping.meta("dynamic", "strict")
+    fields = {
+        "id": Long(), "identifier": Keyword(),
+        "title": text(fields={"shingle": Text(analyzer=shingles), "sort": Keyword(ignore_above=1024)}),
+        "description": text(),
+        "keywords": Keyword(copy_to="all_text", fields={"text": Text(analyzer=text_analyzer)}),
+        "organization_id": Long(), "organization_slug": Keyword(copy_to="all_text"),
+        "organization_name_zh": text(), "organization_name_en": text(),
+        "themes": Keyword(), "theme_names": text(),
+        "resource_names": text(), "formats": Keyword(copy_to="all_text"), "columns": text(),
+        "licence": Keyword(), "open_grade": Keyword(), "state": Keyword(), "update_frequency": Keyword(),
+        "region": Keyword(copy_to="all_text"),
+        "modified": Date(), "published_at": Date(), "temporal_start": Date(), "temporal_end": Date(),
+        "bbox_west": Double(), "bbox_south": Double(), "bbox_east": Double(), "bbox_north": Double(),
+        "download_count": Long(),
+        "all_text": Text(analyzer=text_analyzer, fields={"shingle": Text(analyzer=shingles)}),
+    }
+    for name, field in fields.items():
+        mapping.field(name, field)
+    return mapping
+
+
+def _term_query(term, fuzzy=False):
+    if term.phrase:
+        return Q("match_phrase", all_text=term.text)
+    options = {"query": term.text, "operator": "and"}
+    if fuzzy and term.text.replace(" ", "").isascii() and term.text.replace(" ", "").isalpha():
+        options.update(fuzziness="AUTO", prefix_length=1)
+    return Q("match", all_text=options)
+
+
+def _text_query(parsed):
+    must = [_term_query(term, fuzzy=True) for term in parsed.terms] or [Q("match_all")]
+    should = []
+    if parsed.terms:
+        text = parsed.positive_text
+        should = [
+            Q("multi_match", query=text, fields=RANKED_FIELDS),
+            Q("match_phrase", title={"query": text, "slop": 2, "boost": 4}),
+            Q("match", **{"title.shingle": {"query": text, "boost": 3}}),
+            Q("match", **{"all_text.shingle": {"query": text}}),
+        ]
+    return Q("bool", must=must, must_not=[_term_query(term) for term in parsed.excluded], should=should)
+
+
+def _visibility_filter(viewer):
+    visibility = Visibility(viewer)
+    clauses = [Q("term", state="published")]
+    if not visibility.everything:
+        either = [Q("bool", filter=[Q("terms", state=list(visibility.public_states)),
+                                    Q("terms", open_grade=list(visibility.public_grades))])]
+        if visibility.organization_ids:
+            either.append(Q("terms", organization_id=sorted(visibility.organization_ids)))
+        clauses.append(Q("bool", should=either, minimum_should_match=1))
+    return clauses
+
+
+def _base_filters(query):
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
+    clauses = []
+    if query.region:
+        clauses.append(Q("term", region=query.region))
+    for field, prefix in (("modified", "modified"), ("published_at", "published")):
+        start, end = getattr(query, f"{prefix}_from"), getattr(query, f"{prefix}_to")
+        bounds = {}
+        if start:
+            bounds["gte"] = local_day_start(start).isoformat()
+        if end:
+            bounds["lt"] = local_day_start(end + datetime.timedelta(days=1)).isoformat()
+        if bounds:
+            clauses.append(Q("range", **{field: bounds}))
+    if query.temporal_start or query.temporal_end:
+        clauses.append(Q("bool", should=[Q("exists", field="temporal_start"), Q("exists", field="temporal_end")],
+                         minimum_should_match=1))
+        for field, bound, value in (("temporal_start", "lte", query.temporal_end),
+                                    ("temporal_end", "gte", query.temporal_start)):
+            if value:
+                clauses.append(Q("bool", minimum_should_match=1, should=[
+                    Q("range", **{field: {bound: value.isoformat()}}),
+                    Q("bool", must_not=[Q("exists", field=field)]),
+                ]))
+    if query.bbox:
+        west, south, east, north = query.bbox
+        for field, bound, value in (("bbox_west", "lte", east), ("bbox_east", "gte", west),
+                                    ("bbox_south", "lte", north), ("bbox_north", "gte", south)):
+            clauses.append(Q("range", **{field: {bound: value}}))
+    return clauses
+
+
+def _facet_filters(filters):
+    return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
+
+
+def _highlights(hit):
+    if "highlight" not in hit.meta:
+        return {}
+    return {field: " … ".join(fragments) for field, fragments in hit.meta.highlight.to_dict().items()}
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, url, prefix):
+        self.client = Elasticsearch(
+            url, request_timeout=float(_setting("SEARCH_ELASTICSEARCH_TIMEOUT", 5)), max_retries=1,
+            retry_on_timeout=False,
+        )
+        self.alias = f"{prefix}-datasets"
+        self.database = DatabaseBackend()
+
+    # --- indices and the alias ---
+
+    def _index_pattern(self):
+        return f"{self.alias}-v*"
+
+    def _create_index(self):
+        name = f"{self.alias}-v{timezone.now():%Y%m%d%H%M%S%f}"
+        index = Index(name, using=self.client)
+        index.settings(number_of_shards=1,
+                       number_of_replicas=int(_setting("SEARCH_ELASTICSEARCH_REPLICAS", 0)))
+        index.mapping(build_mapping())
+        index.create()
+        return name
+
+    def _versioned_indices(self):
+        return sorted(self.client.indices.get(index=self._index_pattern(), expand_wildcards="open"))
+
+    def _alias_targets(self):
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    def _ensure_alias(self):
+        if not self.client.indices.exists_alias(name=self.alias):
+            self.client.indices.put_alias(index=self._create_index(), name=self.alias)
+
+    # --- writing ---
+
+    def _write(self, documents, removed=()):
+        """Index and delete through the alias; raises when Elasticsearch is unavailable."""
+        self._ensure_alias()
+        actions = [{"_index": self.alias, "_id": document["id"], "_source": document} for document in documents]
+        actions += [{"_op_type": "delete", "_index": self.alias, "_id": pk} for pk in removed]
+        if not actions:
+            return
+        _ok, errors = helpers.bulk(self.client, actions, refresh=True, raise_on_error=False)
+        real = [error for error in errors if error.get("delete", {}).get("status") != 404]
+        if real:
+            raise RuntimeError(f"Elasticsearch bulk errors: {real[:3]}")
+
+    def _record_pending(self, dataset_ids, error):
+        log.warning("Elasticsearch unavailable (%s); %d dataset(s) queued for replay", error, len(dataset_ids))
+        now = timezone.now()
+        for pk in dataset_ids:
+            PendingIndexUpdate.objects.update_or_create(dataset_id=pk, defaults={"created": now})
+
+    def _write_or_record(self, ids, documents, removed=()):
+        try:
+            self._write(documents, removed)
+        except Exception as error:
+            if not _unavailable(error):
+                raise
+            self._record_pending(ids, error)
+
+    def index_datasets(self, dataset_ids):
+        ids = set(dataset_ids)
+        self.database.index_datasets(ids)
+        documents = documents_for(ids)
+        self._write_or_record(ids, documents, removed=ids - {document["id"] for document in documents})
+
+    def bulk_index(self, documents):
+        documents = list(documents)
+        self.database.bulk_index(documents)
+        self._write_or_record([document["id"] for document in documents], documents)
+
+    def remove(self, dataset_id):
+        self.database.remove(dataset_id)
+        self._write_or_record([dataset_id], [], removed=[dataset_id])
+
+    def replay_pending(self):
+        """Send the updates recorded during an outage; returns their ids (raises if still unavailable)."""
+        pending = list(PendingIndexUpdate.objects.values_list("dataset_id", "created"))
+        if not pending:
+            return []
+        ids = {pk for pk, _created in pending}
+        documents = documents_for(ids)
+        self._write(documents, removed=ids - {document["id"] for document in documents})
+        # Rows re-recorded after we read them stay for the next replay.
+        PendingIndexUpdate.objects.filter(dataset_id__in=ids, created__lte=max(c for _pk, c in pending)).delete()
+        return sorted(ids)
+
+    def reconcile(self):
+        repaired = set(self.database.reconcile())
+        repaired |= set(self.replay_pending())
+        repaired |= set(super().reconcile())
+        return sorted(repaired)
+
+    def rebuild(self, progress=None):
+        started = timezone.now()
+        self.database.rebuild()
+        name = self._create_index()
+        total, done = searchable_datasets().count(), 0
+        actions = ({"_index": name, "_id": document["id"], "_source": document} for document in iter_documents())
+        for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True):
+            done += 1
+            if progress and (done % 100 == 0 or done == total):
+                progress(done, total)
+        if progress:
+            progress(total, total)
+        self.client.indices.refresh(index=name)
+        old = [index for index in self._versioned_indices() if index != name]
+        self.client.indices.update_aliases(actions=[
+            *({"remove": {"index": index, "alias": self.alias}} for index in self._alias_targets()),
+            {"add": {"index": name, "alias": self.alias}},
+        ])
+        if old:
+            self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        # Changes that reached the old index while this one was loading.
+        super().reconcile()
+        log.info("search index %s built in %s", name, timezone.now() - started)
+        return total
+
+    def reset(self):
+        self.database.reset()
+        PendingIndexUpdate.objects.all().delete()
+        indices = self._versioned_indices()  # deleting by wildcard is refused by default
+        if indices:
+            self.client.indices.delete(index=",".join(indices), ignore_unavailable=True)
+        self._ensure_alias()
+
+    def indexed_versions(self):
+        self._ensure_alias()
+        return {
+            int(hit["_id"]): datetime.datetime.fromisoformat(hit["_source"]["modified"])
+            for hit in helpers.scan(self.client, index=self.alias, query={"_source": ["modified"]})
+        }
+
+    def ping(self):
+        health = self.client.cluster.health()
+        if health["status"] == "red":
+            raise RuntimeError(f"Elasticsearch cluster {health['cluster_name']} is red")
+        targets = self._alias_targets()
+        pending = PendingIndexUpdate.objects.count()
+        return f"elasticsearch {health['status']}, {self.alias} -> {','.join(targets) or 'none'}, {pending} pending"
+
+    # --- reading ---
+
+    def _fallback(self, method, *args):
+        """Run a read on Elasticsearch, or on the database when Elasticsearch cannot answer."""
+        try:
+            return getattr(self, f"_es_{method}")(*args), False
+        except Exception as error:
+            if not _unavailable(error):
+                raise
+            log.warning("Elasticsearch unavailable (%s); answering %s from the database", error, method)
+            return getattr(self.database, method)(*args), True
+
+    def search(self, query):
+        results, degraded = self._fallback("search", query)
+        results.degraded = degraded
+        return results
+
+    def suggest(self, text, viewer, limit=5):
+        return self._fallback("suggest", text, viewer, limit)[0]
+
+    def related(self, dataset, viewer, limit=5):
+        return self._fallback("related", dataset, viewer, limit)[0]
+
+    def _search_object(self, viewer):
+        return Search(using=self.client, index=self.alias).filter(Q("bool", filter=_visibility_filter(viewer)))
+
+    def _es_search(self, query):
+        search = self._search_object(query.viewer).query(_text_query(query.parsed)).extra(track_total_hits=True)
+        search = search.filter(Q("bool", filter=_base_filters(query))) if _base_filters(query) else search
+        selected = _facet_filters(query.facet_filters())
+        if selected:
+            search = search.post_filter(Q("bool", filter=selected))
+        for facet, field in FACET_FIELDS.items():
+            others = _facet_filters(query.facet_filters(exclude=facet))
+            bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
+            bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
+        if not query.parsed.is_empty:
+            search = (search.highlight_options(**HIGHLIGHT_OPTIONS).highlight("title", number_of_fragments=0)
+                      .highlight("description", fragment_size=160, number_of_fragments=1))
+        search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.page_size]
+        response = search.execute()
+        counts = {
+            facet: sorted_counts((bucket.key, bucket.doc_count) for bucket in response.aggregations[facet]["values"].buckets)
+            for facet in FACET_FIELDS
+        }
+        hits = [Hit(int(hit.meta.id), float(hit.meta.score or 0.0), _highlights(hit)) for hit in response]
+        return SearchResults(total=response.hits.total.value, hits=hits, facets=labelled_facets(counts),
+                             page=query.page, page_size=query.page_size)
+
+    def _es_suggest(self, text, viewer, limit):
+        tokens = tokenize(text or "")
+        if not tokens:
+            return []
+        titles = (self._search_object(viewer).query(Q("match_phrase_prefix", title=" ".join(tokens)))
+                  .sort({"download_count": "desc"}, {"title.sort": "asc"}, {"id": "asc"})
+                  .source(["identifier", "title"])[:limit])
+        datasets = [Suggestion("dataset", hit.identifier, hit.title) for hit in titles.execute()]
+        keywords = self._search_object(viewer).filter(
+            Q("prefix", keywords={"value": text.strip(), "case_insensitive": True})
+        ).extra(size=0)
+        keywords.aggs.bucket("keywords", "terms", field="keywords", size=500)
+        buckets = keywords.execute().aggregations["keywords"].buckets
+        return (datasets + keyword_suggestions([(b.key, b.doc_count) for b in buckets], text, limit)
+                + organization_suggestions(text, limit))
+
+    def _es_related(self, dataset, viewer, limit):
+        document = build_document(dataset)
+        should = [Q("constant_score", filter=Q("term", keywords=value), boost=2.0) for value in document["keywords"]]
+        should += [Q("constant_score", filter=Q("term", themes=value), boost=1.0) for value in document["themes"]]
+        if not should:
+            return []
+        search = self._search_object(viewer).query(
+            Q("bool", should=should, minimum_should_match=1, must_not=[Q("ids", values=[str(dataset.pk)])])
+        ).sort("_score", {"download_count": "desc"}, {"id": "desc"}).source(False)[:limit]
+        return [Hit(int(hit.meta.id), float(hit.meta.score)) for hit in search.execute()]

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from search.backends import get_search_backend
+
+
+class Command(BaseCommand):
+    help = "Index every published dataset into a new index and switch searches to it (Elasticsearch: alias swap)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--backend", choices=["database", "elasticsearch"],
+                            help="Rebuild this backend instead of settings.SEARCH_BACKEND.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+
+    def handle(self, *args, backend=None, no_progress=False, **options):
+        engine = get_search_backend(backend)
+        with tqdm(unit="datasets", disable=no_progress, file=self.stderr) as bar:
+            def progress(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+
+            total = engine.rebuild(progress=progress)
+        self.stdout.write(f"Indexed {total} dataset(s) with the {engine.name} backend.")

@@ -1,0 +1,80 @@
+"""What the database search backend stores, and updates waiting for Elasticsearch.
+
+`SearchEntry` is a denormalized copy of one dataset's search document: filter
+and sort columns plus pre-tokenized text (see search.query.tokenize) that
+PostgreSQL indexes as a tsvector and SQLite as an FTS5 table (both created in
+migration 0001). `SearchTerm` holds the multi-valued facets (themes, keywords,
+formats) one row per value, so counts are plain GROUP BYs on any database.
+"""
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    dataset = models.OneToOneField(
+        "datasets.Dataset", on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    identifier = models.CharField(max_length=200)
+    organization_id = models.BigIntegerField(db_index=True)
+    organization_slug = models.CharField(max_length=100, db_index=True)
+    state = models.CharField(max_length=20, db_index=True)
+    open_grade = models.CharField(max_length=20, db_index=True)
+    licence = models.CharField(max_length=80, blank=True, db_index=True)
+    update_frequency = models.CharField(max_length=20, blank=True, db_index=True)
+    region = models.CharField(max_length=200, blank=True, db_index=True)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    modified = models.DateTimeField(db_index=True)
+    published_at = models.DateTimeField(null=True, db_index=True)
+    temporal_start = models.DateField(null=True)
+    temporal_end = models.DateField(null=True)
+    bbox_west = models.FloatField(null=True)
+    bbox_south = models.FloatField(null=True)
+    bbox_east = models.FloatField(null=True)
+    bbox_north = models.FloatField(null=True)
+    download_count = models.PositiveBigIntegerField(default=0)
+    # Space-separated tokens, weighted title > keywords > the rest.
+    title_tokens = models.TextField(blank=True)
+    keyword_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    # PostgreSQL only (GIN-indexed in the migration); stays NULL on SQLite, which uses FTS5.
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["title"], name="search_entry_title")]
+
+    def __str__(self):
+        return self.identifier
+
+
+class SearchTerm(models.Model):
+    """One value of a multi-valued facet of an entry."""
+
+    class Facet(models.TextChoices):
+        THEME = "theme"
+        KEYWORD = "keyword"
+        FORMAT = "format"
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
+    facet = models.CharField(max_length=20, choices=Facet.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "facet", "value"], name="unique_search_term")]
+        indexes = [models.Index(fields=["facet", "value"], name="search_term_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class PendingIndexUpdate(models.Model):
+    """A dataset whose Elasticsearch copy is stale because Elasticsearch was unreachable.
+
+    Replayed by the `replay_pending_updates` task and `reconcile_search_index`.
+    """
+
+    dataset_id = models.BigIntegerField(unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.dataset_id)

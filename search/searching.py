@@ -1,0 +1,135 @@
+"""Running a search for a viewer: what the search API and the search page share.
+
+The backend (search.backends) decides what matches and counts; this module
+checks the filter values against the vocabularies, loads the hits' datasets
+from the database in hit order (through datasets.selectors, so the grade rules
+apply a second time), shapes the facets for display, and records the query in
+the anonymous statistics.
+"""
+import html
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from datasets import selectors
+from datasets.models import Licence, OpenGrade, Organization, Theme, UpdateFrequency
+from searchstats.services import record_query
+
+from .backends import QueryError, SearchQuery, get_search_backend
+from .backends.base import FACET_FILTERS, FACETS, facet_labels
+
+SUGGEST_MAX_CHARS = 100
+SUGGEST_LIMIT = 5
+RELATED_LIMIT = 5
+
+# Facets whose values come from a vocabulary: {facet: values -> the known ones among them}.
+KNOWN_VALUES = {
+    "organization": lambda values: set(Organization.objects.filter(slug__in=values).values_list("slug", flat=True)),
+    "theme": lambda values: set(Theme.objects.filter(code__in=values).values_list("code", flat=True)),
+    "licence": lambda values: set(Licence.objects.filter(code__in=values).values_list("code", flat=True)),
+    "open_grade": lambda values: set(values) & set(OpenGrade.values),
+    "update_frequency": lambda values: set(values) & set(UpdateFrequency.values),
+}
+
+_MARK = re.compile(r"(</?mark>)")
+
+
+@dataclass
+class SearchOutcome:
+    query: SearchQuery
+    total: int
+    degraded: bool
+    # Datasets of this page in hit order, each with `search_hit` (score, highlights) attached.
+    datasets: list
+    # {facet: [{"value", "label", "count", "selected"}]} for every facet in FACETS.
+    facets: dict
+
+    @property
+    def page(self):
+        return self.query.page
+
+    @property
+    def page_size(self):
+        return self.query.page_size
+
+
+def check_vocabularies(query):
+    """Raise QueryError naming the first facet holding a value its vocabulary does not know."""
+    for facet, known in KNOWN_VALUES.items():
+        values = getattr(query, FACET_FILTERS[facet])
+        unknown = [value for value in values if value not in known(values)] if values else []
+        if unknown:
+            raise QueryError(facet, _("未知的取值：%(values)s。") % {"values": ", ".join(unknown)})
+
+
+def safe_highlight(fragment):
+    """Highlighted text with everything escaped except <mark> tags, whatever the engine returned.
+
+    Backends already escape; unescaping then escaping each piece keeps their
+    output intact and neutralizes anything that would not be.
+    """
+    pieces, open_marks = [], 0
+    for piece in _MARK.split(fragment or ""):
+        if piece == "<mark>" and not open_marks:
+            open_marks = 1
+            pieces.append(piece)
+        elif piece == "</mark>" and open_marks:
+            open_marks = 0
+            pieces.append(piece)
+        elif piece not in ("<mark>", "</mark>"):
+            pieces.append(html.escape(html.unescape(piece)))
+    if open_marks:
+        pieces.append("</mark>")
+    return "".join(pieces)
+
+
+def datasets_for_hits(viewer, hits):
+    """The hits' datasets the viewer may see, in hit order, loaded in one batch."""
+    found = selectors.datasets_for(viewer).in_bulk([hit.dataset_id for hit in hits])
+    datasets = []
+    for hit in hits:
+        dataset = found.get(hit.dataset_id)
+        if dataset is not None:
+            hit.highlights = {name: safe_highlight(text) for name, text in hit.highlights.items()}
+            dataset.search_hit = hit
+            datasets.append(dataset)
+    return datasets
+
+
+def facet_options(query, facets):
+    """Each facet's values with `selected`; a selected value with no hits stays listed (count 0)."""
+    options = {}
+    for facet in FACETS:
+        selected = getattr(query, FACET_FILTERS[facet])
+        rows = [{"value": value, "label": label, "count": count, "selected": value in selected}
+                for value, label, count in facets.get(facet, [])]
+        missing = [value for value in selected if value not in {row["value"] for row in rows}]
+        labels = facet_labels(facet, missing) if missing else {}
+        rows += [{"value": value, "label": labels[value], "count": 0, "selected": True} for value in missing]
+        options[facet] = rows
+    return options
+
+
+def search(params, viewer):
+    """Run the search described by request parameters; raises QueryError on invalid input."""
+    query = SearchQuery.from_params(params, viewer=viewer)
+    check_vocabularies(query)
+    results = get_search_backend().search(query)
+    if query.page == 1 and not query.parsed.is_empty:
+        record_query(query.text, results.total)
+    return SearchOutcome(
+        query=query, total=results.total, degraded=results.degraded,
+        datasets=datasets_for_hits(viewer, results.hits), facets=facet_options(query, results.facets),
+    )
+
+
+def suggest(text, viewer):
+    """Search-box completions (datasets, keywords, organizations) from what the viewer may see."""
+    text = text if isinstance(text, str) else ""
+    return get_search_backend().suggest(text[:SUGGEST_MAX_CHARS], viewer, limit=SUGGEST_LIMIT)
+
+
+def related(dataset, viewer, limit=RELATED_LIMIT):
+    """Datasets sharing keywords or themes with `dataset`, that the viewer may see."""
+    return datasets_for_hits(viewer, get_search_backend().related(dataset, viewer, limit=limit))

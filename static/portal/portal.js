@@ -1,0 +1,28 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Sort and page-size selects apply on change; their submit button is hidden when scripts run.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+
+    // The add-resource form shows only the inputs of the chosen kind (file or link).
+    document.querySelectorAll("form[data-resource-form]").forEach(function (form) {
+      var radios = form.querySelectorAll("input[name='kind']");
+      if (!radios.length) { return; }
+      var fileField = form.querySelector("[data-field='file']");
+      var urlField = form.querySelector("[data-field='url']");
+      function sync() {
+        var checked = form.querySelector("input[name='kind']:checked");
+        var kind = checked ? checked.value : "file";
+        if (fileField) { fileField.hidden = kind !== "file"; }
+        if (urlField) { urlField.hidden = kind !== "url"; }
+      }
+      radios.forEach(function (radio) { radio.addEventListener("change", sync); });
+      sync();
+    });
+  });
+})();
