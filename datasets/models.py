@@ -60,6 +60,8 @@ class Membership(models.Model):
         PUBLISHER = "publisher", _("发布者")
         REVIEWER = "reviewer", _("审核者")
         ADMIN = "admin", _("管理员")
+        # An enterprise's staff who act for it (API keys, applications, contributions).
+        MEMBER = "member", _("企业成员")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")

@@ -1,7 +1,7 @@
-"""Upload helpers for the API tests.
+"""Upload helpers shared by the tests (conftest fixtures use them too).
 
-Not imported from conftest: tests/search has a conftest.py too, so the name
-"conftest" does not reliably mean tests/conftest.py.
+Tests import this module, never `conftest`: tests/search has a conftest.py
+too, so the name "conftest" does not reliably mean tests/conftest.py.
 """
 from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -4,13 +4,12 @@ Everything is created through the public services, the way the portal itself
 creates it, so fixtures never bypass a rule the tests are checking.
 """
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from datasets import services
 from datasets.models import Dataset, Membership, Organization
 
-CSV_BYTES = "站点,日期,PM2.5\n人民广场,2024-01-01,35\n世纪公园,2024-01-01,28\n".encode("utf-8")
+from api_support import upload
 
 
 @pytest.fixture
@@ -61,10 +60,6 @@ def other_publisher(make_user, staff, eco_bureau):
     user = make_user("other_publisher")
     services.add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.PUBLISHER)
     return user
-
-
-def upload(name="data.csv", content=CSV_BYTES, content_type="text/csv"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from datasets.models import Dataset
-from tests.conftest import CSV_BYTES
+from api_support import CSV_BYTES
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from datasets import services
 from datasets.models import Dataset, Resource, ResourceVersion
 
-from conftest import CSV_BYTES, upload
+from api_support import CSV_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from datasets.models import Dataset, Resource
-from tests.conftest import CSV_BYTES, upload
+from api_support import CSV_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

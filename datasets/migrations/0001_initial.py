@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='Membership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('publisher', '发布者'), ('reviewer', '审核者'), ('admin', '管理员')], max_length=20, verbose_name='角色')),
+                ('role', models.CharField(choices=[('publisher', '发布者'), ('reviewer', '审核者'), ('admin', '管理员'), ('member', '企业成员')], max_length=20, verbose_name='角色')),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
             ],

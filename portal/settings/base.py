@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "accounts",
     "datasets",
+    "enterprises",
+    "apikeys",
     "search",
     "searchstats",
     "portal",

@@ -1,0 +1,85 @@
+"""API keys, the plans that limit them, and their metered usage.
+
+A key's secret is shown once; only a salted hash and a visible prefix are
+stored (see apikeys.secrets). Keys belong to a verified enterprise (acting for
+it) or, at a lower tier, to an individual user.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from datasets.models import Organization
+
+
+class Scope(models.TextChoices):
+    CATALOG_READ = "catalog:read", _("读取目录")
+    DATA_READ = "data:read", _("读取已授权的有条件开放数据")
+    CONTRIBUTIONS_WRITE = "contributions:write", _("提交数据贡献")
+
+
+class Plan(models.Model):
+    """Limits an admin configures (free, standard, premium...)."""
+
+    code = models.SlugField(_("代码"), max_length=50, unique=True)
+    name_zh = models.CharField(_("中文名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    burst_per_second = models.PositiveIntegerField(_("每秒突发上限"))
+    requests_per_minute = models.PositiveIntegerField(_("每分钟请求上限"))
+    daily_quota = models.PositiveIntegerField(_("每日配额"))
+    is_default_for_enterprises = models.BooleanField(default=False)
+    is_default_for_individuals = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["requests_per_minute"]
+        verbose_name = _("套餐")
+        verbose_name_plural = _("套餐")
+
+    def __str__(self):
+        return self.name_zh
+
+
+class ApiKey(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    # Visible, non-secret part shown in lists and logs ("pk_live_ab12cd34").
+    prefix = models.CharField(max_length=32, unique=True)
+    salt = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=128)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys",
+        help_text=_("持有该密钥的企业；个人密钥为空。"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
+        help_text=_("签发密钥的用户；企业密钥代表企业行事。"),
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="keys")
+    scopes = models.JSONField(_("权限范围"), default=list)
+    allowed_networks = models.JSONField(_("允许的 IP 段"), default=list, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # After a rotation the old key keeps working until this moment.
+    grace_until = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def has_scope(self, scope):
+        return scope in self.scopes
+
+    @property
+    def is_active(self):
+        now = timezone.now()
+        if self.revoked_at and self.revoked_at <= now:
+            return False
+        if self.grace_until and self.grace_until <= now:
+            return False
+        return not (self.expires_at and self.expires_at <= now)

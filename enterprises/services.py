@@ -1,0 +1,161 @@
+"""Enterprise rules: registration, verification by platform admins, membership.
+
+Other apps ask `is_verified_enterprise`/`acting_enterprise` here rather than
+reading EnterpriseProfile themselves, so "who may act for an enterprise" is
+decided in one place.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from datasets.grading import is_platform_staff
+from datasets.models import Activity, Membership, Organization
+from datasets.services import record_activity
+from portal.exceptions import Conflict
+
+from .credit_code import validate_credit_code
+from .models import EnterpriseProfile
+
+ENTERPRISE_ROLES = (Membership.Role.ADMIN, Membership.Role.MEMBER)
+
+
+def is_enterprise_admin(user, organization):
+    return bool(user and user.is_authenticated) and Membership.objects.filter(
+        user=user, organization=organization, role=Membership.Role.ADMIN,
+        organization__kind=Organization.Kind.ENTERPRISE,
+    ).exists()
+
+
+def is_verified_enterprise(organization):
+    profile = getattr(organization, "enterprise_profile", None)
+    return organization.kind == Organization.Kind.ENTERPRISE and profile is not None and profile.is_verified
+
+
+def enterprises_of(user):
+    """The enterprises `user` belongs to, in any role."""
+    if not (user and user.is_authenticated):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        kind=Organization.Kind.ENTERPRISE, memberships__user=user, memberships__role__in=ENTERPRISE_ROLES
+    ).distinct()
+
+
+def acting_enterprise(user, organization):
+    """Check that `user` may act for `organization` as a verified enterprise; return it."""
+    if organization.kind != Organization.Kind.ENTERPRISE or not enterprises_of(user).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("您不是该企业的成员。"))
+    if not is_verified_enterprise(organization):
+        raise PermissionDenied(_("企业尚未通过认证。"))
+    return organization
+
+
+def _unique_slug(name, credit_code):
+    base = slugify(name) or "enterprise"
+    return f"{base[:60]}-{credit_code[-6:].lower()}"
+
+
+@transaction.atomic
+def register_enterprise(*, user, name_zh, credit_code, legal_representative, contact_name, contact_email,
+                        name_en="", contact_phone="", business_licence=None):
+    """A signed-in user registers an enterprise; it waits for a platform admin's verification."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("请先登录。"))
+    errors = {}
+    try:
+        credit_code = validate_credit_code(credit_code)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for field, value, limit in (("name_zh", name_zh, 200), ("legal_representative", legal_representative, 100),
+                                ("contact_name", contact_name, 100)):
+        if not (value or "").strip():
+            errors[field] = [_("此字段为必填项。")]
+        elif len(value) > limit:
+            errors[field] = [_("最多 %(n)d 个字符。") % {"n": limit}]
+    if errors:
+        raise ValidationError(errors)
+    if EnterpriseProfile.objects.filter(credit_code=credit_code).exists():
+        raise Conflict(_("该统一社会信用代码已注册。"), field="credit_code")
+    organization = Organization(
+        slug=_unique_slug(name_en or name_zh, credit_code), kind=Organization.Kind.ENTERPRISE,
+        name_zh=name_zh.strip(), name_en=(name_en or "").strip(), contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    profile = EnterpriseProfile(
+        credit_code=credit_code, legal_representative=legal_representative.strip(),
+        contact_name=contact_name.strip(), contact_email=contact_email, contact_phone=contact_phone,
+        registered_by=user,
+    )
+    try:
+        organization.full_clean()
+        profile.full_clean(exclude=["organization"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    try:
+        with transaction.atomic():
+            organization.save()
+            profile.organization = organization
+            if business_licence is not None:
+                profile.business_licence.save(business_licence.name, business_licence, save=False)
+            profile.save()
+    except IntegrityError:
+        raise Conflict(_("该统一社会信用代码已注册。"), field="credit_code") from None
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
+    record_activity(user, Activity.Action.CREATED, organization=organization)
+    return profile
+
+
+def _decide(user, profile, status, reason=""):
+    if not is_platform_staff(user):
+        raise PermissionDenied(_("只有平台管理员可以审核企业。"))
+    profile = EnterpriseProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status != EnterpriseProfile.Status.PENDING:
+        raise Conflict(_("该企业已审核（%(status)s）。") % {"status": profile.get_status_display()}, field="status")
+    previous = profile.status
+    profile.status, profile.rejection_reason = status, reason
+    profile.decided_by, profile.decided_at = user, timezone.now()
+    profile.save()
+    record_activity(user, Activity.Action.UPDATED, organization=profile.organization,
+                    changes={"verification": [previous, status]})
+    return profile
+
+
+@transaction.atomic
+def verify_enterprise(*, user, profile):
+    return _decide(user, profile, EnterpriseProfile.Status.VERIFIED)
+
+
+@transaction.atomic
+def reject_enterprise(*, user, profile, reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("驳回时必须说明理由。")})
+    return _decide(user, profile, EnterpriseProfile.Status.REJECTED, reason.strip())
+
+
+@transaction.atomic
+def add_enterprise_member(*, user, organization, member, role=Membership.Role.MEMBER):
+    if role not in ENTERPRISE_ROLES:
+        raise ValidationError({"role": _("无效的角色：%(role)s。") % {"role": role}})
+    if not (is_platform_staff(user) or is_enterprise_admin(user, organization)):
+        raise PermissionDenied(_("只有企业管理员可以管理成员。"))
+    membership, created = Membership.objects.get_or_create(user=member, organization=organization, role=role)
+    if created:
+        record_activity(user, Activity.Action.UPDATED, organization=organization,
+                        changes={"member": [None, f"{member.username}:{role}"]})
+    return membership
+
+
+@transaction.atomic
+def remove_enterprise_member(*, user, organization, member):
+    if not (is_platform_staff(user) or is_enterprise_admin(user, organization)):
+        raise PermissionDenied(_("只有企业管理员可以管理成员。"))
+    memberships = Membership.objects.filter(user=member, organization=organization)
+    admins_left = Membership.objects.filter(organization=organization, role=Membership.Role.ADMIN).exclude(user=member)
+    if memberships.filter(role=Membership.Role.ADMIN).exists() and not admins_left.exists():
+        raise Conflict(_("企业至少需要保留一名管理员。"), field="member")
+    removed = list(memberships.values_list("role", flat=True))
+    memberships.delete()
+    if removed:
+        record_activity(user, Activity.Action.UPDATED, organization=organization,
+                        changes={"member": [f"{member.username}:{','.join(removed)}", None]})
