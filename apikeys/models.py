@@ -18,6 +18,14 @@ class Scope(models.TextChoices):
     CONTRIBUTIONS_WRITE = "contributions:write", _("提交数据贡献")
 
 
+class KeyStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    GRACE = "grace", _("轮换宽限期")
+    ROTATED = "rotated", _("已轮换")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已吊销")
+
+
 class Plan(models.Model):
     """Limits an admin configures (free, standard, premium...)."""
 
@@ -76,10 +84,55 @@ class ApiKey(models.Model):
         return scope in self.scopes
 
     @property
-    def is_active(self):
+    def status(self):
+        """One of KeyStatus: why the key works or does not, right now."""
         now = timezone.now()
         if self.revoked_at and self.revoked_at <= now:
-            return False
+            return KeyStatus.REVOKED
         if self.grace_until and self.grace_until <= now:
-            return False
-        return not (self.expires_at and self.expires_at <= now)
+            return KeyStatus.ROTATED
+        if self.expires_at and self.expires_at <= now:
+            return KeyStatus.EXPIRED
+        return KeyStatus.GRACE if self.grace_until else KeyStatus.ACTIVE
+
+    @property
+    def status_label(self):
+        return KeyStatus(self.status).label
+
+    @property
+    def is_active(self):
+        return self.status in (KeyStatus.ACTIVE, KeyStatus.GRACE)
+
+
+class UsageDaily(models.Model):
+    """Metered calls of one key, summed per day, endpoint, status and dataset.
+
+    Filled only by apikeys.metering.flush_usage from the Redis buffer, never
+    during a request. `endpoint` is the route's name (bounded cardinality), not
+    the raw path; `dataset` is blank unless the call succeeded on a dataset.
+    """
+
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="usage")
+    day = models.DateField(_("日期"))
+    endpoint = models.CharField(_("接口"), max_length=100)
+    status = models.PositiveSmallIntegerField(_("状态码"))
+    dataset = models.CharField(_("数据集"), max_length=200, blank=True, default="")
+    calls = models.PositiveBigIntegerField(_("调用次数"), default=0)
+    bytes = models.PositiveBigIntegerField(_("字节数"), default=0)
+    latency_ms_total = models.PositiveBigIntegerField(_("总耗时（毫秒）"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "day", "endpoint", "status", "dataset"], name="unique_usage_row")
+        ]
+        indexes = [models.Index(fields=["day"])]
+        verbose_name = _("接口用量")
+        verbose_name_plural = _("接口用量")
+
+
+class FlushedBatch(models.Model):
+    """Ids of usage batches already summed into UsageDaily, so a retried flush never counts twice."""
+
+    batch = models.CharField(max_length=64, unique=True)
+    records = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)

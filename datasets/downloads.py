@@ -17,6 +17,10 @@ counts: behind nginx the application cannot know how much the client got.
 A zip counts as one download of every file in it. Counting happens at close,
 through a Celery task, so neither the database nor the broker delays the
 first byte.
+
+Audit: every GET of conditional data that sends bytes (or hands them to nginx,
+or redirects to a link) writes one access.models.AuditEntry at close: who,
+which API key, dataset, resource and the bytes handed to the server.
 """
 import json
 import logging
@@ -46,6 +50,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from access.audit import download_audit
 from portal.exceptions import DomainError, error_body
 
 from . import grading, selectors, tasks
@@ -77,15 +82,41 @@ class ApplicationRequired(DomainError):
     """Conditional data: the dataset is listed, but its files are released on application only."""
 
     status_code = 403
-    code = "application_required"
+    code = grading.Refusal.APPLICATION_REQUIRED
 
 
-def ensure_can_download(user, dataset):
+class KeyInactive(ApplicationRequired):
+    code = grading.Refusal.KEY_INACTIVE
+
+
+class ScopeRequired(ApplicationRequired):
+    code = grading.Refusal.SCOPE_REQUIRED
+
+
+class GrantRequired(ApplicationRequired):
+    code = grading.Refusal.GRANT_REQUIRED
+
+
+def _refusal_error(refusal):
+    if refusal == grading.Refusal.SCOPE_REQUIRED:
+        return ScopeRequired(_("该 API 密钥缺少权限范围 %(scope)s。") % {"scope": grading.DATA_SCOPE},
+                             field="scope")
+    if refusal == grading.Refusal.GRANT_REQUIRED:
+        return GrantRequired(_("该 API 密钥所属企业没有此数据集的有效使用授权，请先提交数据使用申请。"),
+                             field="grant")
+    if refusal == grading.Refusal.KEY_INACTIVE:
+        return KeyInactive(_("该 API 密钥已失效。"), field="key")
+    return ApplicationRequired(
+        _("该数据集为有条件开放数据，文件仅通过获批企业的 API 密钥提供；请向数据提供部门提交数据使用申请。")
+    )
+
+
+def ensure_can_download(request, dataset):
+    """Refuse with a 403 naming what is missing (an application, a key's scope, a grant)."""
     # Only conditional datasets get here: restricted ones and drafts were 404 in the selectors.
-    if not grading.can_download_data(user, dataset):
-        raise ApplicationRequired(
-            _("该数据集为有条件开放数据，文件仅向经申请获批的用户提供；请向数据提供部门提交数据使用申请。")
-        )
+    refusal = grading.download_refusal(request.user, dataset, getattr(request, "auth", None))
+    if refusal is not None:
+        raise _refusal_error(refusal)
 
 
 # --- headers ------------------------------------------------------------------
@@ -171,6 +202,7 @@ class FileSlice:
     def __init__(self, file, start, length):
         self._file = file
         self._remaining = length
+        self.bytes_read = 0
         if start:
             file.seek(start)
 
@@ -179,6 +211,7 @@ class FileSlice:
             size = self._remaining
         data = self._file.read(size) if size else b""
         self._remaining -= len(data)
+        self.bytes_read += len(data)
         return data
 
     def close(self):
@@ -188,11 +221,19 @@ class FileSlice:
 # --- counting -----------------------------------------------------------------
 
 class CountedDownload:
-    """Schedules the download count when the server closes the response (see the module docstring)."""
+    """Schedules the download count when the server closes the response (see the module docstring).
 
-    def __init__(self, *args, counted_resource_ids=(), **kwargs):
+    With an `audit` (access.audit.DownloadAudit: conditional data), it also
+    writes the access-log entry then, with the bytes handed to the server.
+    """
+
+    def __init__(self, *args, counted_resource_ids=(), audit=None, **kwargs):
         self.counted_resource_ids = tuple(counted_resource_ids)
+        self.audit = audit
         super().__init__(*args, **kwargs)
+
+    def bytes_sent(self):
+        return 0
 
     def close(self):
         resource_ids, self.counted_resource_ids = self.counted_resource_ids, ()
@@ -201,19 +242,60 @@ class CountedDownload:
                 tasks.count_download.delay(resource_id)
             except Exception:  # a lost count must never break a download
                 logger.exception("Could not schedule the download count of resource %s", resource_id)
+        audit, self.audit = self.audit, None
+        if audit is not None:
+            try:
+                audit.record(self.bytes_sent(), self.status_code)
+            except Exception:  # the bytes are gone already; make the loss loud instead
+                logger.exception("Could not write the audit entry of %s", audit.path)
         super().close()
 
 
 class CountedFileResponse(CountedDownload, FileResponse):
     block_size = CHUNK_SIZE
 
+    def __init__(self, source, *args, **kwargs):
+        self.source = source  # a FileSlice, which counts what is read from it
+        super().__init__(source, *args, **kwargs)
+
+    def bytes_sent(self):
+        return self.source.bytes_read
+
+
+class ByteCount:
+    """An iterator over byte chunks that counts what passes through it."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self.total = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        chunk = next(self._chunks)
+        self.total += len(chunk)
+        return chunk
+
 
 class CountedStreamingResponse(CountedDownload, StreamingHttpResponse):
-    pass
+    def __init__(self, chunks, *args, **kwargs):
+        self.counter = ByteCount(chunks)
+        super().__init__(self.counter, *args, **kwargs)
+
+    def bytes_sent(self):
+        return self.counter.total
 
 
 class CountedResponse(CountedDownload, HttpResponse):
-    pass
+    """An X-Accel-Redirect hand-off: nginx sends the `size` bytes of the file itself."""
+
+    def __init__(self, *args, size=0, **kwargs):
+        self.size = size
+        super().__init__(*args, **kwargs)
+
+    def bytes_sent(self):
+        return self.size
 
 
 class CountedRedirect(CountedDownload, HttpResponseRedirect):
@@ -241,7 +323,7 @@ def _range_not_satisfiable(size):
     return response
 
 
-def serve_version(request, resource, version):
+def serve_version(request, resource, version, audit=None):
     """The response for one stored version: 200/206/304/412/416, HEAD, or an X-Accel hand-off."""
     headers = version_headers(version)
     size = version.size
@@ -263,13 +345,14 @@ def serve_version(request, resource, version):
     prefix = settings.DOWNLOAD_X_ACCEL_REDIRECT_PREFIX
     if prefix:
         # nginx sends the bytes, and answers the Range itself.
-        response = CountedResponse(headers=headers, counted_resource_ids=counts)
+        response = CountedResponse(headers=headers, counted_resource_ids=counts, audit=audit, size=size)
         response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(version.file.name)}"
         return response
 
     start, end = byte_range or (0, size - 1)
     source = FileSlice(default_storage.open(version.file.name, "rb"), start, end - start + 1)
-    response = CountedFileResponse(source, status=206 if byte_range else 200, counted_resource_ids=counts)
+    response = CountedFileResponse(source, status=206 if byte_range else 200, counted_resource_ids=counts,
+                                   audit=audit)
     _set_headers(response, headers)
     response["Content-Length"] = end - start + 1
     if byte_range:
@@ -277,8 +360,8 @@ def serve_version(request, resource, version):
     return response
 
 
-def redirect_to_link(request, resource):
-    response = CountedRedirect(resource.url, counted_resource_ids=_counted(request, [resource.pk]))
+def redirect_to_link(request, resource, audit=None):
+    response = CountedRedirect(resource.url, counted_resource_ids=_counted(request, [resource.pk]), audit=audit)
     response["Cache-Control"] = CACHE_CONTROL
     return response
 
@@ -452,7 +535,7 @@ class DatasetArchive:
             yield info, lambda name=version.file.name: default_storage.open(name, "rb")
 
 
-def serve_dataset_zip(request, dataset):
+def serve_dataset_zip(request, dataset, audit=None):
     archive = DatasetArchive(dataset)
     headers = {
         "Content-Type": "application/zip",
@@ -464,7 +547,7 @@ def serve_dataset_zip(request, dataset):
     if request.method == "HEAD":
         return HttpResponse(headers=headers)
     response = CountedStreamingResponse(
-        zip_stream(archive.members()), counted_resource_ids=archive.resource_ids
+        zip_stream(archive.members()), counted_resource_ids=archive.resource_ids, audit=audit
     )
     _set_headers(response, headers)
     return response
@@ -494,7 +577,8 @@ _FILE_RESPONSES = {
     (200, "application/octet-stream"): OpenApiTypes.BINARY,
     (206, "application/octet-stream"): OpenApiTypes.BINARY,
     304: OpenApiResponse(description="Not modified (If-None-Match / If-Modified-Since)."),
-    403: OpenApiResponse(description="Conditional data: access is by application."),
+    403: OpenApiResponse(description="Conditional data: access is by application; the error code names what is "
+                                     "missing (application_required, scope_required, grant_required, key_inactive)."),
     404: OpenApiResponse(description="No such resource, version or dataset for this user."),
     416: OpenApiResponse(description="Range not satisfiable."),
 }
@@ -505,23 +589,24 @@ class ResourceDownloadView(DownloadView):
                    responses={**_FILE_RESPONSES, 302: OpenApiResponse(description="External link.")})
     def get(self, request, resource_id):
         resource = selectors.resource_for(request.user, resource_id)
-        ensure_can_download(request.user, resource.dataset)
+        ensure_can_download(request, resource.dataset)
+        audit = download_audit(request, resource.dataset, resource)
         if resource.kind == Resource.Kind.URL:
-            return redirect_to_link(request, resource)
+            return redirect_to_link(request, resource, audit)
         if resource.current_version is None:
             raise Http404("No file")
-        return serve_version(request, resource, resource.current_version)
+        return serve_version(request, resource, resource.current_version, audit)
 
 
 class ResourceVersionDownloadView(DownloadView):
     @extend_schema(summary="Download one version of a file resource", responses=_FILE_RESPONSES)
     def get(self, request, resource_id, number):
         resource = selectors.resource_for(request.user, resource_id)
-        ensure_can_download(request.user, resource.dataset)
+        ensure_can_download(request, resource.dataset)
         version = resource.versions.filter(number=number).first()  # link resources have none
         if version is None:
             raise Http404("No such version")
-        return serve_version(request, resource, version)
+        return serve_version(request, resource, version, download_audit(request, resource.dataset, resource))
 
 
 class DatasetZipView(DownloadView):
@@ -530,5 +615,5 @@ class DatasetZipView(DownloadView):
                               403: _FILE_RESPONSES[403], 404: _FILE_RESPONSES[404]})
     def get(self, request, identifier):
         dataset = selectors.dataset_for(request.user, identifier)
-        ensure_can_download(request.user, dataset)
-        return serve_dataset_zip(request, dataset)
+        ensure_can_download(request, dataset)
+        return serve_dataset_zip(request, dataset, download_audit(request, dataset))

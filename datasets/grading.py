@@ -1,8 +1,9 @@
 """The open-grade rules, in one place.
 
 - open: anyone may find the dataset and download its data;
-- conditional: anyone may see its metadata; its data reaches only its own
-  organization's members and platform staff (access applications come later);
+- conditional: anyone may see its metadata; its data reaches its own
+  organization's members, platform staff, and the API keys (scope data:read)
+  of enterprises holding an active grant for it (see access.services);
 - restricted: it does not exist (404) for anyone but its organization's
   members and platform staff.
 
@@ -54,13 +55,66 @@ def can_view_dataset(user, dataset):
     return dataset.state in PUBLIC_STATES and dataset.open_grade in PUBLICLY_LISTED_GRADES
 
 
-def can_download_data(user, dataset):
-    """Whether the dataset's files and rows may reach `user` (viewing is checked too)."""
-    if not can_view_dataset(user, dataset):
+class Refusal:
+    """Why data may not reach a caller: the code a 403 names."""
+
+    NOT_VISIBLE = "not_found"
+    APPLICATION_REQUIRED = "application_required"
+    KEY_INACTIVE = "key_inactive"
+    SCOPE_REQUIRED = "scope_required"
+    GRANT_REQUIRED = "grant_required"
+
+
+DATA_SCOPE = "data:read"
+
+
+def _is_api_key(credential):
+    from apikeys.models import ApiKey  # lazy: apikeys' models import this app's
+
+    return isinstance(credential, ApiKey)
+
+
+def _granted(credential, dataset):
+    """Whether the key's enterprise holds an active grant for the dataset (cached on the key for one request)."""
+    from access.selectors import has_active_grant  # lazy: access imports this module
+
+    if credential.organization_id is None:
         return False
+    cache = credential.__dict__.setdefault("_granted_dataset_ids", {})
+    if dataset.pk not in cache:
+        cache[dataset.pk] = has_active_grant(credential.organization_id, dataset.pk)
+    return cache[dataset.pk]
+
+
+def download_refusal(user, dataset, credential=None):
+    """None when the dataset's files and rows may reach the caller, else a Refusal code.
+
+    `credential` is what authenticated the request (request.auth). Conditional
+    data reaches an enterprise only through its API key: a key that is active,
+    has the data:read scope, and whose enterprise holds an active grant for the
+    dataset (access.selectors). A signed-in enterprise member without a key gets
+    the metadata only.
+    """
+    if not can_view_dataset(user, dataset):
+        return Refusal.NOT_VISIBLE
     if dataset.open_grade == OpenGrade.OPEN:
-        return True
-    return is_platform_staff(user) or dataset.organization_id in member_organization_ids(user)
+        return None
+    if is_platform_staff(user) or dataset.organization_id in member_organization_ids(user):
+        return None
+    if dataset.open_grade != OpenGrade.CONDITIONAL or not _is_api_key(credential):
+        return Refusal.APPLICATION_REQUIRED
+    if not credential.is_active:
+        return Refusal.KEY_INACTIVE
+    if not credential.has_scope(DATA_SCOPE):
+        return Refusal.SCOPE_REQUIRED
+    if not _granted(credential, dataset):
+        return Refusal.GRANT_REQUIRED
+    return None
+
+
+def can_download_data(user, dataset, credential=None):
+    """Whether the dataset's files and rows may reach the caller (viewing is checked too)."""
+    return download_refusal(user, dataset, credential) is None
 
 
 class Visibility:

@@ -464,6 +464,8 @@ def _store_version(*, user, resource, uploaded, claimed_format, stored):
     resource.current_version = version
     resource.format, resource.media_type = facts.format, facts.media_type
     resource.size, resource.sha256 = facts.size, facts.sha256
+    transaction.on_commit(lambda: signals.resource_version_created.send(
+        sender=ResourceVersion, resource_id=resource.pk, version_id=version.pk))
     return version
 
 

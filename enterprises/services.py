@@ -16,6 +16,7 @@ from datasets.services import record_activity
 from portal.exceptions import Conflict
 
 from .credit_code import validate_credit_code
+from .licences import check_business_licence
 from .models import EnterpriseProfile
 
 ENTERPRISE_ROLES = (Membership.Role.ADMIN, Membership.Role.MEMBER)
@@ -73,6 +74,11 @@ def register_enterprise(*, user, name_zh, credit_code, legal_representative, con
             errors[field] = [_("此字段为必填项。")]
         elif len(value) > limit:
             errors[field] = [_("最多 %(n)d 个字符。") % {"n": limit}]
+    if business_licence is not None:
+        try:
+            check_business_licence(business_licence)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     if EnterpriseProfile.objects.filter(credit_code=credit_code).exists():
@@ -118,6 +124,12 @@ def _decide(user, profile, status, reason=""):
     profile.save()
     record_activity(user, Activity.Action.UPDATED, organization=profile.organization,
                     changes={"verification": [previous, status]})
+    from access.models import AuditEntry  # lazy: access builds on this module
+    from access.services import record_audit
+
+    action = (AuditEntry.Action.ENTERPRISE_VERIFIED if status == EnterpriseProfile.Status.VERIFIED
+              else AuditEntry.Action.ENTERPRISE_REJECTED)
+    record_audit(action, actor=user, organization=profile.organization, detail={"reason": reason} if reason else None)
     return profile
 
 

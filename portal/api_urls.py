@@ -4,4 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("datasets.api_urls")),
     path("search/", include("search.api_urls")),
+    path("", include("datastore.api_urls")),
+    path("access/", include("access.api_urls")),
+    path("enterprises/", include("enterprises.api_urls")),
+    path("keys/", include("apikeys.api_urls")),
 ]

@@ -3,25 +3,40 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health
+from .security import content_security_policy
+
+# Swagger UI comes from its CDN and injects one inline <style>; its script is served by the split view itself.
+API_DOCS_POLICY = {
+    **settings.CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "https://cdn.jsdelivr.net"],
+    "style-src": ["'self'", "https://cdn.jsdelivr.net", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https://cdn.jsdelivr.net"],
+}
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("portal.api_urls")),
     path("download/", include("datasets.download_urls")),
+    path("download/", include("datastore.download_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", content_security_policy(API_DOCS_POLICY)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+         name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 
 # Pages speak Simplified Chinese by default; /en/... serves English.
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("access/", include("access.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("keys/", include("apikeys.urls")),
     path("search/", include("search.urls")),
     path("", include("datasets.urls")),
+    path("", include("datastore.urls")),
     prefix_default_language=False,
 )
 

@@ -16,7 +16,7 @@ Elasticsearch's standard tokenizer splits them, so both backends agree.
 """
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32

@@ -58,7 +58,10 @@ def check_vocabularies(query):
     """Raise QueryError naming the first facet holding a value its vocabulary does not know."""
     for facet, known in KNOWN_VALUES.items():
         values = getattr(query, FACET_FILTERS[facet])
-        unknown = [value for value in values if value not in known(values)] if values else []
+        if not values:
+            continue
+        found = known(values)
+        unknown = [value for value in values if value not in found]
         if unknown:
             raise QueryError(facet, _("未知的取值：%(values)s。") % {"values": ", ".join(unknown)})
 

@@ -4,6 +4,7 @@ Everything is created through the public services, the way the portal itself
 creates it, so fixtures never bypass a rule the tests are checking.
 """
 import pytest
+from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
 from datasets import services
@@ -14,8 +15,12 @@ from api_support import upload
 
 @pytest.fixture
 def make_user(django_user_model):
+    """A user with a verified email (username@example.org): login requires one (allauth, mandatory verification)."""
     def make(username, **extra):
-        return django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
+        extra.setdefault("email", f"{username}@example.org")
+        user = django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
     return make
 
 

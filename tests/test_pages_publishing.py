@@ -223,10 +223,10 @@ def test_another_organizations_publisher_gets_403_or_404(client, other_publisher
 
 def test_login_and_logout_pages(client, publisher):
     assert "数据提供单位的工作人员" in page(client.get("/accounts/login/"))
-    wrong = page(client.post("/accounts/login/", {"username": "publisher", "password": "nope"}))
+    wrong = page(client.post("/accounts/login/", {"login": "publisher", "password": "nope"}))
     assert "用户名或密码不正确" in wrong
     response = client.post("/accounts/login/?next=/datasets/-/mine/",
-                           {"username": "publisher", "password": "pw-publisher", "next": "/datasets/-/mine/"})
+                           {"login": "publisher", "password": "pw-publisher", "next": "/datasets/-/mine/"})
     assert response.status_code == 302 and response["Location"] == "/datasets/-/mine/"
     assert "我的数据集" in page(client.get("/datasets/-/mine/"))
     assert client.post("/accounts/logout/").status_code == 302

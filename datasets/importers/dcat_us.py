@@ -117,7 +117,8 @@ def themes_and_keywords(record, themes, keywords):
 
 def _name(value):
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("fn") or "").strip()
+        # Some Hub catalogs name the publisher under "source" instead of "name".
+        return str(value.get("name") or value.get("source") or value.get("fn") or "").strip()
     return str(value or "").strip()
 
 

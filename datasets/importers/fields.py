@@ -1,9 +1,6 @@
 """Field mappings shared by the catalog parsers; each notes on the record what it repaired."""
 import re
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from . import cleaning
 
 TITLE_LIMIT = 300
@@ -14,7 +11,6 @@ FORMAT_LIMIT = 30
 URL_LIMIT = 2000
 MAX_KEYWORDS = 50
 KEYWORD_LIMIT = 100
-URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp"])
 HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 # Licence URLs (scheme, "www." and trailing slash ignored) -> our licence codes.
@@ -81,18 +77,13 @@ def link(value):
     return match.group(1) if match else value
 
 
-def usable_url(url):
-    try:
-        URL_VALIDATOR(url)
-    except ValidationError:
-        return False
-    return len(url) <= URL_LIMIT
-
-
 def resource(record, *, name, url, fmt, description=""):
-    """Append a url resource unless its URL is missing or unusable (noted)."""
+    """Append a url resource unless its URL is missing or too long (noted).
+
+    The URL itself is validated by the loader, through the resource service.
+    """
     url = link(url)
-    if not usable_url(url):
+    if not url or len(url) > URL_LIMIT:
         record.notes.append("distribution without a usable URL dropped")
         return
     if any(existing["url"] == url for existing in record.resources):

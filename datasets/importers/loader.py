@@ -131,28 +131,53 @@ class CatalogLoader:
             "name_en": name if name.isascii() else "",
         })
 
-    def _validated(self, record, dataset):
-        """Service input for the record, with droppable bad fields emptied (and noted)."""
+    def _service_data(self, record):
         data = dict(record.data)
         code = data.get("licence")
         data["licence"] = self.licences.get(code) if code else None
-        try:
-            return data, services.clean_dataset_data(data, instance=dataset)
-        except ValidationError as error:
-            bad = set(error.message_dict)
-            if bad - DROPPABLE.keys():
-                raise
+        return data
+
+    @staticmethod
+    def _drop_bad_fields(record, data, error):
+        """Empty the droppable fields an error names (noted); re-raise if another field is wrong."""
+        bad = set(error.message_dict)
+        if bad - DROPPABLE.keys():
+            raise error
         for field in sorted(bad):
             data[field] = DROPPABLE[field]
             record.notes.append(f"invalid {field} dropped")
+
+    def _validated(self, record, dataset):
+        """Service input for the record and its cleaned form, bad droppable fields emptied."""
+        data = self._service_data(record)
+        try:
+            return data, services.clean_dataset_data(data, instance=dataset)
+        except ValidationError as error:
+            self._drop_bad_fields(record, data, error)
         return data, services.clean_dataset_data(data, instance=dataset)
+
+    def _built_resources(self, record):
+        """Validated, unsaved url resources; an unusable distribution is dropped (noted)."""
+        built = []
+        for item in record.resources:
+            data = {"name": item["name"], "description": item["description"], "url": item["url"],
+                    "position": len(built)}
+            try:
+                built.append(services.build_url_resource(dataset=None, data=data, claimed_format=item["format"]))
+            except ValidationError:
+                record.notes.append("distribution without a usable URL dropped")
+        return built
 
     def _create(self, record, organization):
         """create_dataset per entry; its url resources are validated now and inserted per batch."""
-        data, _ = self._validated(record, None)
-        resources = [self._build_resource(item, position) for position, item in enumerate(record.resources)]
+        resources = self._built_resources(record)
+        data = self._service_data(record)
         state = Dataset.State.PUBLISHED if self.publish else Dataset.State.DRAFT
-        dataset = services.create_dataset(user=self.actor, organization=organization, data=data, state=state)
+        try:
+            dataset = services.create_dataset(user=self.actor, organization=organization, data=data, state=state)
+        except ValidationError as error:
+            self._drop_bad_fields(record, data, error)
+            dataset = services.create_dataset(user=self.actor, organization=organization, data=data, state=state)
         for resource in resources:
             resource.dataset = dataset
         self.pending_resources.extend(resources)
@@ -166,7 +191,7 @@ class CatalogLoader:
         if self._differs(dataset, cleaned):
             services.update_dataset(user=self.actor, dataset=dataset, data=data)
             changed = True
-        changed = self._sync_resources(dataset, record.resources) or changed
+        changed = self._sync_resources(dataset, self._built_resources(record)) or changed
         if self.publish and dataset.state == Dataset.State.DRAFT:
             services.publish_dataset(user=self.actor, dataset=dataset)
             changed = True
@@ -185,38 +210,26 @@ class CatalogLoader:
                 return True
         return False
 
-    @staticmethod
-    def _resource_data(item, position):
-        return {"name": item["name"], "description": item["description"], "url": item["url"], "position": position}
-
-    def _build_resource(self, item, position):
-        return services.build_url_resource(
-            dataset=None, data=self._resource_data(item, position), claimed_format=item["format"]
-        )
-
-    def _add_resource(self, dataset, item, position):
-        services.add_url_resource(
-            user=self.actor, dataset=dataset, data=self._resource_data(item, position), claimed_format=item["format"]
-        )
-
     def _sync_resources(self, dataset, wanted):
         """Make the dataset's url resources match the catalog's distributions; uploaded files stay."""
+        def facts(resource):
+            return (resource.name, resource.description, resource.url, resource.format, resource.position)
+
         current = dataset.url_resources
-        have = [(r.name, r.description, r.url, r.format, r.position) for r in current]
-        if have == [(w["name"], w["description"], w["url"], w["format"], i) for i, w in enumerate(wanted)]:
+        if [facts(resource) for resource in current] == [facts(resource) for resource in wanted]:
             return False
         by_url = {resource.url: resource for resource in current}
-        for position, item in enumerate(wanted):
-            resource = by_url.pop(item["url"], None)
-            if resource is not None and resource.format != item["format"]:
+        for item in wanted:
+            resource = by_url.pop(item.url, None)
+            if resource is not None and resource.format != item.format:
                 services.delete_resource(user=self.actor, resource=resource)
                 resource = None
+            data = {"name": item.name, "description": item.description, "position": item.position}
             if resource is None:
-                self._add_resource(dataset, item, position)
+                services.add_url_resource(user=self.actor, dataset=dataset, data={**data, "url": item.url},
+                                          claimed_format=item.format)
             else:
-                services.update_resource(user=self.actor, resource=resource, data={
-                    "name": item["name"], "description": item["description"], "position": position,
-                })
+                services.update_resource(user=self.actor, resource=resource, data=data)
         for resource in by_url.values():
             services.delete_resource(user=self.actor, resource=resource)
         return True

@@ -45,17 +45,22 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "allauth",
+    "allauth.account",
     "accounts",
     "datasets",
     "enterprises",
     "apikeys",
+    "access",
     "search",
+    "datastore",
     "searchstats",
     "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # RateLimit-* headers, 429 bodies and usage metering of API calls (apikeys).
+    "apikeys.middleware.ApiUsageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -72,6 +80,44 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts: django-allauth (sign-up with a verified email, login by username or email).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# Failed logins, counted in the cache (Redis when REDIS_URL is set): per account and per client IP.
+LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_IP = int(env("LOGIN_FAILURES_PER_IP", "20"))
+LOGIN_FAILURES_WINDOW = env("LOGIN_FAILURES_WINDOW", "15m")
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_FAILURES_PER_IP}/{LOGIN_FAILURES_WINDOW}/ip,"
+                    f"{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_FAILURES_WINDOW}/key",
+}
+# Proxies in front of the portal that append to X-Forwarded-For (the client IP for rate limits).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Enterprises: the business licence scan (PDF or image) and how long an invitation link works.
+ENTERPRISE_LICENCE_MAX_BYTES = int(env("ENTERPRISE_LICENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+ENTERPRISE_INVITATION_MAX_AGE = 7 * 24 * 3600
+
+# Content-Security-Policy sent by portal.security: no inline scripts or styles anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 TEMPLATES = [
     {
@@ -132,6 +178,8 @@ SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
     "search-reconcile": {"task": "search.tasks.reconcile_search_index", "schedule": 24 * 3600.0},
+    "apikeys-flush-usage": {"task": "apikeys.tasks.flush_usage", "schedule": 60.0},
+    "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.
@@ -170,6 +218,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "opendata@localhost")
+# Where e-mailed links point (the portal's public address, no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,10 +237,12 @@ USE_TZ = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apikeys.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["apikeys.throttling.PlanRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.PortalPagination",
     "PAGE_SIZE": 20,
@@ -211,12 +263,28 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two models have a "kind"; name their enums instead of letting a hash decide.
+    # Several models have a "kind", "status" or "state"; name their enums instead of letting a hash decide.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "datasets.models.Organization.Kind",
         "ResourceKindEnum": "datasets.models.Resource.Kind",
+        "AccessApplicationStatusEnum": "access.models.AccessApplication.Status",
+        "GrantStateEnum": "access.models.Grant.State",
+        "DatasetStateEnum": "datasets.models.Dataset.State",
+        "EnterpriseStatusEnum": "enterprises.models.EnterpriseProfile.Status",
+        "ApiKeyStatusEnum": "apikeys.models.KeyStatus",
     },
 }
+
+# API limits of callers without a key (per signed-in user, else per client IP);
+# keys are limited by their plan. Counters live in Redis (none: limits and metering off).
+APIKEYS_ANONYMOUS_LIMITS = {
+    "burst_per_second": int(env("API_ANONYMOUS_BURST_PER_SECOND", "10")),
+    "requests_per_minute": int(env("API_ANONYMOUS_REQUESTS_PER_MINUTE", "120")),
+    "daily_quota": int(env("API_ANONYMOUS_DAILY_QUOTA", "10000")),
+}
+APIKEYS_REDIS_URL = env("APIKEYS_REDIS_URL", REDIS_URL)
+# Behind a proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP).
+APIKEYS_CLIENT_IP_META = env("APIKEYS_CLIENT_IP_META", "REMOTE_ADDR")
 
 LOGGING = {
     "version": 1,

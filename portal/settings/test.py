@@ -18,3 +18,6 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal-test")
+# Every test client shares one IP: keyless callers get limits no test reaches by accident;
+# the limiter's own tests set small ones.
+APIKEYS_ANONYMOUS_LIMITS = {"burst_per_second": 10**6, "requests_per_minute": 10**6, "daily_quota": 10**9}

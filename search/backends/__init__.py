@@ -1,5 +1,15 @@
 """Choose the search backend: settings.SEARCH_BACKEND is "database" or "elasticsearch".
 
+Typical use by a view (see base.py for every field):
+
+    try:
+        query = SearchQuery.from_params(request.GET, viewer=request.user)
+    except QueryError as error:          # -> 400 naming error.field
+        ...
+    results = get_search_backend().search(query)
+    results.total, results.hits, results.facets, results.degraded
+    datasets = hydrate(results, request.user)   # [(Dataset, Hit)] in result order
+
 Backends are cached per configuration so each request reuses one Elasticsearch
 client, while tests that override the settings get a backend of their own.
 """
@@ -8,7 +18,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import QueryError, SearchBackend, SearchQuery, SearchResults, Suggestion  # noqa: F401  (the interface)
+from .base import (  # noqa: F401  (the interface)
+    Hit, QueryError, SearchBackend, SearchQuery, SearchResults, Suggestion, hydrate,
+)
 
 
 @lru_cache(maxsize=8)

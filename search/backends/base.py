@@ -229,6 +229,15 @@ class Suggestion:
     label: str
 
 
+def hydrate(results, viewer):
+    """[(Dataset, Hit)] in result order, fetched through the catalog's own visibility rule
+    (a second check: an index that lags behind never shows what the viewer may not see)."""
+    from datasets.selectors import listed_datasets_for
+
+    datasets = listed_datasets_for(viewer).in_bulk(results.dataset_ids)
+    return [(datasets[hit.dataset_id], hit) for hit in results.hits if hit.dataset_id in datasets]
+
+
 def facet_labels(facet, values):
     """Display labels for facet values, in the active language."""
     if facet == "organization":

@@ -22,7 +22,7 @@ from ..documents import build_document, documents_for, iter_documents, searchabl
 from ..models import SearchEntry, SearchTerm
 from ..query import token_spans, tokenize
 from .base import (
-    FACET_FILTERS, FACET_SIZE, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions,
+    FACET_FILTERS, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions,
     labelled_facets, local_day_start, organization_suggestions, sorted_counts,
 )
 
@@ -39,6 +39,9 @@ ORDERINGS = {
 }
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 SNIPPET_CHARS = 160
+# Between two values of a field (two keywords...), so a phrase never spans them, as in
+# Elasticsearch. A private-use character: a token to both engines, never one of a query.
+VALUE_SEPARATOR = "\ue000"
 
 
 def _postgres():
@@ -214,7 +217,8 @@ class DatabaseBackend(SearchBackend):
 
     def _save(self, document):
         def tokens(group):
-            return " ".join(token for value in text_of(document, group) for token in tokenize(value))
+            values = (" ".join(tokenize(value)) for value in text_of(document, group))
+            return f" {VALUE_SEPARATOR} ".join(value for value in values if value)
 
         entry, _created = SearchEntry.objects.update_or_create(
             dataset_id=document["id"],

@@ -285,7 +285,7 @@ class ElasticsearchBackend(SearchBackend):
         name = self._create_index()
         total, done = searchable_datasets().count(), 0
         actions = ({"_index": name, "_id": document["id"], "_source": document} for document in iter_documents())
-        for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True):
+        for _result in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True):
             done += 1
             if progress and (done % 100 == 0 or done == total):
                 progress(done, total)
@@ -355,7 +355,8 @@ class ElasticsearchBackend(SearchBackend):
 
     def _es_search(self, query):
         search = self._search_object(query.viewer).query(_text_query(query.parsed)).extra(track_total_hits=True)
-        search = search.filter(Q("bool", filter=_base_filters(query))) if _base_filters(query) else search
+        base = _base_filters(query)
+        search = search.filter(Q("bool", filter=base)) if base else search
         selected = _facet_filters(query.facet_filters())
         if selected:
             search = search.post_filter(Q("bool", filter=selected))

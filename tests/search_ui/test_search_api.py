@@ -1,6 +1,5 @@
 """GET /api/v1/search/, /suggest/ and /related/: facets, grades, bad input; on both backends."""
 import pytest
-from django.test import override_settings
 
 from search_ui_support import catalog, engine, es_catalog, es_engine, facet, identifiers  # noqa: F401
 
@@ -154,9 +153,8 @@ def test_unreachable_elasticsearch_answers_from_the_database(api, es_catalog, se
     assert "restricted" not in facet(search(api), "open_grade")
 
 
-@override_settings(SEARCH_BACKEND="database")
 def test_search_is_in_the_api_schema(api):
-    schema = api.get("/api/schema/", {"format": "json"}).json()
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     parameters = {p["name"] for p in schema["paths"]["/api/v1/search/"]["get"]["parameters"]}
     assert {"q", "organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency",
             "region", "modified_from", "modified_to", "published_from", "published_to", "temporal_start",

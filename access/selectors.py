@@ -1,0 +1,110 @@
+"""Queries of the access app reused by grading, pages, the API and tasks."""
+from django.db.models import Q
+from django.utils import timezone
+
+from datasets.grading import is_platform_staff
+from datasets.models import Membership, Organization
+from enterprises.services import enterprises_of
+
+from .models import AccessApplication, AuditEntry, Grant, UsageReport
+
+
+def active_grants(now=None):
+    """Grants in force: started, not yet expired, not revoked (whether or not the expiry task has run)."""
+    now = now or timezone.now()
+    return Grant.objects.filter(revoked_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
+
+
+def has_active_grant(organization_id, dataset_id):
+    return active_grants().filter(enterprise_id=organization_id, dataset_id=dataset_id).exists()
+
+
+def reviewed_organization_ids(user):
+    """Government departments in which `user` reviews access applications."""
+    if not (user and user.is_authenticated):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user, role=Membership.Role.REVIEWER, organization__kind=Organization.Kind.GOVERNMENT
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def is_reviewer(user, organization):
+    return organization.pk in reviewed_organization_ids(user)
+
+
+def _involving(user, enterprise_field, dataset_org_field):
+    """A Q for rows of the user's enterprises or of datasets the user reviews; None means everything (staff)."""
+    if is_platform_staff(user):
+        return None
+    enterprise_ids = list(enterprises_of(user).values_list("pk", flat=True))
+    return Q(**{f"{enterprise_field}__in": enterprise_ids}) | Q(
+        **{f"{dataset_org_field}__in": reviewed_organization_ids(user)}
+    )
+
+
+def _visible(queryset, condition):
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def applications_for(user):
+    """Applications `user` may see: their enterprises', those their department reviews, all for staff."""
+    if not (user and user.is_authenticated):
+        return AccessApplication.objects.none()
+    queryset = AccessApplication.objects.select_related(
+        "enterprise", "dataset__organization", "applicant", "reviewer", "grant"
+    ).prefetch_related("resources")
+    return _visible(queryset, _involving(user, "enterprise_id", "dataset__organization_id"))
+
+
+def review_queue(user):
+    """Open applications for the datasets of the departments `user` reviews, oldest first."""
+    return applications_for(user).filter(
+        status=AccessApplication.Status.SUBMITTED, dataset__organization_id__in=reviewed_organization_ids(user)
+    ).order_by("created", "id")
+
+
+def grants_for(user):
+    if not (user and user.is_authenticated):
+        return Grant.objects.none()
+    queryset = Grant.objects.select_related("enterprise", "dataset__organization", "application", "revoked_by")
+    return _visible(queryset, _involving(user, "enterprise_id", "dataset__organization_id"))
+
+
+def latest_grant(enterprise, dataset):
+    return Grant.objects.filter(enterprise=enterprise, dataset=dataset).order_by("-created", "-id").first()
+
+
+def usage_reports_for(user):
+    """Reports `user` may see: public ones, plus all of their enterprises' and their department's."""
+    queryset = UsageReport.objects.select_related("enterprise", "dataset", "grant")
+    if not (user and user.is_authenticated):
+        return queryset.filter(is_public=True)
+    condition = _involving(user, "enterprise_id", "dataset__organization_id")
+    return queryset if condition is None else queryset.filter(condition | Q(is_public=True))
+
+
+def use_results(dataset):
+    """What the dataset page shows as the results built with its data."""
+    return UsageReport.objects.filter(dataset=dataset, is_public=True).select_related("enterprise")
+
+
+def audit_entries(filters):
+    """The audit log narrowed by `filters` (a dict of cleaned filter values; empty ones are ignored)."""
+    queryset = AuditEntry.objects.all()
+    if filters.get("actor"):
+        queryset = queryset.filter(actor_username__iexact=filters["actor"])
+    if filters.get("key_prefix"):
+        queryset = queryset.filter(key_prefix__istartswith=filters["key_prefix"])
+    if filters.get("action"):
+        queryset = queryset.filter(action=filters["action"])
+    if filters.get("dataset"):
+        queryset = queryset.filter(dataset_identifier=filters["dataset"])
+    if filters.get("organization"):
+        queryset = queryset.filter(organization_label__icontains=filters["organization"])
+    if filters.get("since"):
+        queryset = queryset.filter(created__date__gte=filters["since"])
+    if filters.get("until"):
+        queryset = queryset.filter(created__date__lte=filters["until"])
+    return queryset.order_by("-created", "-id")

@@ -1,0 +1,63 @@
+"""Usage figures as the pages and the API show them: by day, endpoint and status, plus today's quota."""
+from datetime import timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from datasets.grading import is_platform_staff
+
+from . import store, throttling
+from .models import ApiKey, UsageDaily
+from .services import keys_for
+
+MAX_DAYS = 366
+
+
+def usage_keys(user, everyone=False):
+    """Keys whose usage `user` may see: their own and their enterprises'; all of them for staff asking for everyone."""
+    if everyone and is_platform_staff(user):
+        return ApiKey.objects.select_related("plan", "organization", "user")
+    return keys_for(user)
+
+
+def _totals(rows, field):
+    return list(rows.values(field).annotate(calls=Sum("calls"), bytes=Sum("bytes"),
+                                            latency=Sum("latency_ms_total")).order_by(field))
+
+
+def used_today(keys):
+    """Calls counted today against each key's daily quota, read from the limiter's counters."""
+    client = store.client()
+    if client is None or not keys:
+        return {}
+    try:
+        values = client.mget([throttling.day_counter_key(f"key:{key.prefix}") for key in keys])
+    except store.Error:
+        return {}
+    return {key.pk: int(value or 0) for key, value in zip(keys, values)}
+
+
+def usage_report(keys, days):
+    """Sums over the last `days` days (today included) for `keys` (a queryset)."""
+    days = max(1, min(int(days), MAX_DAYS))
+    today = timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    rows = UsageDaily.objects.filter(key__in=keys, day__gte=since)
+    by_day = {row["day"]: row for row in _totals(rows, "day")}
+    daily = [by_day.get(since + timedelta(days=n), {"day": since + timedelta(days=n), "calls": 0, "bytes": 0,
+                                                    "latency": 0}) for n in range(days)]
+    for row in daily:
+        row["mean_latency_ms"] = round(row["latency"] / row["calls"]) if row["calls"] else 0
+    active = [key for key in keys if key.is_active]
+    used = used_today(active)
+    quota = [{"key": key, "daily_quota": key.plan.daily_quota, "used": used.get(key.pk, 0),
+              "remaining": max(0, key.plan.daily_quota - used.get(key.pk, 0))} for key in active]
+    return {
+        "days": days,
+        "since": since,
+        "daily": daily,
+        "endpoints": sorted(_totals(rows, "endpoint"), key=lambda row: -row["calls"]),
+        "statuses": _totals(rows, "status"),
+        "quota": quota,
+        "total_calls": sum(row["calls"] for row in daily),
+    }

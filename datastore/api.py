@@ -1,0 +1,204 @@
+"""Data API v1: loaded tables' status, schema, rows and aggregations, and full exports.
+
+Thin views: datastore.selectors applies the grade rules (404 for what the
+caller may not see, 403 for data it may not have), datastore.query turns
+validated parameters into SQL, datastore.exports turns rows into bytes.
+Calls on conditional data write one audit entry each (access.audit), when the
+response is closed, with the bytes sent.
+"""
+from access.audit import download_audit
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+
+from datasets.downloads import CountedStreamingResponse, DownloadView, content_disposition
+
+from . import exports, query, selectors
+from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer
+
+RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+FILTER = OpenApiParameter(
+    "filter", OpenApiTypes.OBJECT, OpenApiParameter.QUERY, style="deepObject", explode=True,
+    description="Per-column filters: `filter[<column>]=<value>` (equals) or `filter[<column>][<op>]=<value>` with "
+                "op one of eq, ne, lt, lte, gt, gte, in (comma-separated values), contains (text, case-insensitive), "
+                "isnull (true/false). Values must fit the column's type. Repeat a parameter to AND conditions.",
+)
+Q = OpenApiParameter("q", OpenApiTypes.STR, description="Full-text: rows whose text columns contain every word.")
+SORT = OpenApiParameter("sort", OpenApiTypes.STR, description="Comma-separated columns, `-` for descending; NULLs last.")
+LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per response (default 100, maximum 1000).")
+OFFSET = OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip (for deep paging use `cursor`).")
+ERRORS = {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in (400, 403, 404)}
+STREAMED = {
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, "application/geo+json"): OpenApiTypes.OBJECT,
+    (200, exports.FORMATS["xlsx"][0]): OpenApiTypes.BINARY,
+    (200, exports.FORMATS["parquet"][0]): OpenApiTypes.BINARY,
+}
+
+
+def _format(request, allowed):
+    value = request.query_params.get("format") or "json"
+    if value not in allowed:
+        raise ValidationError({"format": _("未知的格式：%(f)s。可选：%(fs)s。") % {"f": value, "fs": ", ".join(allowed)}})
+    return value
+
+
+def _stream(request, resource, chunks, fmt, filename=None, counted=False):
+    """A streamed body, audited for conditional data, counted as a download for full exports."""
+    content_type = exports.FORMATS[fmt][0]
+    response = CountedStreamingResponse(
+        chunks, content_type=content_type, audit=download_audit(request, resource.dataset, resource),
+        counted_resource_ids=[resource.pk] if counted else [],
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    if filename:
+        response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _export_name(resource, table, fmt):
+    return f"resource-{resource.pk}-v{table.version.number}.{exports.FORMATS[fmt][1]}"
+
+
+def _without_row_id(rows, width):
+    for row in rows:
+        yield row[1:width + 1]
+
+
+def _check_geo(table, fmt, columns):
+    if fmt == "geojson" and exports.geo_columns(columns) is None:
+        raise ValidationError({"format": _("该表没有经纬度或几何列，不能输出 GeoJSON。")})
+
+
+class DataView(DownloadView):
+    """Session, token or API-key auth; errors always in the portal's JSON shape."""
+
+    http_method_names = ["get"]
+
+
+class DatastoreStatusView(DataView):
+    @extend_schema(summary="Load status of a tabular resource: the active table and the latest load's progress",
+                   parameters=[RESOURCE_ID], responses={200: DatastoreStatusSerializer, **ERRORS})
+    def get(self, request, resource_id):
+        resource = selectors.resource_with_data(request, resource_id)
+        latest = selectors.latest_load(resource)
+        active = resource.datastore_tables.filter(is_active=True).select_related("version").first()
+        return Response({"active": active and LoadSerializer(active).data,
+                         "latest": latest and LoadSerializer(latest).data})
+
+
+class TableSchemaView(DataView):
+    @extend_schema(summary="Columns and types of a resource's table", parameters=[RESOURCE_ID],
+                   responses={200: TableSchemaSerializer, **ERRORS})
+    def get(self, request, resource_id):
+        resource = selectors.resource_with_data(request, resource_id)
+        table = selectors.active_table(resource)
+        geo = exports.geo_columns(table.columns)
+        return Response({
+            "resource": resource.pk, "version": table.version.number, "row_count": table.row_count,
+            "fields": [{"name": c["name"], "type": c["type"], "indexed": c["name"] in table.indexed}
+                       for c in table.columns],
+            "geo": list(geo) if geo else None,
+        })
+
+
+class RowsView(DataView):
+    @extend_schema(
+        summary="Rows of a resource's table: filter, search, sort, select fields, page by offset or cursor",
+        parameters=[
+            RESOURCE_ID, FILTER, Q, SORT, LIMIT, OFFSET,
+            OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated columns to return."),
+            OpenApiParameter("cursor", OpenApiTypes.STR,
+                             description="Keyset cursor: `next_cursor` of the previous page (same filters and sort)."),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=list(exports.FORMATS), description="Default json."),
+        ],
+        responses={200: RowsSerializer, **STREAMED, **ERRORS},
+    )
+    def get(self, request, resource_id):
+        resource = selectors.resource_with_data(request, resource_id)
+        table = selectors.active_table(resource)
+        fmt = _format(request, tuple(exports.FORMATS))
+        rows_query = query.RowQuery(table, request.query_params)
+        columns = rows_query.output_columns()
+        _check_geo(table, fmt, columns)
+        sql, params = rows_query.sql()
+        rows = selectors.fetch(sql, params, rows_query.read_types())
+        if fmt != "json":
+            chunks = exports.WRITERS[fmt](columns, _without_row_id(rows, len(columns)))
+            return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt))
+        total = selectors.scalar(*rows_query.count_sql())
+        return _stream(request, resource, self._json(rows_query, rows, columns, total), fmt)
+
+    @staticmethod
+    def _json(rows_query, rows, columns, total):
+        names = ["_id"] + [c["name"] for c in columns]
+        head = {"fields": columns, "total": total, "limit": rows_query.limit, "offset": rows_query.offset}
+        yield exports.dumps(head)[:-1].encode() + b',"rows":['
+        last, count = None, 0
+        for row in rows:
+            yield (b"," if count else b"") + exports.dumps(dict(zip(names, row))).encode()
+            last, count = row, count + 1
+        more = last is not None and count == rows_query.limit
+        yield b'],"next_cursor":' + exports.dumps(rows_query.encode_cursor(last) if more else None).encode() + b"}"
+
+
+class AggregateView(DataView):
+    @extend_schema(
+        summary="Aggregations of a resource's table: count, sum, avg, min, max, grouped by columns",
+        parameters=[
+            RESOURCE_ID, FILTER, Q, LIMIT, OFFSET,
+            OpenApiParameter("group_by", OpenApiTypes.STR, description="Comma-separated columns to group by."),
+            OpenApiParameter("metrics", OpenApiTypes.STR,
+                             description="Comma-separated: count, count:<column>, sum:<column>, avg:<column>, "
+                                         "min:<column>, max:<column> (default count). Results are named like "
+                                         "`count` and `sum(<column>)`."),
+            OpenApiParameter("sort", OpenApiTypes.STR, description="Group columns or result names, `-` for descending."),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx", "parquet"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **STREAMED, **ERRORS},
+    )
+    def get(self, request, resource_id):
+        resource = selectors.resource_with_data(request, resource_id)
+        table = selectors.active_table(resource)
+        fmt = _format(request, ("json", "csv", "xlsx", "parquet"))
+        aggregate = query.AggregateQuery(table, request.query_params)
+        columns = aggregate.output_columns()
+        rows = selectors.fetch(*aggregate.sql(), aggregate.read_types())
+        if fmt != "json":
+            name = f"resource-{resource.pk}-v{table.version.number}-aggregate.{exports.FORMATS[fmt][1]}"
+            return _stream(request, resource, exports.WRITERS[fmt](columns, rows), fmt, name)
+        head = exports.dumps({"fields": columns, "limit": aggregate.limit, "offset": aggregate.offset})
+        body = exports.write_json(columns, rows)
+        return _stream(request, resource, _wrap(head[:-1].encode() + b',"rows":', body, b"}"), fmt)
+
+
+def _wrap(prefix, chunks, suffix):
+    yield prefix
+    yield from chunks
+    yield suffix
+
+
+class ExportView(DataView):
+    """The whole table (or a filtered, sorted selection of it) as one file: a download."""
+
+    @extend_schema(
+        summary="Download a tabular resource's table as CSV, JSON, GeoJSON, XLSX or Parquet (streamed)",
+        parameters=[RESOURCE_ID, OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                                  enum=list(exports.FORMATS)), FILTER, Q, SORT,
+                    OpenApiParameter("fields", OpenApiTypes.STR)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def get(self, request, resource_id, fmt):
+        resource = selectors.resource_with_data(request, resource_id)
+        table = selectors.active_table(resource)
+        if fmt not in exports.FORMATS:
+            raise ValidationError({"format": _("未知的格式：%(f)s。") % {"f": fmt}})
+        rows_query = query.RowQuery(table, request.query_params, allowed=query.EXPORT_PARAMETERS, paged=False)
+        columns = rows_query.output_columns()
+        _check_geo(table, fmt, columns)
+        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types())
+        chunks = exports.WRITERS[fmt](columns, _without_row_id(rows, len(columns)))
+        return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt), counted=True)

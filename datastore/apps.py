@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatastoreConfig(AppConfig):
+    name = "datastore"
+    verbose_name = _("数据表服务")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from datasets.signals import resource_version_created
+
+        from . import loading
+        from .models import DatastoreTable
+
+        resource_version_created.connect(loading.queue_load, dispatch_uid="datastore.queue_load")
+        post_delete.connect(loading.drop_deleted_table, sender=DatastoreTable, dispatch_uid="datastore.drop_table")

@@ -1,0 +1,225 @@
+"""Rows -> bytes, streamed: JSON, CSV, GeoJSON, XLSX and Parquet.
+
+Each writer takes the output columns ([{name, type}]) and an iterator of rows
+(lists of values as datastore.types.present gives them) and yields byte
+chunks, holding at most one batch of rows in memory, so a full export of any
+size runs in constant memory. XLSX is the exception that proves it: a zip
+needs its directory at the end, so the workbook is written row by row to a
+temporary file (openpyxl's write-only mode) and then streamed from there.
+Text cells that a spreadsheet would run as a formula are defused in CSV and XLSX.
+"""
+import csv
+import datetime
+import json
+import os
+import tempfile
+
+from access.audit import safe_cell
+
+from . import types
+
+CHUNK_ROWS = 2000
+FORMATS = {
+    "json": ("application/json", "json"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "parquet": ("application/vnd.apache.parquet", "parquet"),
+}
+LONGITUDE_NAMES = {"longitude", "lon", "lng", "long", "经度", "x_lon"}
+LATITUDE_NAMES = {"latitude", "lat", "纬度", "y_lat"}
+
+
+def _json_default(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(value):
+    return json.dumps(value, ensure_ascii=False, default=_json_default, separators=(",", ":"))
+
+
+def _text_cell(column_type, value):
+    return safe_cell(value) if column_type == types.STRING and value is not None else value
+
+
+def geo_columns(columns):
+    """How rows become features: ("geometry", name) or ("point", lon name, lat name), or None."""
+    by_lower = {c["name"].strip().lower(): c for c in columns}
+    for column in columns:
+        if column["type"] == types.GEOMETRY:
+            return ("geometry", column["name"])
+    lon = next((by_lower[n] for n in LONGITUDE_NAMES if n in by_lower), None)
+    lat = next((by_lower[n] for n in LATITUDE_NAMES if n in by_lower), None)
+    if lon and lat and lon["type"] in types.NUMERIC and lat["type"] in types.NUMERIC:
+        return ("point", lon["name"], lat["name"])
+    return None
+
+
+def _batched(chunks):
+    """Join small pieces so each yielded chunk is a reasonable size."""
+    buffer, size = [], 0
+    for piece in chunks:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= 64 * 1024:
+            yield b"".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield b"".join(buffer)
+
+
+def write_json(columns, rows):
+    names = [c["name"] for c in columns]
+
+    def pieces():
+        yield b"["
+        for position, row in enumerate(rows):
+            yield (b"," if position else b"") + dumps(dict(zip(names, row))).encode()
+        yield b"]"
+    return _batched(pieces())
+
+
+class _Line:
+    def write(self, value):
+        return value
+
+
+def write_csv(columns, rows):
+    writer = csv.writer(_Line())
+    column_types = [c["type"] for c in columns]
+
+    def pieces():
+        # The BOM makes spreadsheets read UTF-8 (Chinese text) correctly.
+        yield ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
+        for row in rows:
+            yield writer.writerow([_text_cell(t, v) for t, v in zip(column_types, row)]).encode()
+    return _batched(pieces())
+
+
+def write_geojson(columns, rows):
+    geo = geo_columns(columns)
+    names = [c["name"] for c in columns]
+    if geo[0] == "geometry":
+        skip = {geo[1]}
+    else:
+        skip = set()  # coordinates stay among the properties too
+
+    def geometry(record):
+        if geo[0] == "geometry":
+            text = record.get(geo[1])
+            try:
+                return json.loads(text) if text else None
+            except ValueError:
+                return None
+        lon, lat = record.get(geo[1]), record.get(geo[2])
+        return None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+
+    def pieces():
+        yield b'{"type":"FeatureCollection","features":['
+        for position, row in enumerate(rows):
+            record = dict(zip(names, row))
+            feature = {"type": "Feature", "geometry": geometry(record),
+                       "properties": {k: v for k, v in record.items() if k not in skip}}
+            yield (b"," if position else b"") + dumps(feature).encode()
+        yield b"]}"
+    return _batched(pieces())
+
+
+def write_xlsx(columns, rows):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    column_types = [c["type"] for c in columns]
+
+    def cell(column_type, value):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", _text_cell(column_type, value))
+        return value
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    sheet.append([cell(types.STRING, c["name"]) for c in columns])
+    for row in rows:
+        sheet.append([cell(t, v) for t, v in zip(column_types, row)])
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="datastore-")
+    os.close(handle)
+    try:
+        workbook.save(path)
+        with open(path, "rb") as saved:
+            while chunk := saved.read(1024 * 1024):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+class _Sink:
+    """A write-only file for pyarrow whose bytes are taken out after each row group."""
+
+    def __init__(self):
+        self.pieces, self.position, self.closed = [], 0, False
+
+    def write(self, data):
+        data = bytes(data)
+        self.pieces.append(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self):
+        return self.position
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self.closed = True
+
+    def writable(self):
+        return True
+
+    def take(self):
+        data, self.pieces = b"".join(self.pieces), []
+        return data
+
+
+def write_parquet(columns, rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow_types = {
+        types.INTEGER: pa.int64(), types.NUMBER: pa.float64(), types.BOOLEAN: pa.bool_(), types.DATE: pa.date32(),
+        types.DATETIME: pa.timestamp("us", tz="UTC"), types.STRING: pa.string(), types.GEOMETRY: pa.string(),
+    }
+    schema = pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
+    converters = [_parquet_converter(c["type"]) for c in columns]
+    sink = _Sink()
+    writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="snappy")
+    batch = []
+
+    def flush():
+        arrays = [pa.array([convert(row[i]) for row in batch], type=schema.field(i).type)
+                  for i, convert in enumerate(converters)]
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 10 * CHUNK_ROWS:
+            flush()
+            yield sink.take()
+    if batch or not sink.position:
+        flush()
+    writer.close()
+    yield sink.take()
+
+
+def _parquet_converter(column_type):
+    if column_type == types.DATE:
+        return lambda value: value if value is None else datetime.date.fromisoformat(value)
+    if column_type == types.DATETIME:
+        return lambda value: value if value is None else datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return lambda value: value
+
+
+WRITERS = {"json": write_json, "csv": write_csv, "geojson": write_geojson, "xlsx": write_xlsx, "parquet": write_parquet}

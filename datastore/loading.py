@@ -1,0 +1,360 @@
+"""Loading resource versions into tables: the datastore's write rules, in one place.
+
+A version loads into a staging table of text columns (PostgreSQL parses raw
+CSV with COPY; other formats and SQLite go through datastore.readers), then
+each column's type is checked in SQL over every row, and the typed table
+ds_<resource>_<version> is built, indexed and made active in one transaction.
+Until then the previous version's table keeps serving; a failed load records
+its errors and leaves it serving. Progress is written between batches, each
+its own short transaction, so the resource page can show it while it runs.
+"""
+import itertools
+import logging
+
+import psycopg
+
+from django.db import DataError, DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from datasets.models import ResourceVersion
+
+from . import dialects, readers, types
+from .dialects import ROW_ID, qn
+from .models import DatastoreTable
+from .readers import LoadError
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 8 * 1024 * 1024
+ROW_BATCH = 50_000
+MAX_ERRORS = 20
+
+
+def table_name(version):
+    return f"ds_{version.resource_id}_{version.number}"
+
+
+def staging_name(table):
+    return f"{table.table_name}_load"
+
+
+def _record_for(version):
+    table, _created = DatastoreTable.objects.get_or_create(
+        version=version,
+        defaults={"resource_id": version.resource_id, "table_name": table_name(version),
+                  "source_format": version.format.upper(), "bytes_total": version.size},
+    )
+    return table
+
+
+# --- queueing -------------------------------------------------------------------
+
+def queue_load(sender, resource_id, version_id, **kwargs):
+    """resource_version_created receiver (after commit): record a pending table and queue its load.
+
+    A broker outage must not lose the load, so it then runs in-process.
+    """
+    from .tasks import load_resource_version
+
+    version = ResourceVersion.objects.filter(pk=version_id).first()
+    if version is None or not readers.is_tabular(version.format):
+        return
+    _record_for(version)
+    try:
+        load_resource_version.delay(version_id)
+    except Exception:
+        log.exception("could not queue the datastore load of version %s; loading now", version_id)
+        load_resource_version.run(version_id)
+
+
+# --- loading --------------------------------------------------------------------
+
+def load_version(version_id):
+    """Load one version (idempotent: a ready table is left alone, anything else is redone)."""
+    version = ResourceVersion.objects.select_related("resource").filter(pk=version_id).first()
+    if version is None or not readers.is_tabular(version.format):
+        return None
+    table = _record_for(version)
+    if table.status == DatastoreTable.Status.READY:
+        return table
+    _update(table, status=DatastoreTable.Status.LOADING, started=timezone.now(), finished=None, errors=[],
+            rows_loaded=0, bytes_read=0, row_count=None, columns=[], indexed=[])
+    dialect = dialects.current()
+    try:
+        _drop(staging_name(table))
+        _drop(table.table_name)
+        with readers.open_source(version) as source:
+            plan = _plan(source, version.resource.table_schema)
+            loaded = None
+            if dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
+                loaded = _copy_typed(dialect, source, table, plan)
+            if loaded is None:
+                with connection.cursor() as cursor:
+                    with transaction.atomic():
+                        dialect.create_staging(cursor, staging_name(table), plan.physical)
+                    loaded = _fill(cursor, dialect, source, table, plan.physical)
+                    _resolve_types(cursor, dialect, staging_name(table), plan)
+            with transaction.atomic():
+                if not plan.copied:
+                    _build(dialect, table, plan)
+                _index(dialect, table, plan)
+                _activate(table, plan, loaded, source.encoding)
+    except (OperationalError, InterfaceError, psycopg.OperationalError):
+        _drop_quietly(table)
+        raise  # the connection or server failed: the task retries
+    except (LoadError, DatabaseError, psycopg.Error, ValueError) as error:
+        _drop_quietly(table)
+        messages = error.args[0] if isinstance(error, LoadError) and isinstance(error.args[0], list) else [
+            _database_message(error)]
+        _update(table, status=DatastoreTable.Status.FAILED, finished=timezone.now(), errors=messages[:MAX_ERRORS])
+        log.info("datastore load of version %s failed: %s", version_id, messages)
+        return table
+    transaction.on_commit(lambda: retire_old_tables(version.resource_id))
+    table.refresh_from_db()
+    return table
+
+
+def _database_message(error):
+    diag = getattr(error, "diag", None) or getattr(getattr(error, "__cause__", None), "diag", None)
+    if diag is not None and diag.message_primary:
+        context = f" ({diag.context.strip()})" if diag.context else ""
+        return f"{diag.message_primary}{context}"[:1000]
+    return str(error)[:1000]
+
+
+def _update(table, **fields):
+    for name, value in fields.items():
+        setattr(table, name, value)
+    DatastoreTable.objects.filter(pk=table.pk).update(**fields)
+
+
+class Plan:
+    """Columns of the table to build: shown name, physical column, declared type or candidates, index."""
+
+    def __init__(self, names, declared, missing, indexed, geometry_column, sample):
+        self.names = names
+        self.physical = [f"c{position}" for position in range(1, len(names) + 1)]
+        self.missing = missing
+        self.declared = {}
+        self.candidates = {}
+        self.indexed = [name for name in names if name in indexed]
+        self.types = {}
+        self.copied = False
+        self.sampled_missing = set()
+        for position, name in enumerate(names):
+            self.sampled_missing.update(row[position] for row in sample if row[position] in missing)
+            if name == geometry_column:
+                self.types[name] = types.GEOMETRY
+            elif name in declared:
+                self.declared[name] = declared[name]
+                if declared[name] in (types.STRING, types.GEOMETRY):
+                    self.types[name] = declared[name]
+                else:
+                    self.candidates[name] = (declared[name],)
+            else:
+                values = [row[position] for row in sample if row[position] is not None and row[position] not in missing]
+                self.candidates[name] = types.candidates_from_sample(values)
+                if not self.candidates[name]:
+                    self.types[name] = types.STRING
+
+    def guess(self):
+        """Types from the sample and the one marker COPY may read as NULL; None when no single marker serves."""
+        markers = self.sampled_missing - {""}
+        if len(markers) > 1:
+            return None
+        return {name: self.types.get(name) or self.candidates[name][0] for name in self.names}, (
+            markers.pop() if markers else "")
+
+    def columns(self):
+        return [{"name": name, "type": self.types[name], "column": column}
+                for name, column in zip(self.names, self.physical)]
+
+
+def _plan(source, table_schema):
+    declared, missing, indexed = {}, list(types.DEFAULT_MISSING_VALUES), set()
+    if isinstance(table_schema, dict):
+        for field in table_schema.get("fields") or []:
+            if isinstance(field, dict) and isinstance(field.get("name"), str):
+                kind = types.TABLE_SCHEMA_TYPES.get(str(field.get("type") or "string"), types.STRING)
+                declared[field["name"]] = kind
+                constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+                if field.get("index") is True or constraints.get("unique") is True:
+                    indexed.add(field["name"])
+        if isinstance(table_schema.get("missingValues"), list):
+            missing = [str(value) for value in table_schema["missingValues"]]
+        key = table_schema.get("primaryKey")
+        indexed.update([key] if isinstance(key, str) else [k for k in key or [] if isinstance(k, str)])
+    return Plan(source.header, declared, missing, indexed, source.geometry_column, source.sample())
+
+
+def _fill(cursor, dialect, source, table, physical):
+    """Write every row into the staging table, a batch per transaction, recording progress."""
+    staging, loaded, read = staging_name(table), 0, 0
+    if dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
+        for position, chunk in enumerate(readers.record_chunks(source.file, CHUNK_BYTES)):
+            with transaction.atomic():
+                loaded += dialect.copy_csv(cursor, staging, physical, chunk, delimiter=source.delimiter,
+                                           source_encoding=source.encoding, header=position == 0)
+                read += len(chunk)
+                _update(table, rows_loaded=loaded, bytes_read=read)
+        return loaded
+    rows = source.rows()
+    while True:
+        batch = list(itertools.islice(rows, ROW_BATCH))
+        if not batch:
+            break
+        with transaction.atomic():
+            loaded += dialect.write_rows(cursor, staging, physical, batch)
+            _update(table, rows_loaded=loaded)
+    _update(table, bytes_read=table.bytes_total)
+    return loaded
+
+
+def _copy_typed(dialect, source, table, plan):
+    """The fast path: COPY the raw CSV straight into the typed table, with the types the sample suggests.
+
+    PostgreSQL parses, transcodes and converts in C, as `psql \\copy` does. If a
+    value later in the file does not fit the guess (or more than one missing-value
+    marker is used), the table is dropped and None returned: the staging path then
+    checks every value. Returns the row count.
+    """
+    guess = plan.guess()
+    if guess is None:
+        return None
+    guessed, null_marker = guess
+    loaded = read = 0
+    with connection.cursor() as cursor:
+        _create_final(cursor, dialect, table, plan, guessed, identity=True)
+        try:
+            for position, chunk in enumerate(readers.record_chunks(source.file, CHUNK_BYTES)):
+                with transaction.atomic():
+                    loaded += dialect.copy_csv(cursor, table.table_name, plan.physical, chunk,
+                                               delimiter=source.delimiter, source_encoding=source.encoding,
+                                               header=position == 0, null=null_marker)
+                    read += len(chunk)
+                    _update(table, rows_loaded=loaded, bytes_read=read)
+        except (DataError, psycopg.errors.DataError):  # Django's, or psycopg's from the raw COPY
+            log.info("datastore: %s does not fit its sampled types; checking every value", table.table_name)
+            _drop(table.table_name)
+            _update(table, rows_loaded=0, bytes_read=0)
+            return None
+    plan.types.update(guessed)
+    plan.copied = True
+    return loaded
+
+
+def _create_final(cursor, dialect, table, plan, column_types, identity=False):
+    row_id = "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY" if identity else (
+        "bigint PRIMARY KEY" if dialect.vendor == "postgresql" else "INTEGER PRIMARY KEY")
+    definitions = ", ".join(
+        f"{qn(column)} {dialect.sql_type(column_types[name])}" for name, column in zip(plan.names, plan.physical)
+    )
+    cursor.execute(f"CREATE TABLE {qn(table.table_name)} ({qn(ROW_ID)} {row_id}, {definitions})", [])
+
+
+def _present(dialect, column, missing):
+    """SQL (and params) true when a staged text value is neither NULL nor a missing-value marker."""
+    if not missing:
+        return f"{qn(column)} IS NOT NULL", []
+    return f"{qn(column)} IS NOT NULL AND {qn(column)} NOT IN ({', '.join(['%s'] * len(missing))})", list(missing)
+
+
+def _resolve_types(cursor, dialect, staging, plan):
+    """Check each candidate type on every row in one scan; the narrowest that fits wins.
+
+    A declared (Table Schema) type that some value does not fit fails the load,
+    naming the column, the number of bad values and one of them.
+    """
+    checks, selects, params = [], [], []
+    for name, column in zip(plan.names, plan.physical):
+        for candidate in plan.candidates.get(name, ()):
+            present, present_params = _present(dialect, column, plan.missing)
+            bad = f"{present} AND NOT ({dialect.matches(qn(column))})"
+            selects.append(f"SUM(CASE WHEN {bad} THEN 1 ELSE 0 END)")
+            selects.append(f"MIN(CASE WHEN {bad} THEN {qn(column)} END)")
+            params += present_params + [types.PATTERNS[candidate]] + present_params + [types.PATTERNS[candidate]]
+            checks.append((name, candidate))
+    if checks:
+        cursor.execute(f"SELECT {', '.join(selects)} FROM {qn(staging)}", params)
+        result = cursor.fetchone()
+        failures = {check: (result[2 * i] or 0, result[2 * i + 1]) for i, check in enumerate(checks)}
+    errors = []
+    for name in plan.names:
+        if name in plan.types:
+            continue
+        fitting = [c for c in plan.candidates[name] if failures[(name, c)][0] == 0]
+        if name in plan.declared and not fitting:
+            count, example = failures[(name, plan.declared[name])]
+            errors.append(_("列“%(column)s”有 %(count)d 个值不是 %(type)s 类型，例如“%(example)s”。")
+                          % {"column": name, "count": count, "type": plan.declared[name], "example": example})
+        plan.types[name] = fitting[0] if fitting else types.STRING
+    if errors:
+        raise LoadError(errors)
+
+
+def _build(dialect, table, plan):
+    """The typed table from the staging one; the staging table goes."""
+    final, staging = table.table_name, staging_name(table)
+    selects, params = [], []
+    for name, column in zip(plan.names, plan.physical):
+        present, present_params = _present(dialect, column, plan.missing)
+        selects.append(f"CASE WHEN {present} THEN {dialect.cast(qn(column), plan.types[name])} END")
+        params += present_params
+    columns = ", ".join(qn(column) for column in plan.physical)
+    with connection.cursor() as cursor:
+        _create_final(cursor, dialect, table, plan, plan.types)
+        cursor.execute(
+            f"INSERT INTO {qn(final)} ({qn(ROW_ID)}, {columns}) "
+            f"SELECT {qn(ROW_ID)}, {', '.join(selects)} FROM {qn(staging)}", params,
+        )
+        cursor.execute(f"DROP TABLE {qn(staging)}", [])
+
+
+def _index(dialect, table, plan):
+    """The indexes the Table Schema asks for, and planner statistics."""
+    final = table.table_name
+    with connection.cursor() as cursor:
+        for name in plan.indexed:
+            column = plan.physical[plan.names.index(name)]
+            cursor.execute(f"CREATE INDEX {qn(f'{final}_{column}')} ON {qn(final)} ({qn(column)})", [])
+        dialect.after_load(cursor, final)
+
+
+def _activate(table, plan, loaded, source_encoding):
+    """Make the new table the one served, unless a newer version is already active (a late retry)."""
+    current = (DatastoreTable.objects.select_for_update().select_related("version")
+               .filter(resource_id=table.resource_id, is_active=True).exclude(pk=table.pk).first())
+    newer_is_active = current is not None and current.version.number > table.version.number
+    if current is not None and not newer_is_active:
+        _update(current, is_active=False)
+    _update(table, status=DatastoreTable.Status.READY, is_active=not newer_is_active, finished=timezone.now(),
+            columns=plan.columns(), indexed=plan.indexed, row_count=loaded, rows_loaded=loaded,
+            encoding=source_encoding)
+
+
+def retire_old_tables(resource_id):
+    """Drop inactive tables but the latest one (a request may still be reading it)."""
+    inactive = DatastoreTable.objects.filter(resource_id=resource_id, is_active=False,
+                                             status=DatastoreTable.Status.READY).order_by("-version__number")
+    for table in inactive[1:]:
+        table.delete()  # drop_deleted_table removes its rows
+
+
+def drop_deleted_table(sender, instance, **kwargs):
+    """post_delete of a DatastoreTable (or of its resource): its rows go once the deletion commits."""
+    transaction.on_commit(lambda: _drop_quietly(instance))
+
+
+def _drop(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}", [])
+
+
+def _drop_quietly(table):
+    for name in (staging_name(table), table.table_name):
+        try:
+            with transaction.atomic():
+                _drop(name)
+        except DatabaseError:
+            log.exception("could not drop datastore table %s", name)

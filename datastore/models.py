@@ -1,0 +1,54 @@
+"""What the datastore knows about each loaded table; the rows themselves live in ds_<resource>_<version>."""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from datasets.models import Resource, ResourceVersion
+
+
+class DatastoreTable(models.Model):
+    """One resource version loaded (or being loaded) into a table of its own.
+
+    At most one table per resource is active: the one the data API serves.
+    A new version loads beside it and takes over only once complete.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待加载")
+        LOADING = "loading", _("加载中")
+        READY = "ready", _("已就绪")
+        FAILED = "failed", _("加载失败")
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="datastore_tables")
+    version = models.OneToOneField(ResourceVersion, on_delete=models.CASCADE, related_name="datastore_table")
+    table_name = models.CharField(max_length=63, unique=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    is_active = models.BooleanField(_("正在服务"), default=False)
+    source_format = models.CharField(max_length=30, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    # [{"name": shown name, "type": datastore.types name, "column": physical column c1..cN}]
+    columns = models.JSONField(default=list, blank=True)
+    indexed = models.JSONField(default=list, blank=True)  # names of the indexed columns
+    row_count = models.PositiveBigIntegerField(null=True, blank=True)
+    rows_loaded = models.PositiveBigIntegerField(default=0)
+    bytes_total = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource"], condition=Q(is_active=True), name="one_active_table_per_resource")
+        ]
+        verbose_name = _("数据表")
+        verbose_name_plural = _("数据表")
+
+    def __str__(self):
+        return self.table_name
+
+    def column(self, name):
+        """The stored description of a column by its shown name, or None."""
+        return next((column for column in self.columns if column["name"] == name), None)

@@ -1,0 +1,106 @@
+"""Column types of loaded tables: how a text value is recognized, stored and read back.
+
+The patterns are written in the common subset of Python `re` and PostgreSQL
+regular expressions, so the same check runs in SQL on PostgreSQL (`~`) and on
+SQLite (`REGEXP`, which Django implements with Python's `re`).
+"""
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+STRING = "string"
+INTEGER = "integer"
+NUMBER = "number"
+BOOLEAN = "boolean"
+DATE = "date"
+DATETIME = "datetime"
+GEOMETRY = "geometry"  # a GeoJSON geometry object, stored as its JSON text
+
+TYPES = (STRING, INTEGER, NUMBER, BOOLEAN, DATE, DATETIME, GEOMETRY)
+NUMERIC = (INTEGER, NUMBER)
+
+PATTERNS = {
+    INTEGER: r"^[+-]?[0-9]{1,18}$",
+    NUMBER: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$",
+    BOOLEAN: r"^(true|false|TRUE|FALSE|True|False)$",
+    DATE: r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    DATETIME: r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]"
+              r"(:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+}
+COMPILED = {name: re.compile(pattern) for name, pattern in PATTERNS.items()}
+
+# What a column may widen to when a value does not fit, narrowest first.
+CANDIDATES = (INTEGER, NUMBER, BOOLEAN, DATE, DATETIME)
+WIDER = {INTEGER: (INTEGER, NUMBER), NUMBER: (NUMBER,), BOOLEAN: (BOOLEAN,), DATE: (DATE,), DATETIME: (DATETIME,)}
+
+# Table Schema field types -> ours.
+TABLE_SCHEMA_TYPES = {
+    "string": STRING, "integer": INTEGER, "number": NUMBER, "boolean": BOOLEAN, "date": DATE,
+    "datetime": DATETIME, "year": INTEGER, "geojson": GEOMETRY, "any": STRING,
+}
+DEFAULT_MISSING_VALUES = ("", "NA", "N/A", "null", "NULL")
+
+
+def sniff_type(value):
+    """The narrowest type of one non-missing text value."""
+    for name in CANDIDATES:
+        if COMPILED[name].match(value):
+            return name
+    return STRING
+
+
+def candidates_from_sample(values):
+    """The types worth checking on the whole column, given a sample of its non-missing values."""
+    seen = {sniff_type(value) for value in values}
+    if not seen:
+        return CANDIDATES  # nothing to go by: let the full check decide
+    if STRING in seen:
+        return ()
+    if seen <= {INTEGER, NUMBER}:
+        return (NUMBER,) if NUMBER in seen else WIDER[INTEGER]
+    return tuple(seen) if len(seen) == 1 else ()
+
+
+def parse_value(column_type, text, parameter):
+    """A query parameter's text as a value of the column's type, or a ValidationError naming the parameter."""
+    if column_type in (STRING, GEOMETRY):
+        return text
+    if not COMPILED[column_type].match(text):
+        raise ValidationError({parameter: _("“%(value)s”不是 %(type)s 类型的值。") % {"value": text, "type": column_type}})
+    if column_type == INTEGER:
+        return int(text)
+    if column_type == NUMBER:
+        return float(text)
+    if column_type == BOOLEAN:
+        return text.lower() == "true"
+    try:
+        if column_type == DATE:
+            return datetime.date.fromisoformat(text)
+        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError({parameter: _("“%(value)s”不是有效的日期或时间。") % {"value": text}}) from None
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+def present(column_type, value):
+    """A stored value as JSON-ready Python (both databases give the same answer)."""
+    if value is None:
+        return None
+    if column_type == BOOLEAN:
+        return bool(value)
+    if column_type == DATETIME and isinstance(value, datetime.datetime):
+        return iso_utc(value)
+    if column_type == DATE and isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def iso_utc(value):
+    """2013-01-01T10:00:00Z: how datetimes are shown, and stored as text on SQLite."""
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text + "Z"

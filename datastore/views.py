@@ -1,0 +1,34 @@
+"""The data page of a tabular resource: load progress, then table, chart, map and exports.
+
+The page only lays out the widgets; static/datastore/datastore.js fills them
+from the data API, so what a visitor sees obeys exactly the API's rules.
+"""
+from django.conf import settings
+from django.shortcuts import render
+
+from datasets import grading
+from datasets import selectors as catalog
+
+from . import exports, query, readers
+from .models import DatastoreTable
+from .selectors import latest_load
+
+EXPORT_FORMATS = ("csv", "json", "xlsx", "parquet")
+
+
+def resource_data(request, pk):
+    resource = catalog.resource_for(request.user, pk)  # 404 when the dataset is hidden from the user
+    dataset = resource.dataset
+    can_download = grading.can_download_data(request.user, dataset, getattr(request, "auth", None))
+    active = latest = None
+    if can_download:
+        active = DatastoreTable.objects.filter(resource=resource, is_active=True).select_related("version").first()
+        latest = latest_load(resource)
+    geo = active and exports.geo_columns(active.columns)
+    return render(request, "datastore/resource_data.html", {
+        "dataset": dataset, "resource": resource, "can_download": can_download,
+        "tabular": readers.is_tabular(resource.format), "active": active, "latest": latest,
+        "export_formats": EXPORT_FORMATS + (("geojson",) if geo else ()),
+        "has_map": bool(geo), "max_limit": query.max_limit(),
+        "tile_url": getattr(settings, "DATASTORE_MAP_TILE_URL", ""),
+    })

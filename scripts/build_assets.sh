@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end libraries in static/vendor/ from the npm registry.
+# Run only to change a version (edit package.json first); the copies are committed,
+# so neither a fresh machine nor a running portal needs npm or a CDN.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp "$root/package.json" "$root/package-lock.json" "$work/"
+(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund)
+modules="$work/node_modules"
+vendor="$root/static/vendor"
+rm -rf "$vendor/echarts" "$vendor/leaflet"
+mkdir -p "$vendor/echarts" "$vendor/leaflet/images"
+cp "$modules/echarts/dist/echarts.min.js" "$modules/echarts/LICENSE" "$modules/echarts/NOTICE" "$vendor/echarts/"
+cp "$modules/leaflet/dist/leaflet.js" "$modules/leaflet/dist/leaflet.css" "$modules/leaflet/LICENSE" "$vendor/leaflet/"
+cp "$modules/leaflet/dist/images/"* "$vendor/leaflet/images/"
+echo "vendored: echarts $(node -p "require('$modules/echarts/package.json').version"), leaflet $(node -p "require('$modules/leaflet/package.json').version")"

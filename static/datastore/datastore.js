@@ -1,0 +1,284 @@
+// The data page: load progress, then a table, a chart and a map, all fed by the data API.
+// No inline script: URLs and UI strings come from data-* attributes of the page.
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 20;
+
+  function el(tag, text) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error((body.error && body.error.message) || response.statusText); }
+        return body;
+      });
+    });
+  }
+
+  function withParams(base, params) {
+    var query = new URLSearchParams(params).toString();
+    return base + (base.indexOf("?") >= 0 ? "&" : "?") + query;
+  }
+
+  // --- load progress: polls while a load runs, offers a reload when a new version is served ---
+  function watchStatus(section) {
+    var url = section.dataset.datastoreStatus;
+    var served = section.dataset.activeVersion;
+    function show(body) {
+      var latest = body.latest;
+      if (latest) {
+        section.querySelector("[data-field='rows_loaded']").textContent = latest.rows_loaded.toLocaleString();
+        section.querySelector("[data-field='errors']").textContent = latest.errors.length ? latest.errors.join(" ") : "—";
+      }
+      var active = body.active;
+      if (active && String(active.version) !== served) {
+        section.querySelector("[data-field='reload']").hidden = false;
+      }
+      return latest && (latest.status === "pending" || latest.status === "loading");
+    }
+    function poll() {
+      getJSON(url).then(function (body) {
+        if (show(body)) { window.setTimeout(poll, 2000); }
+      }).catch(function () { /* the numbers on the page stay as rendered */ });
+    }
+    poll();
+  }
+
+  // --- table ---
+  function Table(root, schema) {
+    this.root = root;
+    this.schema = schema;
+    this.url = root.dataset.rowsUrl;
+    this.table = root.querySelector("[data-role='table']");
+    this.info = root.querySelector("[data-role='page-info']");
+    this.error = root.querySelector("[data-role='table-error']");
+    this.sort = [];
+    this.filter = null;
+    this.q = "";
+    this.offset = 0;
+    this.total = 0;
+    this.head();
+    this.controls();
+  }
+
+  Table.prototype.head = function () {
+    var self = this;
+    var row = el("tr");
+    this.schema.fields.forEach(function (field) {
+      var th = el("th");
+      th.scope = "col";
+      var button = el("button", field.name);
+      button.type = "button";
+      button.className = "sort-button";
+      button.dataset.column = field.name;
+      button.addEventListener("click", function () { self.toggleSort(field.name); });
+      th.appendChild(button);
+      row.appendChild(th);
+    });
+    var thead = this.table.querySelector("thead");
+    thead.textContent = "";
+    thead.appendChild(row);
+    var select = this.root.querySelector("[data-role='filter-column']");
+    this.schema.fields.forEach(function (field) {
+      var option = el("option", field.name);
+      option.value = field.name;
+      select.appendChild(option);
+    });
+  };
+
+  Table.prototype.controls = function () {
+    var self = this;
+    var form = this.root.querySelector("[data-role='filter']");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var value = form.querySelector("[data-role='filter-value']").value;
+      self.q = form.querySelector("[data-role='q']").value.trim();
+      self.filter = value === "" ? null : {
+        column: form.querySelector("[data-role='filter-column']").value,
+        op: form.querySelector("[data-role='filter-op']").value,
+        value: value
+      };
+      self.offset = 0;
+      self.load();
+    });
+    form.addEventListener("reset", function () {
+      self.q = "";
+      self.filter = null;
+      self.offset = 0;
+      window.setTimeout(function () { self.load(); }, 0);
+    });
+    this.root.querySelector("[data-role='prev']").addEventListener("click", function () {
+      self.offset = Math.max(0, self.offset - PAGE_SIZE);
+      self.load();
+    });
+    this.root.querySelector("[data-role='next']").addEventListener("click", function () {
+      if (self.offset + PAGE_SIZE < self.total) { self.offset += PAGE_SIZE; self.load(); }
+    });
+  };
+
+  Table.prototype.toggleSort = function (name) {
+    var current = this.sort[0];
+    if (current === name) { this.sort = ["-" + name]; }
+    else if (current === "-" + name) { this.sort = []; }
+    else { this.sort = [name]; }
+    this.offset = 0;
+    this.load();
+  };
+
+  Table.prototype.params = function () {
+    var params = { limit: PAGE_SIZE, offset: this.offset };
+    if (this.sort.length) { params.sort = this.sort.join(","); }
+    if (this.q) { params.q = this.q; }
+    if (this.filter) { params["filter[" + this.filter.column + "][" + this.filter.op + "]"] = this.filter.value; }
+    return params;
+  };
+
+  Table.prototype.load = function () {
+    var self = this;
+    getJSON(withParams(this.url, this.params())).then(function (body) {
+      self.error.hidden = true;
+      self.render(body);
+    }).catch(function (error) {
+      self.error.textContent = self.root.dataset.textError + error.message;
+      self.error.hidden = false;
+    });
+  };
+
+  Table.prototype.render = function (body) {
+    var self = this;
+    var tbody = this.table.querySelector("tbody");
+    tbody.textContent = "";
+    this.total = body.total;
+    body.rows.forEach(function (record) {
+      var tr = el("tr");
+      body.fields.forEach(function (field) {
+        var value = record[field.name];
+        var td = el("td", value === null ? "" : value);
+        if (field.type === "integer" || field.type === "number") { td.className = "numeric"; }
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    if (!body.rows.length) {
+      var empty = el("td", this.root.dataset.textEmpty);
+      empty.colSpan = body.fields.length;
+      var tr = el("tr");
+      tr.appendChild(empty);
+      tbody.appendChild(tr);
+    }
+    this.table.querySelectorAll("th").forEach(function (th) {
+      var name = th.querySelector("button").dataset.column;
+      var state = self.sort[0] === name ? "ascending" : self.sort[0] === "-" + name ? "descending" : "none";
+      th.setAttribute("aria-sort", state);
+    });
+    var pages = Math.max(1, Math.ceil(body.total / PAGE_SIZE));
+    this.info.textContent = this.root.dataset.textPage
+      .replace("%(page)s", String(Math.floor(this.offset / PAGE_SIZE) + 1))
+      .replace("%(pages)s", String(pages))
+      .replace("%(total)s", body.total.toLocaleString());
+    this.root.querySelector("[data-role='prev']").disabled = this.offset === 0;
+    this.root.querySelector("[data-role='next']").disabled = this.offset + PAGE_SIZE >= body.total;
+  };
+
+  // --- chart: a grouped aggregation of the chosen columns ---
+  function Chart(root, schema) {
+    var self = this;
+    this.root = root;
+    this.url = root.dataset.aggregateUrl;
+    this.node = root.querySelector("[data-role='chart']");
+    this.form = root.querySelector("[data-role='chart-form']");
+    var x = this.form.querySelector("[data-role='chart-x']");
+    var y = this.form.querySelector("[data-role='chart-y']");
+    schema.fields.forEach(function (field) {
+      if (field.type === "geometry") { return; }
+      var option = el("option", field.name);
+      option.value = field.name;
+      x.appendChild(option);
+    });
+    var count = el("option", root.dataset.textCount);
+    count.value = "count";
+    y.appendChild(count);
+    schema.fields.forEach(function (field) {
+      if (field.type !== "integer" && field.type !== "number") { return; }
+      ["sum", "avg"].forEach(function (fn) {
+        var option = el("option", fn + "(" + field.name + ")");
+        option.value = fn + ":" + field.name;
+        y.appendChild(option);
+      });
+    });
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.draw();
+    });
+    if (x.options.length) { this.draw(); }
+  }
+
+  Chart.prototype.draw = function () {
+    var self = this;
+    var kind = this.form.querySelector("[data-role='chart-kind']").value;
+    var x = this.form.querySelector("[data-role='chart-x']").value;
+    var metric = this.form.querySelector("[data-role='chart-y']").value;
+    var params = { group_by: x, metrics: metric, sort: "-" + (metric === "count" ? "count" : metric.replace(":", "(") + ")"), limit: 30 };
+    getJSON(withParams(this.url, params)).then(function (body) {
+      var valueName = body.fields[1].name;
+      var labels = body.rows.map(function (row) { return row[x] === null ? "—" : String(row[x]); });
+      var values = body.rows.map(function (row) { return row[valueName]; });
+      self.node.dataset.points = String(values.length);
+      self.node.dataset.kind = kind;
+      var chart = window.echarts.getInstanceByDom(self.node) || window.echarts.init(self.node);
+      var option = kind === "pie" ? {
+        tooltip: { trigger: "item" },
+        series: [{ type: "pie", radius: "65%", data: labels.map(function (label, i) { return { name: label, value: values[i] }; }) }]
+      } : {
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: labels },
+        yAxis: { type: "value", name: valueName },
+        series: [{ type: kind, data: values, name: valueName }]
+      };
+      chart.setOption(option, true);
+    }).catch(function (error) {
+      self.node.textContent = self.root.dataset.textError + error.message;
+    });
+  };
+
+  // --- map: the table's features (GeoJSON from the data API) ---
+  function drawMap(root) {
+    var node = root.querySelector("[data-role='map']");
+    if (!node || !root.dataset.geojsonUrl || !window.L) { return; }
+    var map = window.L.map(node, { preferCanvas: true });
+    if (root.dataset.tileUrl) { window.L.tileLayer(root.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+    getJSON(root.dataset.geojsonUrl).then(function (collection) {
+      var layer = window.L.geoJSON(collection, {
+        pointToLayer: function (feature, latlng) {
+          return window.L.circleMarker(latlng, { radius: 5, color: "#0b4a8b", weight: 1, fillOpacity: 0.7 });
+        },
+        onEachFeature: function (feature, featureLayer) {
+          var lines = Object.keys(feature.properties || {}).map(function (key) {
+            return key + ": " + feature.properties[key];
+          });
+          featureLayer.bindTooltip(lines.join("\n"));
+        }
+      }).addTo(map);
+      node.dataset.features = String(collection.features.length);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); } else { map.setView([0, 0], 1); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var status = document.querySelector("[data-datastore-status]");
+    if (status) { watchStatus(status); }
+    var root = document.getElementById("datastore");
+    if (!root) { return; }
+    getJSON(root.dataset.schemaUrl).then(function (schema) {
+      new Table(root, schema).load();
+      if (window.echarts) { new Chart(root, schema); }
+      drawMap(root);
+    });
+  });
+})();

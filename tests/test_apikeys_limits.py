@@ -1,0 +1,163 @@
+"""Rate limits and quotas against the real Redis: each window, anonymous callers, several processes."""
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import json
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from apikeys.models import ApiKey, Plan
+from apikeys_support import enterprise, enterprise_admin, error, issue, key_client, session_client  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+DETAIL = "/api/v1/datasets/bus-routes/"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def limited_key(holder, organization=None, **limits):
+    """A key on a plan an admin configured with `limits` (the rest generous)."""
+    values = {"burst_per_second": 1000, "requests_per_minute": 1000, "daily_quota": 100000, **limits}
+    plan = Plan.objects.create(code=f"test-{secrets.token_hex(4)}", name_zh="测试套餐", **values)
+    issued = issue(holder, organization=organization)
+    ApiKey.objects.filter(pk=issued["id"]).update(plan=plan)
+    return issued["token"]
+
+
+@pytest.mark.parametrize("limits, window", [
+    ({"burst_per_second": 3}, "burst"),
+    ({"requests_per_minute": 3}, "minute"),
+    ({"daily_quota": 3}, "daily"),
+])
+def test_each_window_refuses_with_429_naming_it(citizen, graded_datasets, limits, window):
+    client = key_client(limited_key(citizen, **limits))
+    # Burst windows are one second: a slow machine may start a fresh one mid-way, so only the
+    # minute and daily counts are exact; the burst test only needs to see a refusal at all.
+    responses = [client.get(DETAIL) for _ in range(3 if window != "burst" else 40)]
+    refused = [r for r in responses if r.status_code == 429]
+    if window != "burst":
+        assert [r.status_code for r in responses] == [200, 200, 200]
+        assert [int(r["RateLimit-Remaining"]) for r in responses] == [2, 1, 0]
+        refused = [client.get(DETAIL)]
+    assert refused, "never refused"
+    body = error(refused[0], 429, "rate_limited")
+    assert body["limit"] == window
+    assert int(refused[0]["Retry-After"]) >= 1 and refused[0]["RateLimit-Remaining"] == "0"
+
+
+def test_daily_quota_shows_in_usage_quota(citizen, graded_datasets):
+    token = limited_key(citizen, daily_quota=5)
+    for _ in range(2):
+        key_client(token).get(DETAIL)
+    quota = session_client(citizen).get("/api/v1/keys/usage/").json()["quota"]
+    assert [(q["daily_quota"], q["used"], q["remaining"]) for q in quota] == [(5, 2, 3)]
+
+
+def test_anonymous_callers_are_limited_per_ip(api, graded_datasets):
+    limits = {"burst_per_second": 1000, "requests_per_minute": 2, "daily_quota": 1000}
+    first, second = (f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}" for _ in range(2))
+    with override_settings(APIKEYS_ANONYMOUS_LIMITS=limits):
+        assert [api.get(DETAIL, REMOTE_ADDR=first).status_code for _ in range(2)] == [200, 200]
+        body = error(api.get(DETAIL, REMOTE_ADDR=first), 429, "rate_limited")
+        assert body["limit"] == "minute"
+        assert api.get(DETAIL, REMOTE_ADDR=second).status_code == 200
+        # Guessing keys counts against the guesser's IP too.
+        api.credentials(HTTP_AUTHORIZATION="Api-Key cdp_0123456789ab." + "C" * 43)
+        error(api.get(DETAIL, REMOTE_ADDR=second), 401, "key_unknown")
+        error(api.get(DETAIL, REMOTE_ADDR=second), 429, "rate_limited")
+
+
+def test_downloads_are_limited_too(citizen, graded_datasets):
+    client = key_client(limited_key(citizen, requests_per_minute=1))
+    url = f"/download/resources/{graded_datasets['open'].resources.first().pk}/"
+    first = client.get(url)
+    assert first.status_code == 200 and first["RateLimit-Remaining"] == "0"
+    b"".join(first.streaming_content)
+    error(client.get(url), 429, "rate_limited")
+
+
+# --- several processes -----------------------------------------------------------------------
+
+def http_get(url, headers=None):
+    """(status, headers, body) of a GET, HTTP errors included."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers, refused.read()
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database_url():
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def gunicorn_server(transactional_db, tmp_path):
+    port = _free_port()
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("wb")  # a file, not a pipe: an unread pipe would block the workers once full
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": _database_url()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "3",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # up to ~30 s to boot
+            try:
+                http_get(f"{base}/healthz")
+                break
+            except OSError:
+                assert process.poll() is None, log_path.read_text()
+                time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+# Serialized rollback: the flush after a transactional test would wipe the seeded vocabularies and plans.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_exactly_n_of_3n_concurrent_requests_pass_across_worker_processes(
+        gunicorn_server, enterprise, enterprise_admin, graded_datasets):
+    n = 10
+    token = limited_key(enterprise_admin, organization=enterprise, requests_per_minute=n)
+    headers = {"Authorization": f"Api-Key {token}"}
+
+    def call(_):
+        status, headers_, body = http_get(f"{gunicorn_server}{DETAIL}", headers)
+        return status, headers_, json.loads(body)
+
+    with ThreadPoolExecutor(max_workers=3 * n) as pool:
+        results = list(pool.map(call, range(3 * n)))
+    statuses = sorted(status for status, _headers, _body in results)
+    assert statuses == [200] * n + [429] * (2 * n)
+    for status, headers, body in results:
+        if status == 429:
+            assert body["error"]["limit"] == "minute" and int(headers["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize("method, path", [("post", "/api/v1/datasets/"), ("get", "/api/v1/no-such-thing/")])
+def test_refusals_before_the_throttle_still_carry_headers(api, method, path):
+    response = getattr(api, method)(path)
+    assert response.status_code in (401, 403, 404) and "RateLimit-Remaining" in response

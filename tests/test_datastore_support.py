@@ -1,0 +1,66 @@
+"""Shared helpers of the datastore tests (no tests here): tabular files and loading them through the services."""
+import io
+import json
+
+from datasets import services
+from api_support import upload  # noqa: F401 - re-exported for the datastore tests
+
+STATIONS_HEADER = "站名,区,客流,开通日期,经度,纬度,备注\n"
+STATIONS_ROWS = [
+    "人民广场,黄浦,120000,1995-04-10,121.4737,31.2304,\"=HYPERLINK(\"\"http://evil\"\")\"\n",
+    "徐家汇,徐汇,98000,1995-04-10,121.4375,31.1951,换乘站\n",
+    "陆家嘴,浦东,87000,2000-06-11,121.5055,31.2397,NA\n",
+    "虹桥火车站,闵行,150000,2010-03-16,121.3204,31.1941,\"含逗号, 与引号\"\"\"\n",
+    "张江高科,浦东,43000,2000-06-11,121.5873,31.2023,+1 起步\n",
+]
+STATIONS_CSV = STATIONS_HEADER + "".join(STATIONS_ROWS)
+
+
+def csv_bytes(text=STATIONS_CSV, encoding="utf-8"):
+    return text.encode(encoding)
+
+
+def xlsx_bytes(rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def geojson_bytes():
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"名称": "公园 A", "面积": 12.5},
+         "geometry": {"type": "Point", "coordinates": [121.47, 31.23]}},
+        {"type": "Feature", "properties": {"名称": "公园 B", "面积": 3},
+         "geometry": {"type": "Polygon", "coordinates": [[[121.4, 31.2], [121.5, 31.2], [121.5, 31.3], [121.4, 31.2]]]}},
+    ]}, ensure_ascii=False).encode()
+
+
+def add_table(capture, user, dataset, name="stations.csv", content=None, data=None, content_type="text/csv"):
+    """Add a file resource and run what its commit triggers (the datastore load) now."""
+    with capture(execute=True):
+        return services.add_file_resource(
+            user=user, dataset=dataset, uploaded=upload(name, csv_bytes() if content is None else content, content_type),
+            data=data,
+        )
+
+
+def replace_table(capture, user, resource, name, content):
+    with capture(execute=True):
+        return services.replace_resource_file(user=user, resource=resource, uploaded=upload(name, content))
+
+
+def content(response):
+    """The body of a response, streamed or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def read_json(response):
+    return json.loads(content(response))
