@@ -166,6 +166,10 @@ def wait_until_up(port, path, process):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            log = getattr(process, "log", None)
+            if log is not None:
+                log.seek(0)
+                sys.stderr.write(log.read().decode(errors="replace")[-3000:])
             raise RuntimeError("the server exited")
         try:
             status, _body = get(port, path)
@@ -180,9 +184,11 @@ def start_portal(database):
     port = free_port()
     url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + database).geturl()
     env = {**os.environ, "DATABASE_URL": url}
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
     return process, port
 
 

@@ -44,24 +44,27 @@ GRADES = ["open"] * 7 + ["conditional"] * 2 + ["restricted"]
 STATES = ["published"] * 18 + ["draft", "archived"]
 FORMATS = ["CSV", "JSON", "XLSX", "GEOJSON", "XML", "PDF"]
 BATCH = 2000
+FULL_DEFAULTS = {"datasets": 100_000, "db_datasets": 10_000, "per_catalog": 0, "rounds": 20}
+QUICK_DEFAULTS = {"datasets": 10_000, "db_datasets": 2_000, "per_catalog": 300, "rounds": 5}
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=int, default=100_000, help="datasets in the Elasticsearch phase")
-    parser.add_argument("--db-datasets", type=int, default=10_000, help="datasets in the database-backend phases")
-    parser.add_argument("--per-catalog", type=int, default=None,
-                        help="import at most N entries of each catalog file (default: all)")
-    parser.add_argument("--rounds", type=int, default=20, help="timed rounds of the query mix")
+    parser.add_argument("--datasets", type=int, help="datasets in the Elasticsearch phase (100000; quick 10000)")
+    parser.add_argument("--db-datasets", type=int,
+                        help="datasets in the database-backend phases (10000; quick 2000)")
+    parser.add_argument("--per-catalog", type=int, help="import at most N entries of each catalog (all; quick 300)")
+    parser.add_argument("--rounds", type=int, help="timed rounds of the query mix (20; quick 5)")
     parser.add_argument("--sample", type=int, default=300, help="real records checked for relevance")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--quick", action="store_true",
-                        help="10,000 / 2,000 datasets, 300 entries per catalog, 5 rounds")
+    parser.add_argument("--quick", action="store_true", help="smaller defaults: a few minutes")
     parser.add_argument("--phase", choices=["elasticsearch", "database"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.quick:
-        args.datasets, args.db_datasets, args.rounds = 10_000, 2_000, 5
-        args.per_catalog = args.per_catalog or 300
+    # Explicit values win over both sets of defaults.
+    defaults = QUICK_DEFAULTS if args.quick else FULL_DEFAULTS
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     return args
 
 

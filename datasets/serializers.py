@@ -194,13 +194,23 @@ class DatasetDetailSerializer(DatasetListSerializer):
     access_note = serializers.SerializerMethodField(help_text=_("调用者不能获取数据时的说明。"))
     download_zip_url = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    provenance = serializers.SerializerMethodField(help_text=_("由企业贡献合并而来的记录。"))
 
     class Meta(DatasetListSerializer.Meta):
         fields = [
             *DatasetListSerializer.Meta.fields, "created", "next_update_due", "temporal_start", "temporal_end",
             "spatial_region", "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
-            "can_download", "access_note", "download_zip_url", "resources", "history",
+            "can_download", "access_note", "download_zip_url", "resources", "history", "provenance",
         ]
+
+    @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
+        "enterprise": {"type": "object"}, "contribution": {"type": "integer"}, "kind": {"type": "string"},
+        "resource": {"type": "integer", "nullable": True}, "created": {"type": "string", "format": "date-time"}}}})
+    def get_provenance(self, dataset):
+        from contributions.serializers import ProvenanceSerializer  # contributions builds on this module
+        from contributions.selectors import provenance_of
+
+        return ProvenanceSerializer(provenance_of(dataset), many=True).data
 
     def get_can_download(self, dataset) -> bool:
         return caller_can_download(self.context["request"], dataset)

@@ -1,7 +1,7 @@
 """Rows -> bytes, streamed: JSON, CSV, GeoJSON, XLSX and Parquet.
 
 Each writer takes the output columns ([{name, type}]) and an iterator of rows
-(lists of values as datastore.types.present gives them) and yields byte
+(lists of values as datastore.selectors.fetch presents them) and yields byte
 chunks, holding at most one batch of rows in memory, so a full export of any
 size runs in constant memory. XLSX is the exception that proves it: a zip
 needs its directory at the end, so the workbook is written row by row to a
@@ -88,13 +88,17 @@ class _Line:
 
 def write_csv(columns, rows):
     writer = csv.writer(_Line())
-    column_types = [c["type"] for c in columns]
+    text_columns = [i for i, c in enumerate(columns) if c["type"] == types.STRING]
 
     def pieces():
         # The BOM makes spreadsheets read UTF-8 (Chinese text) correctly.
         yield ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
         for row in rows:
-            yield writer.writerow([_text_cell(t, v) for t, v in zip(column_types, row)]).encode()
+            row = list(row)
+            for i in text_columns:
+                if row[i] is not None:
+                    row[i] = safe_cell(row[i])
+            yield writer.writerow(row).encode()
     return _batched(pieces())
 
 

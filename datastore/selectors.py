@@ -49,12 +49,17 @@ def active_table(resource):
 
 def fetch(sql, params, column_types, batch=FETCH_ROWS):
     """Rows of a query as presented values, a batch at a time (a server-side cursor on PostgreSQL)."""
+    converters = [(i, convert) for i, convert in enumerate(map(types.presenter, column_types)) if convert]
     with transaction.atomic():  # a server-side cursor lives inside a transaction
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(batch):
                 for row in rows:
-                    yield [types.present(t, v) for t, v in zip(column_types, row)]
+                    if converters:
+                        row = list(row)
+                        for i, convert in converters:
+                            row[i] = convert(row[i])
+                    yield row
 
 
 def scalar(sql, params):

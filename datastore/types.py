@@ -84,17 +84,15 @@ def parse_value(column_type, text, parameter):
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def present(column_type, value):
-    """A stored value as JSON-ready Python (both databases give the same answer)."""
-    if value is None:
-        return None
+def presenter(column_type):
+    """A function turning a stored value into JSON-ready Python (the same on both databases), or None if none is needed."""
     if column_type == BOOLEAN:
-        return bool(value)
-    if column_type == DATETIME and isinstance(value, datetime.datetime):
-        return iso_utc(value)
-    if column_type == DATE and isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+        return lambda value: value if value is None else bool(value)
+    if column_type == DATETIME:
+        return lambda value: iso_utc(value) if isinstance(value, datetime.datetime) else value
+    if column_type == DATE:
+        return lambda value: value.isoformat() if isinstance(value, datetime.date) else value
+    return None
 
 
 def iso_utc(value):

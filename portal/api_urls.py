@@ -8,4 +8,5 @@ urlpatterns = [
     path("access/", include("access.api_urls")),
     path("enterprises/", include("enterprises.api_urls")),
     path("keys/", include("apikeys.api_urls")),
+    path("contributions/", include("contributions.api_urls")),
 ]

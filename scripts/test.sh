@@ -47,6 +47,9 @@ eval "$(bash "$REPO/scripts/services.sh" env)"
 
 export DJANGO_SETTINGS_MODULE=portal.settings.test
 export SEARCH_BACKEND_TESTS=all
+# This run owns the services it started, so tests may stop and restart them
+# (the Elasticsearch outage test does).
+export PORTAL_TESTS_OWN_SERVICES=1
 
 set +e
 "$VENV/bin/python" -m pytest "$@"

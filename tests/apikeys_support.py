@@ -5,7 +5,7 @@ import secrets
 import pytest
 from rest_framework.test import APIClient
 
-from datasets.models import Membership
+from datasets.models import Membership, Organization
 from enterprises import services as enterprise_services
 from enterprises.credit_code import ALPHABET, check_character
 
@@ -19,13 +19,14 @@ def credit_code():
 
 
 def make_enterprise(admin, staff, name="企业", verified=True):
+    """A registered enterprise (verified unless told otherwise), fetched afresh."""
     profile = enterprise_services.register_enterprise(
         user=admin, name_zh=f"{name}{next(_serial)}", credit_code=credit_code(), legal_representative="张三",
         contact_name="李四", contact_email="contact@example.com",
     )
     if verified:
         enterprise_services.verify_enterprise(user=staff, profile=profile)
-    return profile.organization
+    return Organization.objects.get(pk=profile.organization_id)
 
 
 def add_member(staff, organization, member, role=Membership.Role.MEMBER):
@@ -69,3 +70,34 @@ def enterprise_admin(make_user):
 @pytest.fixture
 def enterprise(enterprise_admin, staff):
     return make_enterprise(enterprise_admin, staff)
+
+
+def seed_limited_key(per_minute):
+    """For a server with a database of its own: an open dataset and a key allowed `per_minute` calls.
+
+    Everything through the services, as the portal itself would; the plan as an admin sets it.
+    Returns (token, dataset identifier).
+    """
+    from django.contrib.auth import get_user_model
+
+    from api_support import upload
+    from apikeys.models import ApiKey, Plan
+    from apikeys.services import issue_key
+    from datasets import services
+
+    users = get_user_model().objects
+    staff = users.create_user("mp-staff", is_staff=True, is_superuser=True)
+    bureau = services.save_organization(user=staff, data={"slug": "mp-bureau", "kind": "government",
+                                                                 "name_zh": "多进程测试局"})
+    dataset = services.create_dataset(user=staff, organization=bureau, data={
+        "identifier": "mp-open", "title": "多进程", "open_grade": "open", "licence": "cc-by-4.0",
+        "themes": ["transport"]})
+    services.add_file_resource(user=staff, dataset=dataset, uploaded=upload("mp.csv"))
+    services.publish_dataset(user=staff, dataset=dataset)
+    organization = make_enterprise(users.create_user("mp-holder"), staff)
+    plan = Plan.objects.create(code="mp-limited", name_zh="限流", burst_per_second=1000,
+                               requests_per_minute=per_minute, daily_quota=100000)
+    holder = organization.memberships.get().user
+    key, token = issue_key(user=holder, name="mp", scopes=["catalog:read"], organization=organization)
+    ApiKey.objects.filter(pk=key.pk).update(plan=plan)
+    return token, dataset.identifier

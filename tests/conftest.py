@@ -13,6 +13,19 @@ from datasets.models import Dataset, Membership, Organization
 from api_support import upload
 
 
+@pytest.fixture(autouse=True)
+def _seeded_vocabularies(request):
+    """Transactional tests empty every table on teardown, the migration-seeded themes and
+    licences included; seed them again for the transactional tests that follow."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        from datasets.models import Licence, Theme
+        from datasets.vocabularies import seed_vocabularies
+
+        request.getfixturevalue("transactional_db")
+        seed_vocabularies(Theme, Licence)
+
+
 @pytest.fixture
 def make_user(django_user_model):
     """A user with a verified email (username@example.org): login requires one (allauth, mandatory verification)."""
@@ -114,3 +127,28 @@ def api_as():
         return client
     return make
 
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless and offline: without the networking flags Chromium keeps dialling out of the closed sandbox.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A real Chromium (Debian's, driven by Playwright) for browser tests.
+
+    Playwright's sync API runs an event loop in this thread while the test's ORM
+    calls stay synchronous, so Django's async-safety check is lifted for this
+    test only (never for the subprocesses other tests start).
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,11 +1,11 @@
 """Rate limits and quotas against the real Redis: each window, anonymous callers, several processes."""
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
-import json
 import time
 import urllib.error
 import urllib.request
@@ -87,12 +87,24 @@ def test_downloads_are_limited_too(citizen, graded_datasets):
 
 
 # --- several processes -----------------------------------------------------------------------
+#
+# The server gets a database of its own (migrated, seeded and dropped here), not the test
+# database: a transactional test's closing flush would empty the seeded vocabularies under
+# every transactional test that runs after it.
+
+SEED = """
+import django, json, sys
+django.setup()
+from apikeys_support import seed_limited_key
+print(json.dumps(seed_limited_key(int(sys.argv[1]))))
+"""
+
 
 def http_get(url, headers=None):
     """(status, headers, body) of a GET, HTTP errors included."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as refused:
         return refused.code, refused.headers, refused.read()
@@ -104,17 +116,35 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _database_url():
+@pytest.fixture
+def server_database():
+    """A fresh, migrated PostgreSQL database for the server processes; its URL."""
+    import psycopg
+
     db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    name = f"{db['NAME']}_multiprocess"
+    admin = f"host={db['HOST']} port={db['PORT']} user={db['USER']} password={db['PASSWORD']} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def gunicorn_server(transactional_db, tmp_path):
+def gunicorn_server(server_database, tmp_path):
+    """(base URL, server environment, log path) of gunicorn with 3 workers on a free loopback port."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": server_database,
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--skip-checks", "-v", "0"], cwd=ROOT, env=env,
+                   check=True)
     port = _free_port()
     log_path = tmp_path / "gunicorn.log"
     log = log_path.open("wb")  # a file, not a pipe: an unread pipe would block the workers once full
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": _database_url()}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "3",
          "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
@@ -129,32 +159,29 @@ def gunicorn_server(transactional_db, tmp_path):
             except OSError:
                 assert process.poll() is None, log_path.read_text()
                 time.sleep(0.1)
-        yield base
+        yield base, env, log_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
 
 
-# Serialized rollback: the flush after a transactional test would wipe the seeded vocabularies and plans.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_exactly_n_of_3n_concurrent_requests_pass_across_worker_processes(
-        gunicorn_server, enterprise, enterprise_admin, graded_datasets):
+def test_exactly_n_of_3n_concurrent_requests_pass_across_worker_processes(gunicorn_server):
+    base, env, log_path = gunicorn_server
     n = 10
-    token = limited_key(enterprise_admin, organization=enterprise, requests_per_minute=n)
+    seeded = subprocess.run([sys.executable, "-c", SEED, str(n)], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    token, identifier = json.loads(seeded.stdout.strip().splitlines()[-1])
     headers = {"Authorization": f"Api-Key {token}"}
-
-    def call(_):
-        status, headers_, body = http_get(f"{gunicorn_server}{DETAIL}", headers)
-        return status, headers_, json.loads(body)
+    url = f"{base}/api/v1/datasets/{identifier}/"
 
     with ThreadPoolExecutor(max_workers=3 * n) as pool:
-        results = list(pool.map(call, range(3 * n)))
+        results = list(pool.map(lambda _: http_get(url, headers), range(3 * n)))
     statuses = sorted(status for status, _headers, _body in results)
-    assert statuses == [200] * n + [429] * (2 * n)
-    for status, headers, body in results:
+    assert statuses == [200] * n + [429] * (2 * n), log_path.read_text()[-3000:]
+    for status, response_headers, body in results:
         if status == 429:
-            assert body["error"]["limit"] == "minute" and int(headers["Retry-After"]) >= 1
+            assert json.loads(body)["error"]["limit"] == "minute" and int(response_headers["Retry-After"]) >= 1
 
 
 @pytest.mark.parametrize("method, path", [("post", "/api/v1/datasets/"), ("get", "/api/v1/no-such-thing/")])

@@ -1,6 +1,4 @@
 """In a real Chromium: an enterprise applies for a conditional dataset, the department's reviewer approves it."""
-import os
-
 import pytest
 from django.core import mail
 
@@ -8,29 +6,10 @@ from access.models import AccessApplication, Grant
 from access_support import days
 from enterprise_support import enterprise_a, enterprise_admin, fresh_cache, reviewer  # noqa: F401 - fixtures
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(browser, live_server, username, next_path, violations):

@@ -1,35 +1,15 @@
 """In a real Chromium: sign up, verify the email by its link, log in, register an enterprise;
 a platform admin verifies it; the enterprise admin sees it verified. Also: no page breaks the CSP."""
-import os
 
 import pytest
 from django.core import mail
 
 from enterprise_support import CODE_NEW, PDF_BYTES, fresh_cache, link_in  # noqa: F401  (autouse fixture)
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def watch_csp(page):

@@ -275,3 +275,14 @@ def test_a_key_without_a_grant_is_refused_conditional_rows(django_capture_on_com
     response = key_client(data_key).get(ROWS.format(resource.pk))
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "grant_required"
+
+
+def test_the_data_api_is_in_the_openapi_schema(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    for suffix in ("rows", "aggregate", "schema", "datastore"):
+        assert f"/api/v1/resources/{{resource_id}}/{suffix}/" in paths
+    rows = paths["/api/v1/resources/{resource_id}/rows/"]["get"]
+    assert {"filter", "q", "sort", "fields", "limit", "offset", "cursor", "format"} <= {p["name"] for p in rows["parameters"]}
+    assert "/download/resources/{resource_id}/data.{fmt}" in paths

@@ -170,3 +170,16 @@ def test_a_csv_split_across_copy_chunks_loads_whole(django_capture_on_commit_cal
     assert body["total"] == 50
     assert body["rows"][7]["说明"] == '第一行\n第二行 "7"'
     assert STATIONS_CSV  # the shared sample stays importable
+
+
+def test_a_value_beyond_the_sample_widens_the_column(django_capture_on_commit_callbacks, publisher, dataset, api_as):
+    from datastore.readers import SAMPLE_ROWS
+
+    lines = ["编号,读数"] + [f"{i},{i}" for i in range(SAMPLE_ROWS + 5)] + ["末行,3.5"]
+    resource = add_table(django_capture_on_commit_callbacks, publisher, dataset, content=("\n".join(lines) + "\n").encode())
+
+    types = {f["name"]: f["type"] for f in schema(api_as, publisher, resource)["fields"]}
+    assert types == {"编号": "string", "读数": "number"}
+    assert schema(api_as, publisher, resource)["row_count"] == SAMPLE_ROWS + 6
+    last = rows(api_as, publisher, resource, **{"filter[编号]": "末行"})["rows"]
+    assert last[0]["读数"] == 3.5

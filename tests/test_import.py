@@ -1,12 +1,13 @@
 """manage.py import_catalog on the real catalogs in ../shared/data/catalogs.
 
 The big ArcGIS Hub catalog (14,744 entries) is imported once for the module,
-twice in a row, inside a transaction rolled back at the end; every other test
-imports what it needs inside its own test transaction.
+twice in a row, inside a transaction rolled back at the end (its tests only
+read, within that transaction); every other test imports what it needs inside
+its own test transaction.
 """
 import gzip
 import json
-from collections import Counter
+import time
 from io import StringIO
 
 import pytest
@@ -48,6 +49,7 @@ def assert_adds_up(report):
 def arcgis(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("arcgis")
     with django_db_blocker.unblock(), transaction.atomic():
+        print("arcgis fixture start", time.time(), file=open("/tmp/imp-fixture.log", "a"))
         first = run_import(ARCGIS, tmp_path, "--publish")
         second = run_import(ARCGIS, tmp_path, "--publish")
         yield {"first": first, "second": second}
@@ -74,7 +76,7 @@ def test_a_second_run_finds_every_dataset_again(arcgis):
     assert "created 0, updated 0, unchanged 14469, skipped 275" in output
 
 
-def test_a_record_is_mapped_field_by_field(arcgis, db, api):
+def test_a_record_is_mapped_field_by_field(arcgis, api):
     response = detail(api, "https://dev-evansvilleapc.opendata.arcgis.com/maps/9ab52c45f9cd49aebcb8493384c3a821_0")
     assert response.status_code == 200
     body = response.json()
@@ -96,14 +98,14 @@ def test_a_record_is_mapped_field_by_field(arcgis, db, api):
     )
 
 
-def test_a_creative_commons_licence_url_becomes_our_licence(arcgis, db, api):
+def test_a_creative_commons_licence_url_becomes_our_licence(arcgis, api):
     body = detail(api, "https://www.mcgis.org/maps/McLeanGIS::mclean-county-outline").json()
     assert body["licence"]["code"] == "cc-by-4.0"
     assert body["organization"]["name"] == "McGIS - McLean County GIS Consortium"
     assert body["spatial_bbox"] == [-89.2649, 40.2764, -88.4576, 40.7576]
 
 
-def test_html_in_descriptions_becomes_plain_text_with_line_breaks(arcgis, db, api):
+def test_html_in_descriptions_becomes_plain_text_with_line_breaks(arcgis, api):
     body = detail(api, "https://dev-evansvilleapc.opendata.arcgis.com/maps/evvc::mets-bus-stops").json()
     description = body["description"]
     assert "<" not in description and "&nbsp;" not in description

@@ -82,7 +82,13 @@ def celery_worker(transactional_db, monkeypatch):
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     monkeypatch.setattr(tasks.count_download, "queue", queue, raising=False)
+    # Celery caches a task's options (its queue among them) at the first send.
+    monkeypatch.setattr(tasks.count_download, "_exec_options", None, raising=False)
     try:
+        # The worker declares its queue's binding in Redis when it starts; a message
+        # published before that has nowhere to go, so wait until it says it is ready.
+        ready = wait_for(lambda: log.seek(0) == 0 and " ready." in log.read(), worker)
+        assert ready, "the Celery worker did not start"
         yield worker
     finally:
         celery_app.conf.task_always_eager = eager

@@ -13,7 +13,6 @@ from datasets.models import Dataset, Licence, Organization, Resource
 from portal.exceptions import DomainError
 
 from . import bulk, cleaning
-from .records import Report
 
 IMPORTER_USERNAME = "catalog-importer"
 BATCH_SIZE = 500

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "accounts",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "search",
     "datastore",
     "searchstats",
+    "contributions",
     "portal",
 ]
 
@@ -164,6 +166,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# Redis redelivers a task whose worker died (acks_late) once visibility_timeout seconds have passed;
+# a worker looks for such tasks every interval x throttle seconds (kombu's defaults: 10 x 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
 
 # Search: "database" (embedded) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
@@ -180,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "search-reconcile": {"task": "search.tasks.reconcile_search_index", "schedule": 24 * 3600.0},
     "apikeys-flush-usage": {"task": "apikeys.tasks.flush_usage", "schedule": 60.0},
     "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
+    "contributions-requeue-stuck": {"task": "contributions.tasks.requeue_stuck_validations", "schedule": 300.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.
@@ -208,6 +218,11 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Enterprise contributions: file size, zip limits (checked before parsing) and when a validation counts as stuck.
+CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RESOURCE_MAX_UPLOAD_BYTES)))
+CONTRIBUTION_MAX_UNZIPPED_BYTES = int(env("CONTRIBUTION_MAX_UNZIPPED_BYTES", str(1024**3)))
+CONTRIBUTION_MAX_ZIP_RATIO = int(env("CONTRIBUTION_MAX_ZIP_RATIO", "100"))
+CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))
 # In production the front web server sends the bytes (nginx X-Accel-Redirect).
 DOWNLOAD_X_ACCEL_REDIRECT_PREFIX = env("DOWNLOAD_X_ACCEL_REDIRECT_PREFIX", "")
 
@@ -263,6 +278,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a "kind", "status" or "state"; name their enums instead of letting a hash decide.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "datasets.models.Organization.Kind",
@@ -272,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "DatasetStateEnum": "datasets.models.Dataset.State",
         "EnterpriseStatusEnum": "enterprises.models.EnterpriseProfile.Status",
         "ApiKeyStatusEnum": "apikeys.models.KeyStatus",
+        "ContributionStatusEnum": "contributions.models.Status",
+        "ContributionKindEnum": "contributions.models.Kind",
+        "OpenGradeEnum": "datasets.models.OpenGrade",
     },
 }
 

@@ -13,7 +13,8 @@ for _name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
         raise RuntimeError(f"{_name} must be set for the test suite (run scripts/test.sh)")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
+# A worker subprocess started by a test shares the test's media directory through TEST_MEDIA_ROOT.
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
 # Tasks run eagerly in-process; a real worker started by a test sets CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

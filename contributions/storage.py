@@ -1,0 +1,102 @@
+"""Contributed files on storage: written, read back and checksummed before the row that names them commits.
+
+Works on any storage backend: a file whose stored bytes do not hash to what
+was received (or to the checksum the contributor declared) is deleted and
+refused, so a contribution never points at a partial or corrupted file.
+"""
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from datasets import files
+from portal.exceptions import PayloadTooLarge
+
+from .tables import ARCHIVE_FORMATS, Unreadable, check_archive
+
+CHUNK = 1024 * 1024
+
+
+def inspect(uploaded, declared_sha256=""):
+    """Facts of an upload (datasets.files rules) under the contribution limits; nothing is stored yet."""
+    limit = settings.CONTRIBUTION_MAX_UPLOAD_BYTES
+    if (getattr(uploaded, "size", None) or 0) > limit:
+        raise PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
+    facts = files.inspect_upload(uploaded)
+    if facts.size > limit:
+        raise PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
+    declared = (declared_sha256 or "").strip().lower()
+    if declared and declared != facts.sha256:
+        raise ValidationError({"sha256": _("文件校验和不符：收到的文件的 SHA-256 为 %(got)s。") % {"got": facts.sha256}})
+    if facts.format in ARCHIVE_FORMATS:
+        try:
+            check_archive(uploaded)
+        except Unreadable as error:
+            raise ValidationError({"file": str(error)}) from None
+    return facts
+
+
+def _sha256_of(name):
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for chunk in iter(lambda: stored.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def delete(names):
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+@contextmanager
+def atomic_with_files():
+    """A transaction that removes the files stored inside it if it does not commit."""
+    stored = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        delete(stored)
+        raise
+
+
+def store(contribution, uploaded, facts, stored):
+    """Save the upload as the contribution's file and verify the stored bytes' checksum."""
+    contribution.sha256 = facts.sha256
+    contribution.file.save(facts.filename, uploaded, save=False)
+    stored.append(contribution.file.name)
+    if _sha256_of(contribution.file.name) != facts.sha256:
+        raise ValidationError({"file": _("文件写入后校验失败，请重新上传。")})
+    contribution.filename, contribution.format, contribution.size = facts.filename, facts.format, facts.size
+
+
+def open_file(contribution):
+    return default_storage.open(contribution.file.name, "rb")
+
+
+@contextmanager
+def temporary_file(suffix):
+    """A named temporary file, removed afterwards."""
+    handle, path = tempfile.mkstemp(suffix=suffix)
+    os.close(handle)
+    try:
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def as_upload(path, name):
+    """A file on disk as an upload for datasets.services."""
+    handle = open(path, "rb")
+    upload = File(handle, name=name)
+    upload.size = os.path.getsize(path)
+    return upload

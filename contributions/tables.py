@@ -1,0 +1,148 @@
+"""Reading a contributed file as a table, safely: archive limits first, encodings per line, raw headers.
+
+CSV/TSV stream line by line (each line decoded on its own, so a file that
+mixes encodings is reported with row numbers instead of failing whole); XLSX
+goes through openpyxl in read-only mode only after its zip directory passed
+the size and ratio limits; JSON arrays go through datastore.readers.
+"""
+import csv
+import zipfile
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from datastore import encoding as encodings
+from datastore.readers import LoadError, Source, as_text
+
+TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
+ARCHIVE_FORMATS = ("XLSX", "ZIP", "DOCX")
+
+
+class Unreadable(Exception):
+    """The file cannot be read as what it claims to be; the message says why, for the contributor."""
+
+
+def check_archive(fileobj):
+    """Refuse a zip whose declared uncompressed size or compression ratio exceeds the limits, before any parsing."""
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise Unreadable(_("压缩包已损坏：%(error)s") % {"error": error}) from None
+    finally:
+        fileobj.seek(0)
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.CONTRIBUTION_MAX_UNZIPPED_BYTES:
+        raise Unreadable(_("解压后大小 %(size)d 字节超过上限 %(limit)d 字节（疑似压缩炸弹）。")
+                         % {"size": total, "limit": settings.CONTRIBUTION_MAX_UNZIPPED_BYTES})
+    ratio = settings.CONTRIBUTION_MAX_ZIP_RATIO
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > ratio * max(entry.compress_size, 1):
+            raise Unreadable(_("文件 %(name)s 的压缩比超过 %(ratio)d 倍（疑似压缩炸弹）。")
+                             % {"name": entry.filename, "ratio": ratio})
+
+
+class Table:
+    """`header` (raw labels), `encoding`, and `rows()`: (row number, cells as text) in file order.
+
+    `encoding_errors` lists the row numbers whose bytes did not decode (read with replacement characters).
+    """
+
+    def __init__(self, fileobj, fmt):
+        self.file = fileobj
+        self.format = fmt
+        self.encoding = ""
+        self.encoding_errors = []
+        if fmt in ("CSV", "TSV"):
+            self._open_delimited()
+        elif fmt == "XLSX":
+            self._open_xlsx()
+        elif fmt == "JSON":
+            self._open_json()
+        else:
+            raise Unreadable(_("格式 %(format)s 不是表格数据。") % {"format": fmt})
+
+    # --- CSV / TSV ---
+    def _open_delimited(self):
+        self.encoding = encodings.detect_file(self.file)
+        head = self.file.read(encodings.SAMPLE_BYTES).decode(self.encoding, errors="ignore")
+        self.file.seek(0)
+        self.delimiter = "\t" if self.format == "TSV" else ","
+        if self.format == "CSV":
+            try:
+                self.delimiter = csv.Sniffer().sniff("\n".join(head.splitlines()[:50]), delimiters=",\t;|").delimiter
+            except csv.Error:
+                pass
+        first = next(self._delimited(), None)
+        if first is None:
+            raise Unreadable(_("文件没有表头。"))
+        self.header = first[1]
+
+    def _lines(self):
+        """Decoded lines; no byte of a UTF-8, GB18030 or Big5 multi-byte character is a newline."""
+        self.file.seek(0)
+        codec = "utf-8" if self.encoding == encodings.UTF8_BOM else self.encoding
+        for number, raw in enumerate(self.file, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode(codec)
+            except UnicodeDecodeError:
+                self.encoding_errors.append(number)
+                yield raw.decode(codec, errors="replace")
+
+    def _delimited(self):
+        reader = csv.reader(self._lines(), delimiter=self.delimiter, quotechar='"', strict=False)
+        try:
+            for row in reader:
+                if row or reader.line_num == 1:
+                    yield reader.line_num, row
+        except csv.Error as error:
+            raise Unreadable(_("第 %(line)d 行无法读取：%(error)s") % {"line": reader.line_num, "error": error}) \
+                from None
+
+    # --- XLSX ---
+    def _open_xlsx(self):
+        import openpyxl
+
+        check_archive(self.file)
+        try:
+            self._workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            first = next(self._xlsx(), None)
+        except Exception as error:  # openpyxl raises many kinds for a damaged package
+            raise Unreadable(_("无法读取 XLSX 文件：%(error)s") % {"error": error}) from None
+        if first is None:
+            raise Unreadable(_("工作表为空。"))
+        self.encoding = "xlsx"
+        self.header = first[1]
+
+    def _xlsx(self):
+        sheet = self._workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if cell is None else as_text(cell) for cell in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            yield number, cells
+
+    # --- JSON ---
+    def _open_json(self):
+        try:
+            self._source = Source(self.file, "JSON")
+        except LoadError as error:
+            raise Unreadable(str(error)) from None
+        self.encoding = self._source.encoding
+        self.header = list(self._source.header)
+
+    def rows(self):
+        """Data rows after the header."""
+        if self.format in ("CSV", "TSV"):
+            rows = self._delimited()
+            next(rows, None)
+            return rows
+        if self.format == "XLSX":
+            rows = self._xlsx()
+            next(rows, None)
+            return rows
+        return ((number, ["" if cell is None else cell for cell in row])
+                for number, row in enumerate(self._source.rows(), start=2))
