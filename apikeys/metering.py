@@ -5,13 +5,13 @@ Recording costs the request one RPUSH (no database write, nothing waited on
 when Redis is down: the record is dropped with a warning). Flushing is safe to
 crash and to run twice at once:
 
-1. a Lua script moves up to BATCH_SIZE records from PENDING to PROCESSING and
-   names the batch, atomically; if PROCESSING is not empty (a flush died), it
-   hands back that same batch instead of a new one;
+1. a Lua script moves up to BATCH_SIZE records from pending to processing and
+   names the batch, atomically; if processing is not empty (a flush died), it
+   hands back that same batch instead of a new one (see buffer_keys);
 2. the batch's sums are upserted into UsageDaily in ONE transaction that also
    records the batch id in FlushedBatch (unique), so a batch already written
    is skipped, never added twice;
-3. only then PROCESSING is deleted. A crash before 3 replays the batch at the
+3. only then processing is deleted. A crash before 3 replays the batch at the
    next flush, where step 2 recognizes it.
 """
 import json
@@ -30,9 +30,16 @@ from .models import ApiKey, FlushedBatch, UsageDaily
 
 logger = logging.getLogger(__name__)
 
-PENDING = "apikeys:usage:pending"
-PROCESSING = "apikeys:usage:processing"
-BATCH_ID = "apikeys:usage:batch"
+
+def buffer_keys():
+    """(pending, processing, batch id) Redis keys of this database's buffer.
+
+    Records name keys by database id, so portals (or test databases) sharing a
+    Redis database must never read each other's buffer.
+    """
+    base = f"apikeys:usage:{connection.settings_dict['NAME']}"
+    return f"{base}:pending", f"{base}:processing", f"{base}:batch"
+
 BATCH_SIZE = 5000
 MAX_BATCHES_PER_FLUSH = 200
 
@@ -74,7 +81,7 @@ def _push(record):
     if client is None:
         return
     try:
-        client.rpush(PENDING, json.dumps(record, separators=(",", ":")))
+        client.rpush(buffer_keys()[0], json.dumps(record, separators=(",", ":")))
     except store.Error as error:
         logger.warning("Usage record dropped, Redis unavailable: %s", error.__class__.__name__)
 
@@ -159,13 +166,14 @@ def flush_usage():
     if client is None:
         return 0
     take, finish = client.register_script(TAKE_BATCH), client.register_script(FINISH_BATCH)
+    pending, processing, batch_id = buffer_keys()
     written = 0
     for _ in range(MAX_BATCHES_PER_FLUSH):
-        batch, records = take(keys=[PENDING, PROCESSING, BATCH_ID], args=[BATCH_SIZE, f"{time.time_ns()}"])
+        batch, records = take(keys=[pending, processing, batch_id], args=[BATCH_SIZE, f"{time.time_ns()}"])
         if not records:
             break
         batch = batch.decode() if isinstance(batch, bytes) else batch
         if _write(batch, records):
             written += len(records)
-        finish(keys=[PROCESSING, BATCH_ID], args=[batch])
+        finish(keys=[processing, batch_id], args=[batch])
     return written

@@ -9,6 +9,8 @@ class SearchConfig(AppConfig):
     def ready(self):
         from datasets.signals import dataset_changed
 
+        from . import vocabulary
         from .indexing import queue_index
 
         dataset_changed.connect(queue_index, dispatch_uid="search.queue_index")
+        vocabulary.connect()

@@ -22,7 +22,9 @@ def searchable_datasets():
     return (
         Dataset.objects.filter(state=Dataset.State.PUBLISHED)
         .select_related("organization", "licence")
-        .prefetch_related("themes__parent", Prefetch("resources", queryset=Resource.objects.order_by("position", "id")))
+        .defer("spatial_geojson")  # large, and not searched
+        .prefetch_related("themes__parent", Prefetch("resources", queryset=Resource.objects.only(
+            "dataset", "name", "format", "table_schema", "position").order_by("position", "id")))
         .order_by("pk")
     )
 
@@ -97,8 +99,14 @@ def documents_for(dataset_ids):
     return [build_document(dataset) for dataset in searchable_datasets().filter(pk__in=list(dataset_ids))]
 
 
-def iter_documents(batch_size=500):
-    """Every searchable document, fetched in batches (for rebuilds)."""
+def iter_document_batches(batch_size=1000):
+    """Every searchable document, as lists of at most `batch_size` (a fixed number of queries per batch)."""
     ids = list(searchable_datasets().values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        yield from documents_for(ids[start:start + batch_size])
+        yield documents_for(ids[start:start + batch_size])
+
+
+def iter_documents(batch_size=1000):
+    """Every searchable document, fetched in batches (for rebuilds)."""
+    for documents in iter_document_batches(batch_size):
+        yield from documents

@@ -60,7 +60,12 @@ def _is_kept(char):
 def clean_text(text):
     """NFKC-normalized, lower-cased text where every character we do not search becomes a space."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(char if _is_kept(char) or char == '"' else " " for char in text)
+    kept = [char if _is_kept(char) or char == '"' else " " for char in text]
+    # A '-' right after punctuation, as in "(LAPOP)-Uruguay", joins words; only one after a space negates.
+    for index, char in enumerate(text):
+        if char == "-" and index and not text[index - 1].isspace() and kept[index - 1] == " ":
+            kept[index] = " "
+    return "".join(kept)
 
 
 def token_spans(text):

@@ -9,13 +9,15 @@ the anonymous statistics.
 import html
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils.translation import gettext as _
 
 from datasets import selectors
-from datasets.models import Licence, OpenGrade, Organization, Theme, UpdateFrequency
+from datasets.models import OpenGrade, UpdateFrequency
 from searchstats.services import record_query
 
+from . import vocabulary
 from .backends import QueryError, SearchQuery, get_search_backend
 from .backends.base import FACET_FILTERS, FACETS, facet_labels
 
@@ -25,9 +27,7 @@ RELATED_LIMIT = 5
 
 # Facets whose values come from a vocabulary: {facet: values -> the known ones among them}.
 KNOWN_VALUES = {
-    "organization": lambda values: set(Organization.objects.filter(slug__in=values).values_list("slug", flat=True)),
-    "theme": lambda values: set(Theme.objects.filter(code__in=values).values_list("code", flat=True)),
-    "licence": lambda values: set(Licence.objects.filter(code__in=values).values_list("code", flat=True)),
+    **{facet: partial(vocabulary.known_values, facet) for facet in vocabulary.VOCABULARIES},
     "open_grade": lambda values: set(values) & set(OpenGrade.values),
     "update_frequency": lambda values: set(values) & set(UpdateFrequency.values),
 }

@@ -13,17 +13,14 @@ from datasets.models import Dataset, Membership, Organization
 from api_support import upload
 
 
-@pytest.fixture(autouse=True)
-def _seeded_vocabularies(request):
-    """Transactional tests empty every table on teardown, the migration-seeded themes and
-    licences included; seed them again for the transactional tests that follow."""
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
-        from datasets.models import Licence, Theme
-        from datasets.vocabularies import seed_vocabularies
+@pytest.fixture
+def django_db_serialized_rollback():
+    """Every transactional test restores what migrations seeded (themes, licences, plans).
 
-        request.getfixturevalue("transactional_db")
-        seed_vocabularies(Theme, Licence)
+    A transactional test empties every table when it ends; without this, the
+    tests after it would run without the controlled vocabularies.
+    """
+    return True
 
 
 @pytest.fixture

@@ -1,27 +1,13 @@
 """The data page in a real Chromium: table (sort, filter, pages), chart and map, fed by the data API."""
-import os
-
 import pytest
+from playwright.sync_api import expect
 
 from datasets import services
 from test_datastore_support import geojson_bytes, upload
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
 ]
 
 DISTRICTS = ["黄浦", "徐汇", "浦东", "闵行"]
@@ -32,14 +18,6 @@ def stations_csv(count=45):
     for i in range(count):
         lines.append(f"站{i:02d},{DISTRICTS[i % 4]},{1000 + i * 10},{121.3 + i * 0.005:.4f},{31.1 + i * 0.003:.4f}")
     return ("\n".join(lines) + "\n").encode()
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def _submit(enterprise_admin, organization, transport_bureau, file=None):
     return response.json()["id"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_approving_at_once_merge_once(enterprise_a, enterprise_admin, reviewer, staff, make_user,
                                                     transport_bureau):
     from datasets import services
@@ -95,22 +95,31 @@ def _wait(condition, worker, timeout=WORKER_TIMEOUT):
     return False
 
 
+def _ready(log, worker, count):
+    """Wait until `count` workers have declared their queue: a task published before that would be dropped."""
+    def declared():
+        log.seek(0)
+        return log.read().count(" ready.") >= count
+    return _wait(declared, worker)
+
+
 def _big_csv(rows):
     lines = ["id,station,date,count"] + [f"{n},S{n % 97},2024-01-{1 + n % 28:02},{n % 1000}" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_validation_leaves_the_contribution_to_be_validated_again(
         enterprise_a, enterprise_admin, transport_bureau, monkeypatch):
     queue = f"test-contrib-{uuid.uuid4().hex[:12]}"
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     monkeypatch.setattr(tasks.validate_contribution, "queue", queue, raising=False)
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="a+")  # O_APPEND: the workers write at the end whatever this reads
     first = _start_worker(queue, log)
     second = None
     try:
+        assert _ready(log, first, 1), "the first worker did not start"
         pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau,
                      upload("big.csv", _big_csv(600_000), "text/csv"))
 
@@ -125,6 +134,7 @@ def test_a_worker_killed_mid_validation_leaves_the_contribution_to_be_validated_
         assert stuck.status == Status.VALIDATING and stuck.validation_attempts == 1
 
         second = _start_worker(queue, log)
+        assert _ready(log, second, 2), "the second worker did not start"
         done = _wait(lambda: Contribution.objects.get(pk=pk).status == Status.AWAITING_REVIEW, second)
         assert done, "the redelivered validation did not finish"
         contribution = Contribution.objects.get(pk=pk)

@@ -7,7 +7,6 @@ its own test transaction.
 """
 import gzip
 import json
-import time
 from io import StringIO
 
 import pytest
@@ -49,7 +48,6 @@ def assert_adds_up(report):
 def arcgis(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("arcgis")
     with django_db_blocker.unblock(), transaction.atomic():
-        print("arcgis fixture start", time.time(), file=open("/tmp/imp-fixture.log", "a"))
         first = run_import(ARCGIS, tmp_path, "--publish")
         second = run_import(ARCGIS, tmp_path, "--publish")
         yield {"first": first, "second": second}

@@ -20,9 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datasets.models import Licence, OpenGrade, Organization, Theme, UpdateFrequency
+from datasets.models import OpenGrade, Organization, UpdateFrequency
 
 from ..query import parse_query
+from ..vocabulary import VOCABULARIES, labels
 
 FACETS = ("organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency")
 # SearchQuery attribute holding each facet's selected values.
@@ -240,13 +241,9 @@ def hydrate(results, viewer):
 
 def facet_labels(facet, values):
     """Display labels for facet values, in the active language."""
-    if facet == "organization":
-        names = {org.slug: org.name for org in Organization.objects.filter(slug__in=values)}
-    elif facet == "theme":
-        names = {theme.code: theme.name for theme in Theme.objects.filter(code__in=values)}
-    elif facet == "licence":
-        names = {licence.code: licence.title for licence in Licence.objects.filter(code__in=values)}
-    elif facet == "open_grade":
+    if facet in VOCABULARIES:
+        return labels(facet, values)
+    if facet == "open_grade":
         names = dict(OpenGrade.choices)
     elif facet == "update_frequency":
         names = dict(UpdateFrequency.choices)

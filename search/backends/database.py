@@ -12,17 +12,19 @@ import html
 from django.contrib.postgres.search import SearchQuery as TsQuery
 from django.contrib.postgres.search import SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat, Length, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.db.models.expressions import RawSQL
 
 from datasets.grading import Visibility
 from datasets.models import Dataset
 
-from ..documents import build_document, documents_for, iter_documents, searchable_datasets, text_of
+from ..documents import build_document, documents_for, iter_document_batches, searchable_datasets, text_of
 from ..models import SearchEntry, SearchTerm
 from ..query import token_spans, tokenize
 from .base import (
-    FACET_FILTERS, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions,
+    FACET_FILTERS, FACET_SIZE, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions,
     labelled_facets, local_day_start, organization_suggestions, sorted_counts,
 )
 
@@ -31,13 +33,21 @@ SINGLE_VALUED = {"organization": "organization_slug", "open_grade": "open_grade"
 MULTI_VALUED = {"theme": SearchTerm.Facet.THEME, "keyword": SearchTerm.Facet.KEYWORD,
                 "format": SearchTerm.Facet.FORMAT}
 ORDERINGS = {
-    "relevance": ("-rank", "-published_at", "-dataset_id"),
+    "relevance": ("-title_match", "-rank", "-published_at", "-dataset_id"),
     "newest": ("-published_at", "-dataset_id"),
     "modified": ("-modified", "-dataset_id"),
     "title": ("title", "dataset_id"),
     "downloads": ("-download_count", "-dataset_id"),
 }
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+# Document fields copied as they are into SearchEntry columns.
+ENTRY_FIELDS = (
+    "identifier", "organization_id", "organization_slug", "state", "open_grade", "licence", "update_frequency",
+    "region", "title", "description", "modified", "published_at", "temporal_start", "temporal_end",
+    "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count",
+)
+INSERT_BATCH = 1000
+TERMS = SearchTerm._meta.db_table
 SNIPPET_CHARS = 160
 # Between two values of a field (two keywords...), so a phrase never spans them, as in
 # Elasticsearch. A private-use character: a token to both engines, never one of a query.
@@ -90,25 +100,42 @@ def _fts_ids(expression):
     return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
 
 
-def _with_text(queryset, parsed):
-    """Filter by the parsed query and annotate `rank` (0 when there is no text)."""
+def _title_match(parsed):
+    """2 when the title is exactly the query's words; between 1 and 2 when it contains them in
+    order (the shorter the title, the higher); else 0. Ranked before the text score, which cannot
+    tell a title made of the query alone from a longer one containing it."""
+    phrase = " ".join(token for term in parsed.terms for token in term.tokens)
+    padded = Concat(Value(" "), F("title_tokens"), Value(" "), output_field=CharField())
+    share = Value(float(len(phrase))) / Cast(Length("title_tokens"), FloatField())
+    return Case(When(title_tokens=phrase, then=Value(2.0)),
+                When(GreaterThan(StrIndex(padded, Value(f" {phrase} ")), 0), then=Value(1.0) + share),
+                default=Value(0.0), output_field=FloatField())
+
+
+def _with_text(queryset, parsed, ranked=True):
+    """Filter by the parsed query and, if `ranked`, annotate `rank` (0 when there is no text)."""
     for term in parsed.excluded:
         if _postgres():
             queryset = queryset.exclude(search_vector=_tsquery(_match_expression(term)))
         else:
             queryset = queryset.exclude(pk__in=_fts_ids(_match_expression(term)))
     if parsed.is_empty:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+        if not ranked:
+            return queryset
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()), title_match=Value(0.0))
     expression = _rank_expression(parsed.terms)
+    if not ranked and not _postgres():
+        return queryset.filter(pk__in=_fts_ids(expression))
+    queryset = queryset.annotate(title_match=_title_match(parsed))
     if _postgres():
         query = _tsquery(expression)
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-    rank = RawSQL(
-        f"SELECT -bm25(search_fts, {SQLITE_WEIGHTS}) FROM search_fts "
-        "WHERE search_fts MATCH %s AND search_fts.rowid = search_searchentry.dataset_id",
-        [expression], output_field=FloatField(),
+    # A join, so FTS5 evaluates the match once and drives the query (a per-row subquery re-ran it).
+    return queryset.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchentry.dataset_id", "search_fts MATCH %s"], params=[expression],
+        select={"rank": f"-bm25(search_fts, {SQLITE_WEIGHTS})"},
     )
-    return queryset.filter(pk__in=_fts_ids(expression)).annotate(rank=rank)
 
 
 # --- filters ---
@@ -160,14 +187,57 @@ def _with_facets(queryset, filters):
     return queryset
 
 
-def _facet_counts(queryset, facet):
+def _facet_sql(facet, values):
+    """SQL condition (and params) on the scope's row `m` meaning: matches these facet values."""
+    marks = ", ".join(["%s"] * len(values))
     if facet in SINGLE_VALUED:
-        column = SINGLE_VALUED[facet]
-        rows = queryset.order_by().values_list(column).annotate(n=Count("pk"))
-    else:
-        rows = (SearchTerm.objects.filter(entry__in=queryset.order_by().values("pk"), facet=MULTI_VALUED[facet])
-                .order_by().values_list("value").annotate(n=Count("entry_id")))
-    return sorted_counts(rows)
+        return f"m.{SINGLE_VALUED[facet]} IN ({marks})", list(values)
+    return (f"m.dataset_id IN (SELECT entry_id FROM {TERMS} WHERE facet = %s AND value IN ({marks}))",
+            [MULTI_VALUED[facet], *values])
+
+
+def _where(query, exclude=None):
+    conditions, params = ["1 = 1"], []
+    for facet, values in query.facet_filters(exclude=exclude).items():
+        condition, condition_params = _facet_sql(facet, values)
+        conditions.append(condition)
+        params += condition_params
+    return " AND ".join(conditions), params
+
+
+def _total_and_facets(scope, query):
+    """The total and every facet's counts in one statement over the scope (text, base filters,
+    visibility) evaluated once: each facet counts the rows matching the *other* facets' selection."""
+    columns = ("dataset_id", *SINGLE_VALUED.values())
+    scope_sql, scope_params = scope.order_by().values(*columns).query.sql_with_params()
+    params = list(scope_params)
+    parts, binary = [], ' COLLATE "C"' if _postgres() else ""
+    where, where_params = _where(query)
+    parts.append(f"SELECT '', '', COUNT(*) FROM m WHERE {where}")
+    params += where_params
+    for facet in FACET_FILTERS:
+        where, where_params = _where(query, exclude=facet)
+        if facet in SINGLE_VALUED:
+            value = f"m.{SINGLE_VALUED[facet]}"
+            rows, rows_params = "m", [facet]
+        else:
+            value = "t.value"
+            rows = f"m JOIN {TERMS} t ON t.entry_id = m.dataset_id AND t.facet = %s"
+            rows_params = [facet, MULTI_VALUED[facet]]
+        # The top FACET_SIZE in sorted_counts' order (code point order breaks ties on both databases).
+        parts.append(f"SELECT * FROM (SELECT %s, {value}, COUNT(*) FROM {rows} WHERE {where} AND {value} <> '' "
+                     f"GROUP BY {value} ORDER BY COUNT(*) DESC, {value}{binary} LIMIT {FACET_SIZE}) AS {facet}_counts")
+        params += [*rows_params, *where_params]
+    sql = f"WITH m AS MATERIALIZED ({scope_sql}) " + " UNION ALL ".join(parts)
+    total, counts = 0, {facet: [] for facet in FACET_FILTERS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, count in cursor.fetchall():
+            if facet:
+                counts[facet].append((value, count))
+            else:
+                total = count
+    return total, {facet: sorted_counts(pairs) for facet, pairs in counts.items()}
 
 
 # --- highlights ---
@@ -191,6 +261,40 @@ def _highlight(text, tokens, snippet=False):
     return prefix + "".join(pieces) + html.escape(text[last:]) + suffix
 
 
+def _tokens(document, group):
+    values = (" ".join(tokenize(value)) for value in text_of(document, group))
+    return f" {VALUE_SEPARATOR} ".join(value for value in values if value)
+
+
+def _entry(document):
+    return SearchEntry(
+        dataset_id=document["id"],
+        **{name: document[name] for name in ENTRY_FIELDS},
+        title_tokens=_tokens(document, "title"),
+        keyword_tokens=_tokens(document, "keywords"),
+        body_tokens=_tokens(document, "body"),
+    )
+
+
+def _terms(document):
+    return [
+        SearchTerm(entry_id=document["id"], facet=facet, value=value)
+        for facet, values in ((SearchTerm.Facet.THEME, document["themes"]),
+                              (SearchTerm.Facet.KEYWORD, document["keywords"]),
+                              (SearchTerm.Facet.FORMAT, document["formats"]))
+        for value in values
+    ]
+
+
+def _set_vectors(entries):
+    """PostgreSQL: (re)compute the weighted tsvector of these entries in one UPDATE."""
+    entries.update(
+        search_vector=SearchVector("title_tokens", weight="A", config="simple")
+        + SearchVector("keyword_tokens", weight="B", config="simple")
+        + SearchVector("body_tokens", weight="D", config="simple")
+    )
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -206,52 +310,20 @@ class DatabaseBackend(SearchBackend):
     @transaction.atomic
     def bulk_index(self, documents):
         documents = list(documents)
+        ids = [document["id"] for document in documents]
+        SearchEntry.objects.filter(pk__in=ids).delete()
+        self._insert(documents)
+        if ids and _postgres():
+            _set_vectors(SearchEntry.objects.filter(pk__in=ids))
+
+    def _insert(self, documents):
+        """Insert entries (not yet stored) and their facet terms in bulk: a few statements per batch."""
+        entries, terms = [], []
         for document in documents:
-            self._save(document)
-        if documents and _postgres():
-            SearchEntry.objects.filter(pk__in=[document["id"] for document in documents]).update(
-                search_vector=SearchVector("title_tokens", weight="A", config="simple")
-                + SearchVector("keyword_tokens", weight="B", config="simple")
-                + SearchVector("body_tokens", weight="D", config="simple")
-            )
-
-    def _save(self, document):
-        def tokens(group):
-            values = (" ".join(tokenize(value)) for value in text_of(document, group))
-            return f" {VALUE_SEPARATOR} ".join(value for value in values if value)
-
-        entry, _created = SearchEntry.objects.update_or_create(
-            dataset_id=document["id"],
-            defaults={
-                "identifier": document["identifier"],
-                "organization_id": document["organization_id"],
-                "organization_slug": document["organization_slug"],
-                "state": document["state"],
-                "open_grade": document["open_grade"],
-                "licence": document["licence"],
-                "update_frequency": document["update_frequency"],
-                "region": document["region"],
-                "title": document["title"],
-                "description": document["description"],
-                "modified": document["modified"],
-                "published_at": document["published_at"],
-                "temporal_start": document["temporal_start"],
-                "temporal_end": document["temporal_end"],
-                **{name: document[name] for name in ("bbox_west", "bbox_south", "bbox_east", "bbox_north")},
-                "download_count": document["download_count"],
-                "title_tokens": tokens("title"),
-                "keyword_tokens": tokens("keywords"),
-                "body_tokens": tokens("body"),
-            },
-        )
-        entry.terms.all().delete()
-        SearchTerm.objects.bulk_create(
-            SearchTerm(entry=entry, facet=facet, value=value)
-            for facet, values in ((SearchTerm.Facet.THEME, document["themes"]),
-                                  (SearchTerm.Facet.KEYWORD, document["keywords"]),
-                                  (SearchTerm.Facet.FORMAT, document["formats"]))
-            for value in values
-        )
+            entries.append(_entry(document))
+            terms += _terms(document)
+        SearchEntry.objects.bulk_create(entries, batch_size=INSERT_BATCH)
+        SearchTerm.objects.bulk_create(terms, batch_size=INSERT_BATCH)
 
     def remove(self, dataset_id):
         SearchEntry.objects.filter(pk=dataset_id).delete()
@@ -260,16 +332,15 @@ class DatabaseBackend(SearchBackend):
         total = searchable_datasets().count()
         done = 0
         with transaction.atomic():
+            SearchTerm.objects.all().delete()
             SearchEntry.objects.all().delete()
-            batch = []
-            for document in iter_documents():
-                batch.append(document)
-                if len(batch) == 200:
-                    self.bulk_index(batch)
-                    done, batch = done + len(batch), []
-                    if progress:
-                        progress(done, total)
-            self.bulk_index(batch)
+            for documents in iter_document_batches():
+                self._insert(documents)
+                done += len(documents)
+                if progress:
+                    progress(done, total)
+            if _postgres():
+                _set_vectors(SearchEntry.objects.all())
         if progress:
             progress(total, total)
         return total
@@ -286,9 +357,12 @@ class DatabaseBackend(SearchBackend):
     # --- reading ---
 
     def search(self, query):
-        scope = _base_filters(_with_text(_visible(SearchEntry.objects.all(), query.viewer), query.parsed), query)
-        matching = _with_facets(scope, query.facet_filters())
-        total = matching.count()
+        def scope(ranked):
+            return _base_filters(_with_text(_visible(SearchEntry.objects.all(), query.viewer), query.parsed,
+                                            ranked=ranked), query)
+
+        total, counts = _total_and_facets(scope(ranked=False), query)
+        matching = _with_facets(scope(ranked=True), query.facet_filters())
         page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.page_size]
         tokens = {token for term in query.parsed.terms for token in term.tokens}
         hits = []
@@ -296,10 +370,6 @@ class DatabaseBackend(SearchBackend):
             highlights = {"title": _highlight(entry.title, tokens),
                           "description": _highlight(entry.description, tokens, snippet=True)}
             hits.append(Hit(entry.dataset_id, float(entry.rank or 0), {k: v for k, v in highlights.items() if v}))
-        counts = {
-            facet: _facet_counts(_with_facets(scope, query.facet_filters(exclude=facet)), facet)
-            for facet in FACET_FILTERS
-        }
         return SearchResults(total=total, hits=hits, facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
 

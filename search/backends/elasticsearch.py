@@ -54,7 +54,8 @@ RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organi
                  "theme_names^2", "description"]
 HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
                      "require_field_match": False}
-BULK_CHUNK = 500
+BULK_CHUNK = 1000
+BULK_THREADS = 2
 
 
 def _setting(name, default):
@@ -196,11 +197,15 @@ class ElasticsearchBackend(SearchBackend):
     def _index_pattern(self):
         return f"{self.alias}-v*"
 
-    def _create_index(self):
+    def _replicas(self):
+        return int(_setting("SEARCH_ELASTICSEARCH_REPLICAS", 0))
+
+    def _create_index(self, loading=False):
+        """A new versioned index; `loading` sets it up for a bulk load (no refreshes, no replicas)."""
         name = f"{self.alias}-v{timezone.now():%Y%m%d%H%M%S%f}"
         index = Index(name, using=self.client)
-        index.settings(number_of_shards=1,
-                       number_of_replicas=int(_setting("SEARCH_ELASTICSEARCH_REPLICAS", 0)))
+        index.settings(number_of_shards=1, number_of_replicas=0 if loading else self._replicas(),
+                       **({"refresh_interval": "-1"} if loading else {}))
         index.mapping(build_mapping())
         index.create()
         return name
@@ -282,15 +287,19 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(self, progress=None):
         started = timezone.now()
         self.database.rebuild()
-        name = self._create_index()
+        name = self._create_index(loading=True)
         total, done = searchable_datasets().count(), 0
         actions = ({"_index": name, "_id": document["id"], "_source": document} for document in iter_documents())
-        for _result in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True):
+        # Threads send chunks while this one builds the next documents from the database.
+        for _result in helpers.parallel_bulk(self.client, actions, thread_count=BULK_THREADS,
+                                              chunk_size=BULK_CHUNK, raise_on_error=True):
             done += 1
-            if progress and (done % 100 == 0 or done == total):
+            if progress and (done % 1000 == 0 or done == total):
                 progress(done, total)
         if progress:
             progress(total, total)
+        self.client.indices.put_settings(index=name, settings={
+            "index": {"refresh_interval": None, "number_of_replicas": self._replicas()}})
         self.client.indices.refresh(index=name)
         old = [index for index in self._versioned_indices() if index != name]
         self.client.indices.update_aliases(actions=[

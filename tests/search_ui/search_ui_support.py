@@ -2,12 +2,15 @@
 
 Not a conftest.py (tests/search has one); test modules import these fixtures by name.
 """
+import os
+
 import pytest
 
 from datasets.models import Dataset
 from search.backends import get_search_backend
 
-INDEX_PREFIX = "test-sapi"
+# Derived from the run's own prefix so parallel runs never share indices.
+INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal-test") + "-ui"
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
