@@ -115,6 +115,8 @@ def test_a_worker_killed_mid_validation_leaves_the_contribution_to_be_validated_
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     monkeypatch.setattr(tasks.validate_contribution, "queue", queue, raising=False)
+    # Celery caches a task's send options at its first call (an earlier eager test may have made it).
+    monkeypatch.setattr(tasks.validate_contribution, "_exec_options", None, raising=False)
     log = tempfile.TemporaryFile(mode="a+")  # O_APPEND: the workers write at the end whatever this reads
     first = _start_worker(queue, log)
     second = None

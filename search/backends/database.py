@@ -267,12 +267,19 @@ def _tokens(document, group):
 
 
 def _entry(document):
+    tokens = {group: _tokens(document, group) for group in ("title", "keywords", "body")}
     return SearchEntry(
         dataset_id=document["id"],
         **{name: document[name] for name in ENTRY_FIELDS},
-        title_tokens=_tokens(document, "title"),
-        keyword_tokens=_tokens(document, "keywords"),
-        body_tokens=_tokens(document, "body"),
+        title_tokens=tokens["title"],
+        keyword_tokens=tokens["keywords"],
+        body_tokens=tokens["body"],
+        # PostgreSQL: the weighted tsvector, computed by the INSERT itself.
+        search_vector=(
+            SearchVector(Value(tokens["title"]), weight="A", config="simple")
+            + SearchVector(Value(tokens["keywords"]), weight="B", config="simple")
+            + SearchVector(Value(tokens["body"]), weight="D", config="simple")
+        ) if _postgres() else None,
     )
 
 
@@ -284,15 +291,6 @@ def _terms(document):
                               (SearchTerm.Facet.FORMAT, document["formats"]))
         for value in values
     ]
-
-
-def _set_vectors(entries):
-    """PostgreSQL: (re)compute the weighted tsvector of these entries in one UPDATE."""
-    entries.update(
-        search_vector=SearchVector("title_tokens", weight="A", config="simple")
-        + SearchVector("keyword_tokens", weight="B", config="simple")
-        + SearchVector("body_tokens", weight="D", config="simple")
-    )
 
 
 class DatabaseBackend(SearchBackend):
@@ -313,8 +311,6 @@ class DatabaseBackend(SearchBackend):
         ids = [document["id"] for document in documents]
         SearchEntry.objects.filter(pk__in=ids).delete()
         self._insert(documents)
-        if ids and _postgres():
-            _set_vectors(SearchEntry.objects.filter(pk__in=ids))
 
     def _insert(self, documents):
         """Insert entries (not yet stored) and their facet terms in bulk: a few statements per batch."""
@@ -339,8 +335,6 @@ class DatabaseBackend(SearchBackend):
                 done += len(documents)
                 if progress:
                     progress(done, total)
-            if _postgres():
-                _set_vectors(SearchEntry.objects.all())
         if progress:
             progress(total, total)
         return total

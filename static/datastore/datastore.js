@@ -178,9 +178,9 @@
     });
     var pages = Math.max(1, Math.ceil(body.total / PAGE_SIZE));
     this.info.textContent = this.root.dataset.textPage
-      .replace("%(page)s", String(Math.floor(this.offset / PAGE_SIZE) + 1))
-      .replace("%(pages)s", String(pages))
-      .replace("%(total)s", body.total.toLocaleString());
+      .replace("{page}", String(Math.floor(this.offset / PAGE_SIZE) + 1))
+      .replace("{pages}", String(pages))
+      .replace("{total}", body.total.toLocaleString());
     this.root.querySelector("[data-role='prev']").disabled = this.offset === 0;
     this.root.querySelector("[data-role='next']").disabled = this.offset + PAGE_SIZE >= body.total;
   };
