@@ -6,7 +6,6 @@ from datasets.forms import ServiceForm
 from datasets.models import Licence, OpenGrade, Organization
 
 from .models import Kind, Status, ValidationResult
-from .selectors import SORTS
 
 
 def _text(label, *, required=False, rows=3, help_text=""):

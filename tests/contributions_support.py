@@ -16,10 +16,7 @@ from apikeys_support import error, issue, key_client, session_client  # noqa: F4
 from enterprise_support import (  # noqa: F401 - fixtures, re-exported for the test modules
     enterprise_a,
     enterprise_admin,
-    enterprise_b,
-    enterprise_member,
     fresh_cache,
-    other_admin,
     reviewer,
 )
 

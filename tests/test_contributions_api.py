@@ -14,16 +14,13 @@ from contributions_support import (
     csv_upload,
     enterprise_a,  # noqa: F401 - fixture
     enterprise_admin,  # noqa: F401 - fixture
-    enterprise_b,  # noqa: F401 - fixture
     error,
     fresh_cache,  # noqa: F401 - fixture
     issue,
     key_client,
     new_dataset_body,
-    other_admin,  # noqa: F401 - fixture
     reviewer,  # noqa: F401 - fixture
     reviewing,  # noqa: F401 - fixture
-    session_client,
 )
 
 pytestmark = pytest.mark.django_db

@@ -335,6 +335,10 @@ class DatabaseBackend(SearchBackend):
                 done += len(documents)
                 if progress:
                     progress(done, total)
+        # Fresh statistics, so the planner does not guess after a bulk load (facet queries joined wrong).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
+            cursor.execute(f"ANALYZE {TERMS}")
         if progress:
             progress(total, total)
         return total
