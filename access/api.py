@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from datasets import selectors as catalog
 from datasets.models import Organization
 from datasets.permissions import ReadAnyoneWriteSignedIn
+
+from portal.exceptions import documented_errors
 
 from . import audit, selectors, services
 from .forms import AuditFilterForm
@@ -33,9 +35,6 @@ from .serializers import (
     UsageReportSerializer,
 )
 
-
-def _errors(*codes):
-    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
 
 
 def _valid(serializer_class, request):
@@ -68,9 +67,9 @@ class FilteredByQuery:
 
 @extend_schema_view(
     list=extend_schema(summary="Applications the caller may see (own enterprises', or to review)",
-                       parameters=APPLICATION_FILTERS, responses={200: ApplicationSerializer, **_errors(400, 401)}),
+                       parameters=APPLICATION_FILTERS, responses={200: ApplicationSerializer, **documented_errors(400, 401)}),
     retrieve=extend_schema(summary="One application", parameters=[ID],
-                           responses={200: ApplicationSerializer, **_errors(401, 404)}),
+                           responses={200: ApplicationSerializer, **documented_errors(401, 404)}),
 )
 class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          viewsets.GenericViewSet):
@@ -93,7 +92,7 @@ class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(summary="Apply for a conditional dataset for one of the caller's verified enterprises",
                    request=ApplicationCreateSerializer,
-                   responses={201: ApplicationSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={201: ApplicationSerializer, **documented_errors(400, 401, 403, 404, 409)})
     def create(self, request):
         data = _valid(ApplicationCreateSerializer, request)
         enterprise = Organization.objects.filter(slug=data.pop("enterprise")).first()
@@ -104,14 +103,14 @@ class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
         return self._respond(application, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Withdraw an open application", request=None, parameters=[ID],
-                   responses={200: ApplicationSerializer, **_errors(401, 403, 404, 409)})
+                   responses={200: ApplicationSerializer, **documented_errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk):
         return self._respond(services.withdraw(user=request.user, application=self.get_object()))
 
     @extend_schema(summary="Approve (reviewers of the owning department): creates the grant",
                    request=ApproveSerializer, parameters=[ID],
-                   responses={200: ApplicationSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ApplicationSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk):
         application = self.get_object()
@@ -121,7 +120,7 @@ class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(summary="Reject with a reason (reviewers of the owning department)",
                    request=ReasonSerializer, parameters=[ID],
-                   responses={200: ApplicationSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ApplicationSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk):
         application = self.get_object()
@@ -131,8 +130,8 @@ class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
 
 @extend_schema_view(
     list=extend_schema(summary="Grants the caller may see", parameters=APPLICATION_FILTERS[1:],
-                       responses={200: GrantSerializer, **_errors(401)}),
-    retrieve=extend_schema(summary="One grant", parameters=[ID], responses={200: GrantSerializer, **_errors(401, 404)}),
+                       responses={200: GrantSerializer, **documented_errors(401)}),
+    retrieve=extend_schema(summary="One grant", parameters=[ID], responses={200: GrantSerializer, **documented_errors(401, 404)}),
 )
 class GrantViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
@@ -143,7 +142,7 @@ class GrantViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelM
 
     @extend_schema(summary="Revoke a grant at once (reviewers of the owning department, staff)",
                    request=ReasonSerializer, parameters=[ID],
-                   responses={200: GrantSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: GrantSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk):
         grant = self.get_object()
@@ -152,7 +151,7 @@ class GrantViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelM
         return Response(GrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
 
     @extend_schema(summary="Apply for renewal (needs a usage report of this grant)", request=RenewSerializer,
-                   parameters=[ID], responses={201: ApplicationSerializer, **_errors(400, 401, 403, 404, 409)})
+                   parameters=[ID], responses={201: ApplicationSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def renew(self, request, pk):
         grant = self.get_object()
@@ -165,7 +164,7 @@ class GrantViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelM
     list=extend_schema(summary="Usage reports: public ones, plus the caller's enterprises' and department's",
                        parameters=APPLICATION_FILTERS[1:], responses={200: UsageReportSerializer}),
     retrieve=extend_schema(summary="One usage report", parameters=[ID],
-                           responses={200: UsageReportSerializer, **_errors(404)}),
+                           responses={200: UsageReportSerializer, **documented_errors(404)}),
 )
 class UsageReportViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          viewsets.GenericViewSet):
@@ -176,7 +175,7 @@ class UsageReportViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
         return self.filter_common(selectors.usage_reports_for(self.request.user))
 
     @extend_schema(summary="Report what was built with a grant's data", request=UsageReportCreateSerializer,
-                   responses={201: UsageReportSerializer, **_errors(400, 401, 403, 404)})
+                   responses={201: UsageReportSerializer, **documented_errors(400, 401, 403, 404)})
     def create(self, request):
         data = _valid(UsageReportCreateSerializer, request)
         grant = get_object_or_404(selectors.grants_for(request.user), pk=data.pop("grant"))
@@ -200,7 +199,7 @@ def audit_queryset(params):
 
 @extend_schema_view(
     list=extend_schema(summary="The audit log (platform staff)", parameters=AUDIT_FILTERS,
-                       responses={200: AuditEntrySerializer, **_errors(400, 401, 403)}),
+                       responses={200: AuditEntrySerializer, **documented_errors(400, 401, 403)}),
 )
 class AuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Read-only by design: the log is append-only, so there is no write route at all."""
@@ -213,7 +212,7 @@ class AuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return audit_queryset(self.request.query_params)
 
     @extend_schema(summary="The filtered audit log as CSV", parameters=AUDIT_FILTERS,
-                   responses={(200, "text/csv"): OpenApiTypes.STR, **_errors(400, 401, 403)})
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **documented_errors(400, 401, 403)})
     @action(detail=False, methods=["get"])
     def export(self, request):
         return audit.csv_response(self.get_queryset())

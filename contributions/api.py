@@ -8,7 +8,7 @@ with a key, the enterprise is always the key's own.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from apikeys.models import ApiKey, Scope
 from datasets.models import Organization
 from datasets.parsers import UploadNameMultiPartParser
+
+from portal.exceptions import documented_errors
 
 from . import selectors, services
 from .models import Kind, Status, ValidationResult
@@ -48,9 +50,6 @@ QUEUE_FILTERS = [
 ]
 
 
-def _errors(*codes):
-    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
-
 
 def _valid(serializer_class, request):
     serializer = serializer_class(data=request.data)
@@ -67,9 +66,9 @@ def _choice(params, name, choices):
 
 @extend_schema_view(
     list=extend_schema(summary="Contributions the caller may see (own enterprises', or to review)",
-                       parameters=LIST_FILTERS, responses={200: ContributionSerializer, **_errors(400, 401)}),
+                       parameters=LIST_FILTERS, responses={200: ContributionSerializer, **documented_errors(400, 401)}),
     retrieve=extend_schema(summary="One contribution with its validation report, history and discussion",
-                           parameters=[ID], responses={200: ContributionDetailSerializer, **_errors(401, 404)}),
+                           parameters=[ID], responses={200: ContributionDetailSerializer, **documented_errors(401, 404)}),
 )
 class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
@@ -119,7 +118,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(summary="Submit a contribution (multipart with a file, or JSON for a correction)",
                    request={"multipart/form-data": ContributionCreateSerializer,
                             "application/json": ContributionCreateSerializer},
-                   responses={201: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409, 413)})
+                   responses={201: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409, 413)})
     def create(self, request):
         data = _valid(ContributionCreateSerializer, request)
         enterprise = self._enterprise(request, data.get("enterprise"))
@@ -134,7 +133,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(summary="Edit a draft or a contribution that needs changes", parameters=[ID],
                    request={"multipart/form-data": ContributionUpdateSerializer,
                             "application/json": ContributionUpdateSerializer},
-                   responses={200: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409, 413)})
+                   responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409, 413)})
     def partial_update(self, request, pk):
         contribution = self.get_object()
         data = _valid(ContributionUpdateSerializer, request)
@@ -148,7 +147,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return super().get_parsers()
 
     @extend_schema(summary="Submit a draft, or resubmit after changes", request=SubmitSerializer, parameters=[ID],
-                   responses={200: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk):
         contribution = self.get_object()
@@ -157,7 +156,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                                              comment=data.get("comment") or ""))
 
     @extend_schema(summary="Withdraw (the contributing enterprise)", request=SubmitSerializer, parameters=[ID],
-                   responses={200: ContributionDetailSerializer, **_errors(401, 403, 404, 409)})
+                   responses={200: ContributionDetailSerializer, **documented_errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk):
         contribution = self.get_object()
@@ -167,7 +166,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(summary="Approve and merge into the catalog (reviewers of the target department)",
                    request=ContributionApproveSerializer, parameters=[ID],
-                   responses={200: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk):
         contribution = self.get_object()
@@ -175,7 +174,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return self._respond(services.approve(user=request.user, contribution=contribution, **data))
 
     @extend_schema(summary="Ask the contributor for changes, with comments per field", request=RequestChangesSerializer,
-                   parameters=[ID], responses={200: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409)})
+                   parameters=[ID], responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk):
         contribution = self.get_object()
@@ -185,7 +184,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                                                       field_comments=data.get("field_comments")))
 
     @extend_schema(summary="Reject with a reason", request=ContributionReasonSerializer, parameters=[ID],
-                   responses={200: ContributionDetailSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk):
         contribution = self.get_object()
@@ -193,7 +192,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return self._respond(services.reject(user=request.user, contribution=contribution, reason=data["reason"]))
 
     @extend_schema(summary="Add to the discussion between contributor and reviewers", request=CommentCreateSerializer,
-                   parameters=[ID], responses={201: CommentSerializer, **_errors(400, 401, 403, 404)})
+                   parameters=[ID], responses={201: CommentSerializer, **documented_errors(400, 401, 403, 404)})
     @action(detail=True, methods=["post"])
     def comments(self, request, pk):
         contribution = self.get_object()
@@ -202,7 +201,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The review queue of the caller's departments", parameters=QUEUE_FILTERS,
-                   responses={200: ContributionSerializer(many=True), **_errors(400, 401)})
+                   responses={200: ContributionSerializer(many=True), **documented_errors(400, 401)})
     @action(detail=False, methods=["get"])
     def queue(self, request):
         params = request.query_params

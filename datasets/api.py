@@ -8,11 +8,13 @@ so it answers 404, never 403.
 """
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
+
+from portal.exceptions import documented_errors
 
 from . import selectors, services
 from .filters import DatasetFilter
@@ -42,14 +44,10 @@ IDENTIFIER_PARAMETER = OpenApiParameter(
 RESOURCE_ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def _errors(*codes):
-    """Error responses for the schema; their body is portal.exceptions' error shape."""
-    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
-
 
 @extend_schema_view(
     list=extend_schema(summary="Organizations with the number of datasets the caller may see"),
-    retrieve=extend_schema(summary="One organization", responses={200: OrganizationSerializer, **_errors(404)}),
+    retrieve=extend_schema(summary="One organization", responses={200: OrganizationSerializer, **documented_errors(404)}),
 )
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
@@ -96,19 +94,19 @@ def _resource_detail(request, resource):
 
 @extend_schema_view(
     list=extend_schema(summary="Datasets the caller may see (published ones unless `state` is given)",
-                       responses={200: DatasetListSerializer, **_errors(400, 404)}),
+                       responses={200: DatasetListSerializer, **documented_errors(400, 404)}),
     retrieve=extend_schema(summary="One dataset with resources and recent history",
-                           parameters=[IDENTIFIER_PARAMETER], responses={200: DatasetDetailSerializer, **_errors(404)}),
+                           parameters=[IDENTIFIER_PARAMETER], responses={200: DatasetDetailSerializer, **documented_errors(404)}),
     create=extend_schema(summary="Create a draft dataset", request=DatasetCreateSerializer,
-                         responses={201: DatasetDetailSerializer, **_errors(400, 403, 409)}),
+                         responses={201: DatasetDetailSerializer, **documented_errors(400, 403, 409)}),
     update=extend_schema(summary="Update a dataset (identifier and title required)", request=DatasetWriteSerializer,
                          parameters=[IDENTIFIER_PARAMETER],
-                         responses={200: DatasetDetailSerializer, **_errors(400, 403, 404)}),
+                         responses={200: DatasetDetailSerializer, **documented_errors(400, 403, 404)}),
     partial_update=extend_schema(summary="Update some fields of a dataset", request=DatasetWriteSerializer,
                                  parameters=[IDENTIFIER_PARAMETER],
-                                 responses={200: DatasetDetailSerializer, **_errors(400, 403, 404)}),
+                                 responses={200: DatasetDetailSerializer, **documented_errors(400, 403, 404)}),
     destroy=extend_schema(summary="Delete a dataset and its files", parameters=[IDENTIFIER_PARAMETER],
-                          responses={204: None, **_errors(403, 404)}),
+                          responses={204: None, **documented_errors(403, 404)}),
 )
 class DatasetViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadAnyoneWriteSignedIn]
@@ -161,13 +159,13 @@ class DatasetViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Publish a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
-                   responses={200: DatasetDetailSerializer, **_errors(403, 404)})
+                   responses={200: DatasetDetailSerializer, **documented_errors(403, 404)})
     @action(detail=True, methods=["post"])
     def publish(self, request, identifier):
         return self._respond(services.publish_dataset(user=request.user, dataset=self.get_object()))
 
     @extend_schema(summary="Archive a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
-                   responses={200: DatasetDetailSerializer, **_errors(403, 404)})
+                   responses={200: DatasetDetailSerializer, **documented_errors(403, 404)})
     @action(detail=True, methods=["post"])
     def archive(self, request, identifier):
         return self._respond(services.archive_dataset(user=request.user, dataset=self.get_object()))
@@ -176,7 +174,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
         summary="Add a resource: a file (multipart `file`) or an external link (`url`)",
         parameters=[IDENTIFIER_PARAMETER],
         request={"multipart/form-data": ResourceCreateSerializer, "application/json": ResourceCreateSerializer},
-        responses={201: ResourceDetailSerializer, **_errors(400, 403, 404, 413)},
+        responses={201: ResourceDetailSerializer, **documented_errors(400, 403, 404, 413)},
     )
     @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def resources(self, request, identifier):
@@ -199,12 +197,12 @@ class DatasetViewSet(viewsets.GenericViewSet):
 
 @extend_schema_view(
     retrieve=extend_schema(summary="One resource with its file versions",
-                           parameters=[RESOURCE_ID_PARAMETER], responses={200: ResourceDetailSerializer, **_errors(404)}),
+                           parameters=[RESOURCE_ID_PARAMETER], responses={200: ResourceDetailSerializer, **documented_errors(404)}),
     partial_update=extend_schema(summary="Update a resource's description fields", request=ResourceUpdateSerializer,
                                  parameters=[RESOURCE_ID_PARAMETER],
-                                 responses={200: ResourceDetailSerializer, **_errors(400, 403, 404)}),
+                                 responses={200: ResourceDetailSerializer, **documented_errors(400, 403, 404)}),
     destroy=extend_schema(summary="Delete a resource and its files", parameters=[RESOURCE_ID_PARAMETER],
-                          responses={204: None, **_errors(403, 404)}),
+                          responses={204: None, **documented_errors(403, 404)}),
 )
 class ResourceViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadAnyoneWriteSignedIn]
@@ -235,7 +233,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
         summary="Replace the file: a new version (earlier versions stay downloadable)",
         parameters=[RESOURCE_ID_PARAMETER],
         request={"multipart/form-data": ResourceVersionCreateSerializer},
-        responses={201: ResourceDetailSerializer, **_errors(400, 403, 404, 413)},
+        responses={201: ResourceDetailSerializer, **documented_errors(400, 403, 404, 413)},
     )
     @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def versions(self, request, pk):

@@ -10,10 +10,12 @@ from access.audit import download_audit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from datasets.downloads import CountedStreamingResponse, DownloadView, content_disposition
+
+from portal.exceptions import documented_errors
 
 from . import exports, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer
@@ -29,7 +31,7 @@ Q = OpenApiParameter("q", OpenApiTypes.STR, description="Full-text: rows whose t
 SORT = OpenApiParameter("sort", OpenApiTypes.STR, description="Comma-separated columns, `-` for descending; NULLs last.")
 LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per response (default 100, maximum 1000).")
 OFFSET = OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip (for deep paging use `cursor`).")
-ERRORS = {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in (400, 403, 404)}
+ERRORS = documented_errors(400, 403, 404)
 STREAMED = {
     (200, "text/csv"): OpenApiTypes.BINARY,
     (200, "application/geo+json"): OpenApiTypes.OBJECT,

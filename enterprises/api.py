@@ -9,12 +9,14 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from portal.exceptions import documented_errors
 
 from . import selectors, services, workflow
 from .models import EnterpriseProfile
@@ -32,9 +34,6 @@ from .serializers import (
 SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The enterprise's organization slug")
 
 
-def _errors(*codes):
-    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
-
 
 class EnterpriseFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=EnterpriseProfile.Status.choices)
@@ -46,12 +45,12 @@ class EnterpriseFilter(filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Enterprises: one's own, or every one for platform admins (`status=pending` to review)",
-                       responses={200: EnterpriseSerializer, **_errors(400, 403)}),
+                       responses={200: EnterpriseSerializer, **documented_errors(400, 403)}),
     retrieve=extend_schema(summary="One enterprise with its members", parameters=[SLUG_PARAMETER],
-                           responses={200: EnterpriseDetailSerializer, **_errors(403, 404)}),
+                           responses={200: EnterpriseDetailSerializer, **documented_errors(403, 404)}),
     create=extend_schema(summary="Register an enterprise (pending until a platform admin verifies it)",
                          request={"multipart/form-data": EnterpriseRegisterSerializer},
-                         responses={201: EnterpriseDetailSerializer, **_errors(400, 403, 409, 413)}),
+                         responses={201: EnterpriseDetailSerializer, **documented_errors(400, 403, 409, 413)}),
 )
 class EnterpriseViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, EnterpriseAccess]
@@ -91,13 +90,13 @@ class EnterpriseViewSet(viewsets.GenericViewSet):
         return self._detail(workflow.register(request, **serializer.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(summary="Verify a pending enterprise (platform admins)", request=None, parameters=[SLUG_PARAMETER],
-                   responses={200: EnterpriseDetailSerializer, **_errors(403, 404, 409)})
+                   responses={200: EnterpriseDetailSerializer, **documented_errors(403, 404, 409)})
     @action(detail=True, methods=["post"])
     def verify(self, request, slug):
         return self._detail(workflow.verify(request, self.get_object()))
 
     @extend_schema(summary="Reject a pending enterprise with a reason (platform admins)", request=RejectSerializer,
-                   parameters=[SLUG_PARAMETER], responses={200: EnterpriseDetailSerializer, **_errors(400, 403, 404, 409)})
+                   parameters=[SLUG_PARAMETER], responses={200: EnterpriseDetailSerializer, **documented_errors(400, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def reject(self, request, slug):
         profile = self.get_object()
@@ -107,7 +106,7 @@ class EnterpriseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Add an existing account as a member, or invite an email address (enterprise admins)",
                    request=MemberAddSerializer, parameters=[SLUG_PARAMETER],
-                   responses={201: MemberSerializer, 202: InvitationSerializer, **_errors(400, 403, 404)})
+                   responses={201: MemberSerializer, 202: InvitationSerializer, **documented_errors(400, 403, 404)})
     @action(detail=True, methods=["post"], url_path="members")
     def add_member(self, request, slug):
         profile = self.get_object()
@@ -122,7 +121,7 @@ class EnterpriseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Remove a member (all their roles) from the enterprise (enterprise admins)", request=None,
                    parameters=[SLUG_PARAMETER, OpenApiParameter("username", str, OpenApiParameter.PATH)],
-                   responses={204: None, **_errors(403, 404, 409)})
+                   responses={204: None, **documented_errors(403, 404, 409)})
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<username>[^/]+)")
     def remove_member(self, request, slug, username):
         profile = self.get_object()

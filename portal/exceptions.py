@@ -83,3 +83,10 @@ def api_exception_handler(exc, context):
         code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")
         response.data = error_body(response.status_code, code, message)
     return response
+
+
+def documented_errors(*codes):
+    """OpenAPI responses for the given error statuses, all in the one error shape above."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}

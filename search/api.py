@@ -1,21 +1,18 @@
 """Search API v1: thin views over search.searching; invalid parameters answer 400 naming the parameter."""
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from datasets import selectors
 from datasets.models import OpenGrade, UpdateFrequency
-from portal.exceptions import DomainError
+from portal.exceptions import DomainError, documented_errors
 
 from . import searching
 from .backends import QueryError
 from .backends.base import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS
 from .serializers import RelatedResponseSerializer, SearchResponseSerializer, SuggestResponseSerializer
 
-
-def _errors(*codes):
-    return {code: OpenApiResponse(description="{error: {status, code, message, fields}}") for code in codes}
 
 
 def _many(name, description, enum=None):
@@ -66,7 +63,7 @@ class SearchView(APIView):
             "each facet's counts ignore that facet's own selection."
         ),
         parameters=SEARCH_PARAMETERS,
-        responses={200: SearchResponseSerializer, **_errors(400)},
+        responses={200: SearchResponseSerializer, **documented_errors(400)},
     )
     def get(self, request):
         try:
@@ -96,7 +93,7 @@ class RelatedView(APIView):
         summary="Related datasets",
         parameters=[OpenApiParameter("identifier", OpenApiTypes.STR, OpenApiParameter.PATH,
                                      description="Dataset identifier; may contain / : . _ -")],
-        responses={200: RelatedResponseSerializer, **_errors(404)},
+        responses={200: RelatedResponseSerializer, **documented_errors(404)},
     )
     def get(self, request, identifier):
         dataset = selectors.dataset_for(request.user, identifier)

@@ -13,14 +13,20 @@ from datasets.models import Dataset, Membership, Organization
 from api_support import upload
 
 
-@pytest.fixture
-def django_db_serialized_rollback():
-    """Every transactional test restores what migrations seeded (themes, licences, plans).
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores what migrations seeded (themes, licences, plans, system users).
 
     A transactional test empties every table when it ends; without this, the
     tests after it would run without the controlled vocabularies.
     """
-    return True
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
 
 
 @pytest.fixture

@@ -4,21 +4,16 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
-import time
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from elasticsearch import Elasticsearch
 
+from celery_support import real_workers, wait_for
 from datasets import tasks
 from datasets.models import Dataset, Resource
-from portal.celery import app as celery_app
 
-WORKER_TIMEOUT = 90  # seconds to wait for the worker before giving up (a bound, not an assertion)
 
 # What a deployment sets; a subprocess starts from the test environment minus these.
 SERVICE_VARIABLES = (
@@ -66,51 +61,9 @@ def test_elasticsearch_round_trip():
 
 @pytest.fixture
 def celery_worker(transactional_db, monkeypatch):
-    """A real worker process on a queue of its own, against the test database; yields the queue name."""
-    queue = f"test-plat-{uuid.uuid4().hex[:12]}"
-    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
-    env = {**os.environ, "DATABASE_URL": database_url.geturl(), "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-           "CELERY_TASK_ALWAYS_EAGER": "false"}
-    log = tempfile.TemporaryFile(mode="w+")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency", "1",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "INFO"],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    # This process sends tasks to the broker, routed to the worker's queue, instead of running them.
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    monkeypatch.setattr(tasks.count_download, "queue", queue, raising=False)
-    # Celery caches a task's options (its queue among them) at the first send.
-    monkeypatch.setattr(tasks.count_download, "_exec_options", None, raising=False)
-    try:
-        # The worker declares its queue's binding in Redis when it starts; a message
-        # published before that has nowhere to go, so wait until it says it is ready.
-        ready = wait_for(lambda: log.seek(0) == 0 and " ready." in log.read(), worker)
-        assert ready, "the Celery worker did not start"
-        yield worker
-    finally:
-        celery_app.conf.task_always_eager = eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.seek(0)
-        print(log.read()[-4000:])  # shown by pytest when the test failed
-        log.close()
-
-
-def wait_for(condition, worker, timeout=WORKER_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        assert worker.poll() is None, "the Celery worker exited"
-        time.sleep(0.2)
-    return False
+    """A real worker process serving count_download, against the test database."""
+    with real_workers(monkeypatch, tasks.count_download) as pool:
+        yield pool.start()
 
 
 def test_a_real_worker_counts_downloads(make_dataset, celery_worker, client):

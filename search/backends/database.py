@@ -267,19 +267,12 @@ def _tokens(document, group):
 
 
 def _entry(document):
-    tokens = {group: _tokens(document, group) for group in ("title", "keywords", "body")}
     return SearchEntry(
         dataset_id=document["id"],
         **{name: document[name] for name in ENTRY_FIELDS},
-        title_tokens=tokens["title"],
-        keyword_tokens=tokens["keywords"],
-        body_tokens=tokens["body"],
-        # PostgreSQL: the weighted tsvector, computed by the INSERT itself.
-        search_vector=(
-            SearchVector(Value(tokens["title"]), weight="A", config="simple")
-            + SearchVector(Value(tokens["keywords"]), weight="B", config="simple")
-            + SearchVector(Value(tokens["body"]), weight="D", config="simple")
-        ) if _postgres() else None,
+        title_tokens=_tokens(document, "title"),
+        keyword_tokens=_tokens(document, "keywords"),
+        body_tokens=_tokens(document, "body"),
     )
 
 
@@ -291,6 +284,16 @@ def _terms(document):
                               (SearchTerm.Facet.FORMAT, document["formats"]))
         for value in values
     ]
+
+
+def _set_vectors(entries):
+    """PostgreSQL: compute the weighted tsvector of these entries in one UPDATE (in SQL: building it
+    as an expression per inserted row costs more in Python than the database spends on it)."""
+    entries.update(
+        search_vector=SearchVector("title_tokens", weight="A", config="simple")
+        + SearchVector("keyword_tokens", weight="B", config="simple")
+        + SearchVector("body_tokens", weight="D", config="simple")
+    )
 
 
 class DatabaseBackend(SearchBackend):
@@ -311,6 +314,8 @@ class DatabaseBackend(SearchBackend):
         ids = [document["id"] for document in documents]
         SearchEntry.objects.filter(pk__in=ids).delete()
         self._insert(documents)
+        if ids and _postgres():
+            _set_vectors(SearchEntry.objects.filter(pk__in=ids))
 
     def _insert(self, documents):
         """Insert entries (not yet stored) and their facet terms in bulk: a few statements per batch."""
@@ -335,6 +340,8 @@ class DatabaseBackend(SearchBackend):
                 done += len(documents)
                 if progress:
                     progress(done, total)
+            if _postgres():
+                _set_vectors(SearchEntry.objects.all())
         # Fresh statistics, so the planner does not guess after a bulk load (facet queries joined wrong).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")

@@ -1,0 +1,91 @@
+"""Real Celery workers for tests: started as processes on a queue of their own, against the test database.
+
+Two Celery details make this fiddly, and both are handled here once:
+- a worker declares its queue's binding in Redis when it starts, and a message
+  published before that is silently dropped, so callers wait for " ready.";
+- a task caches its send options (its queue) at its first call, so routing a
+  task to the test's queue resets that cache.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+WORKER_TIMEOUT = int(os.environ.get("TEST_WORKER_TIMEOUT", "120"))  # a bound on waiting, not a speed assertion
+
+
+def wait_for(condition, worker, timeout=WORKER_TIMEOUT):
+    """Poll `condition` until it holds or `timeout` passes; fail at once if the worker died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        assert worker.poll() is None, "the Celery worker exited"
+        time.sleep(0.2)
+    return False
+
+
+class WorkerPool:
+    """Workers sharing one queue and one log; `start()` returns once the new worker is consuming."""
+
+    def __init__(self, queue, extra_env=None):
+        self.queue = queue
+        self.extra_env = extra_env or {}
+        self.log = tempfile.TemporaryFile(mode="a+")  # O_APPEND: workers write at the end whatever we read
+        self.workers = []
+
+    def start(self):
+        database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
+        env = {**os.environ, "DATABASE_URL": database_url.geturl(), "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+               "CELERY_TASK_ALWAYS_EAGER": "false", "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT), **self.extra_env}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency", "1",
+             "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.workers.append(worker)
+        count = len(self.workers)
+        assert wait_for(lambda: self._log_text().count(" ready.") >= count, worker), "the Celery worker did not start"
+        return worker
+
+    def _log_text(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+        print(self._log_text()[-6000:])  # shown by pytest when the test failed
+        self.log.close()
+
+
+@contextmanager
+def real_workers(monkeypatch, *tasks, extra_env=None):
+    """Send `tasks` to a fresh queue served by real worker processes instead of running them eagerly."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    for task in tasks:
+        monkeypatch.setattr(task, "queue", queue, raising=False)
+        monkeypatch.setattr(task, "_exec_options", None, raising=False)
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    pool = WorkerPool(queue, extra_env)
+    try:
+        yield pool
+    finally:
+        pool.stop()
