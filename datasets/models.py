@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def _localized(obj, field):
+def localized(obj, field):
     """The English name when the UI speaks English and one is set, else the Chinese one."""
     if (get_language() or "").startswith("en"):
         value = getattr(obj, f"{field}_en", "")
@@ -50,7 +50,7 @@ class Organization(models.Model):
 
     @property
     def name(self):
-        return _localized(self, "name")
+        return localized(self, "name")
 
 
 class Membership(models.Model):
@@ -100,7 +100,7 @@ class Theme(models.Model):
 
     @property
     def name(self):
-        return _localized(self, "name")
+        return localized(self, "name")
 
 
 class Licence(models.Model):
@@ -120,7 +120,7 @@ class Licence(models.Model):
 
     @property
     def title(self):
-        return _localized(self, "title")
+        return localized(self, "title")
 
 
 class OpenGrade(models.TextChoices):
