@@ -18,9 +18,13 @@ TEXT_FIELDS = {
 }
 
 
+def _published():
+    return Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+
+
 def searchable_datasets():
     return (
-        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+        _published()
         .select_related("organization", "licence")
         .defer("spatial_geojson")  # large, and not searched
         .prefetch_related("themes__parent", Prefetch("resources", queryset=Resource.objects.only(
@@ -34,8 +38,8 @@ def searchable_versions():
     return dict(searchable_datasets().values_list("pk", "modified"))
 
 
-def _columns(resource):
-    schema = resource.table_schema if isinstance(resource.table_schema, dict) else {}
+def _columns(table_schema):
+    schema = table_schema if isinstance(table_schema, dict) else {}
     names = []
     for column in schema.get("fields") or []:
         if isinstance(column, dict):
@@ -47,42 +51,69 @@ def _unique(values):
     return list(dict.fromkeys(value for value in values if value))
 
 
-def build_document(dataset):
-    """The search document of a dataset (use searchable_datasets() to fetch it efficiently)."""
-    themes = list(dataset.themes.all())
-    all_themes = themes + [theme.parent for theme in themes if theme.parent_id]
-    resources = list(dataset.resources.all())
-    bbox = dataset.spatial_bbox if isinstance(dataset.spatial_bbox, list) and len(dataset.spatial_bbox) == 4 else None
+# Dataset columns a document needs, as `values()` names (one query per batch, no model instances).
+ROW_FIELDS = (
+    "pk", "identifier", "title", "description", "keywords", "organization_id", "organization__slug",
+    "organization__name_zh", "organization__name_en", "licence__code", "open_grade", "state", "update_frequency",
+    "spatial_region", "modified", "published_at", "temporal_start", "temporal_end", "spatial_bbox", "download_count",
+)
+THEME_FIELDS = ("code", "name_zh", "name_en")
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _document(row, themes, resources):
+    """The document from a dataset row (ROW_FIELDS), its themes then their parents ((code, name_zh, name_en)),
+    and its resources in order ((name, format, table_schema))."""
+    bbox = row["spatial_bbox"] if isinstance(row["spatial_bbox"], list) and len(row["spatial_bbox"]) == 4 else None
     return {
-        "id": dataset.pk,
-        "identifier": dataset.identifier,
-        "title": dataset.title,
-        "description": dataset.description,
-        "keywords": _unique(dataset.keywords or []),
-        "organization_id": dataset.organization_id,
-        "organization_slug": dataset.organization.slug,
-        "organization_name_zh": dataset.organization.name_zh,
-        "organization_name_en": dataset.organization.name_en,
-        "themes": _unique(theme.code for theme in all_themes),
-        "theme_names": _unique(name for theme in all_themes for name in (theme.name_zh, theme.name_en)),
-        "resource_names": _unique(resource.name for resource in resources),
-        "formats": _unique(resource.format.upper() for resource in resources),
-        "columns": _unique(name for resource in resources for name in _columns(resource)),
-        "licence": dataset.licence.code if dataset.licence else "",
-        "open_grade": dataset.open_grade,
-        "state": dataset.state,
-        "update_frequency": dataset.update_frequency,
-        "region": dataset.spatial_region,
-        "modified": dataset.modified.isoformat(),
-        "published_at": dataset.published_at.isoformat() if dataset.published_at else None,
-        "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
-        "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
+        "id": row["pk"],
+        "identifier": row["identifier"],
+        "title": row["title"],
+        "description": row["description"],
+        "keywords": _unique(row["keywords"] or []),
+        "organization_id": row["organization_id"],
+        "organization_slug": row["organization__slug"],
+        "organization_name_zh": row["organization__name_zh"],
+        "organization_name_en": row["organization__name_en"],
+        "themes": _unique(code for code, _zh, _en in themes),
+        "theme_names": _unique(name for _code, zh, en in themes for name in (zh, en)),
+        "resource_names": _unique(name for name, _format, _schema in resources),
+        "formats": _unique(fmt.upper() for _name, fmt, _schema in resources),
+        "columns": _unique(name for _name, _format, schema in resources for name in _columns(schema)),
+        "licence": row["licence__code"] or "",
+        "open_grade": row["open_grade"],
+        "state": row["state"],
+        "update_frequency": row["update_frequency"],
+        "region": row["spatial_region"],
+        "modified": row["modified"].isoformat(),
+        "published_at": _iso(row["published_at"]),
+        "temporal_start": _iso(row["temporal_start"]),
+        "temporal_end": _iso(row["temporal_end"]),
         "bbox_west": bbox[0] if bbox else None,
         "bbox_south": bbox[1] if bbox else None,
         "bbox_east": bbox[2] if bbox else None,
         "bbox_north": bbox[3] if bbox else None,
-        "download_count": dataset.download_count,
+        "download_count": row["download_count"],
     }
+
+
+def _theme_tuple(theme):
+    return tuple(getattr(theme, name) for name in THEME_FIELDS)
+
+
+def build_document(dataset):
+    """The search document of one dataset instance (batches use documents_for, which reads rows instead)."""
+    row = {name: getattr(dataset, name) for name in ROW_FIELDS if "__" not in name}
+    organization, licence = dataset.organization, dataset.licence
+    row.update(organization__slug=organization.slug, organization__name_zh=organization.name_zh,
+               organization__name_en=organization.name_en, licence__code=licence.code if licence else None)
+    themes = list(dataset.themes.all())
+    all_themes = [_theme_tuple(theme) for theme in themes + [theme.parent for theme in themes if theme.parent_id]]
+    resources = [(resource.name, resource.format, resource.table_schema) for resource in dataset.resources.all()]
+    return _document(row, all_themes, resources)
 
 
 def text_of(document, group):
@@ -95,8 +126,24 @@ def text_of(document, group):
 
 
 def documents_for(dataset_ids):
-    """Documents of the searchable datasets among these ids."""
-    return [build_document(dataset) for dataset in searchable_datasets().filter(pk__in=list(dataset_ids))]
+    """Documents of the searchable datasets among these ids, from three `values()` queries."""
+    ids = list(dataset_ids)
+    rows = list(_published().filter(pk__in=ids).order_by("pk").values(*ROW_FIELDS))
+    found = [row["pk"] for row in rows]
+    themes, parents = {}, {}
+    for link in (Dataset.themes.through.objects.filter(dataset_id__in=found)
+                 .order_by("theme__position", "theme__code")
+                 .values_list("dataset_id", *(f"theme__{name}" for name in THEME_FIELDS),
+                              *(f"theme__parent__{name}" for name in THEME_FIELDS))):
+        themes.setdefault(link[0], []).append(link[1:4])
+        if link[4] is not None:
+            parents.setdefault(link[0], []).append(link[4:7])
+    resources = {}
+    for dataset_id, *resource in (Resource.objects.filter(dataset_id__in=found).order_by("position", "id")
+                                  .values_list("dataset_id", "name", "format", "table_schema")):
+        resources.setdefault(dataset_id, []).append(resource)
+    return [_document(row, themes.get(row["pk"], []) + parents.get(row["pk"], []), resources.get(row["pk"], []))
+            for row in rows]
 
 
 def iter_document_batches(batch_size=1000):
