@@ -6,12 +6,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from datasets.models import OpenGrade
+from portal.spreadsheets import safe_cell
 
 from . import services
 from .models import AuditEntry
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("created", "action", "actor_username", "key_prefix", "organization_label", "dataset_identifier",
                "resource_label", "bytes", "ip_address", "detail")
 
@@ -44,12 +43,6 @@ def download_audit(request, dataset, resource=None, action=AuditEntry.Action.DAT
     if dataset.open_grade != OpenGrade.CONDITIONAL:
         return None
     return DownloadAudit(request, dataset, resource, action)
-
-
-def safe_cell(value):
-    """The cell as text, defused against spreadsheet formula injection."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 class _Line:

@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.audit import safe_cell
+from portal.spreadsheets import safe_cell
 from datasets import services as catalog
 from datasets.models import Dataset, OpenGrade, Organization
 from enterprises.services import acting_enterprise, enterprises_of

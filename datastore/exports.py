@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 
-from access.audit import safe_cell
+from portal.spreadsheets import safe_cell
 
 from . import types
 
