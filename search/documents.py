@@ -2,10 +2,17 @@
 
 Only published datasets are searchable (search lists nothing else); any other
 dataset, or a deleted one, has no document and is removed from the indexes.
+
+Besides the searched and filtered fields, a document carries its `summary`:
+what a search result shows (search.summaries), names in both languages, stored
+and returned by the engines but never searched. Results are built from it, so a
+page of hits needs no dataset, organization, theme or resource loaded.
 """
 from django.db.models import Prefetch
 
 from datasets.models import Dataset, Resource
+
+from .query import tokenize
 
 # Which document fields are searched as text, grouped by weight (title > keywords > body).
 TEXT_FIELDS = {
@@ -54,7 +61,8 @@ def _unique(values):
 # Dataset columns a document needs, as `values()` names (one query per batch, no model instances).
 ROW_FIELDS = (
     "pk", "identifier", "title", "description", "keywords", "organization_id", "organization__slug",
-    "organization__name_zh", "organization__name_en", "licence__code", "open_grade", "state", "update_frequency",
+    "organization__name_zh", "organization__name_en", "licence__code", "licence__title_zh", "licence__title_en",
+    "licence__url", "open_grade", "state", "update_frequency",
     "spatial_region", "modified", "published_at", "temporal_start", "temporal_end", "spatial_bbox", "download_count",
 )
 THEME_FIELDS = ("code", "name_zh", "name_en")
@@ -64,24 +72,49 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _document(row, themes, resources):
-    """The document from a dataset row (ROW_FIELDS), its themes then their parents ((code, name_zh, name_en)),
+def _summary(row, themes, formats):
+    """What a search result shows (see search.summaries.DatasetSummary), names in both languages."""
+    licence = {"code": row["licence__code"], "title_zh": row["licence__title_zh"],
+               "title_en": row["licence__title_en"], "url": row["licence__url"]} if row["licence__code"] else None
+    return {
+        "identifier": row["identifier"],
+        "title": row["title"],
+        "description": row["description"],
+        "organization": {"slug": row["organization__slug"], "name_zh": row["organization__name_zh"],
+                         "name_en": row["organization__name_en"]},
+        "themes": [{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in themes],
+        "keywords": row["keywords"] or [],
+        "licence": licence,
+        "open_grade": row["open_grade"],
+        "state": row["state"],
+        "update_frequency": row["update_frequency"],
+        "formats": sorted(formats),
+        "modified": row["modified"].isoformat(),
+        "published_at": _iso(row["published_at"]),
+    }
+
+
+def _document(row, themes, parents, resources):
+    """The document from a dataset row (ROW_FIELDS), its themes and their parents ((code, name_zh, name_en)),
     and its resources in order ((name, format, table_schema))."""
     bbox = row["spatial_bbox"] if isinstance(row["spatial_bbox"], list) and len(row["spatial_bbox"]) == 4 else None
+    all_themes = themes + parents
+    formats = _unique(fmt.upper() for _name, fmt, _schema in resources)
     return {
         "id": row["pk"],
         "identifier": row["identifier"],
         "title": row["title"],
+        "title_tokens": " ".join(tokenize(row["title"])),
         "description": row["description"],
         "keywords": _unique(row["keywords"] or []),
         "organization_id": row["organization_id"],
         "organization_slug": row["organization__slug"],
         "organization_name_zh": row["organization__name_zh"],
         "organization_name_en": row["organization__name_en"],
-        "themes": _unique(code for code, _zh, _en in themes),
-        "theme_names": _unique(name for _code, zh, en in themes for name in (zh, en)),
+        "themes": _unique(code for code, _zh, _en in all_themes),
+        "theme_names": _unique(name for _code, zh, en in all_themes for name in (zh, en)),
         "resource_names": _unique(name for name, _format, _schema in resources),
-        "formats": _unique(fmt.upper() for _name, fmt, _schema in resources),
+        "formats": formats,
         "columns": _unique(name for _name, _format, schema in resources for name in _columns(schema)),
         "licence": row["licence__code"] or "",
         "open_grade": row["open_grade"],
@@ -97,6 +130,7 @@ def _document(row, themes, resources):
         "bbox_east": bbox[2] if bbox else None,
         "bbox_north": bbox[3] if bbox else None,
         "download_count": row["download_count"],
+        "summary": _summary(row, themes, formats),
     }
 
 
@@ -109,11 +143,13 @@ def build_document(dataset):
     row = {name: getattr(dataset, name) for name in ROW_FIELDS if "__" not in name}
     organization, licence = dataset.organization, dataset.licence
     row.update(organization__slug=organization.slug, organization__name_zh=organization.name_zh,
-               organization__name_en=organization.name_en, licence__code=licence.code if licence else None)
+               organization__name_en=organization.name_en,
+               **{f"licence__{name}": getattr(licence, name) if licence else None
+                  for name in ("code", "title_zh", "title_en", "url")})
     themes = list(dataset.themes.all())
-    all_themes = [_theme_tuple(theme) for theme in themes + [theme.parent for theme in themes if theme.parent_id]]
     resources = [(resource.name, resource.format, resource.table_schema) for resource in dataset.resources.all()]
-    return _document(row, all_themes, resources)
+    return _document(row, [_theme_tuple(theme) for theme in themes],
+                     [_theme_tuple(theme.parent) for theme in themes if theme.parent_id], resources)
 
 
 def text_of(document, group):
@@ -142,7 +178,7 @@ def documents_for(dataset_ids):
     for dataset_id, *resource in (Resource.objects.filter(dataset_id__in=found).order_by("position", "id")
                                   .values_list("dataset_id", "name", "format", "table_schema")):
         resources.setdefault(dataset_id, []).append(resource)
-    return [_document(row, themes.get(row["pk"], []) + parents.get(row["pk"], []), resources.get(row["pk"], []))
+    return [_document(row, themes.get(row["pk"], []), parents.get(row["pk"], []), resources.get(row["pk"], []))
             for row in rows]
 
 

@@ -39,6 +39,9 @@ class SearchEntry(models.Model):
     body_tokens = models.TextField(blank=True)
     # PostgreSQL only (GIN-indexed in the migration); stays NULL on SQLite, which uses FTS5.
     search_vector = SearchVectorField(null=True)
+    # What a result shows (search.summaries); stored, never searched. NULL in entries written before
+    # it existed (nullable so SQLite adds the column in place, keeping the FTS triggers on this table).
+    summary = models.JSONField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["title"], name="search_entry_title")]

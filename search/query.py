@@ -9,9 +9,9 @@ ever receives raw text as query syntax. Supported syntax:
   must occur next to each other;
 - ``-word`` / ``-"a phrase"``: documents containing it are left out.
 
-Only letters, digits and marks survive (plus ``. ' _ -`` inside a term so the
-Elasticsearch analyzer sees ``PM2.5`` as it was indexed); everything else is a
-separator. Han and kana characters are tokens of one character each, the way
+Only letters, digits and marks survive (plus ``. ' _ -`` inside a term, and
+``,`` between digits, so the Elasticsearch analyzer sees ``PM2.5`` and ``1,000``
+as they were indexed); everything else is a separator. Han and kana characters are tokens of one character each, the way
 Elasticsearch's standard tokenizer splits them, so both backends agree.
 """
 import re
@@ -52,6 +52,12 @@ class ParsedQuery:
     def positive_text(self):
         return " ".join(term.text for term in self.terms)
 
+    @property
+    def token_text(self):
+        """The positive terms' tokens, space-separated: equal to a document's `title_tokens` when
+        the query is exactly its title (both backends rank that title first)."""
+        return " ".join(token for term in self.terms for token in term.tokens)
+
 
 def _is_kept(char):
     return unicodedata.category(char)[0] in "LNM" or char in TERM_JOINERS
@@ -61,10 +67,13 @@ def clean_text(text):
     """NFKC-normalized, lower-cased text where every character we do not search becomes a space."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     kept = [char if _is_kept(char) or char == '"' else " " for char in text]
-    # A '-' right after punctuation, as in "(LAPOP)-Uruguay", joins words; only one after a space negates.
     for index, char in enumerate(text):
+        # A '-' right after punctuation, as in "(LAPOP)-Uruguay", joins words; only one after a space negates.
         if char == "-" and index and not text[index - 1].isspace() and kept[index - 1] == " ":
             kept[index] = " "
+        # A ',' between digits is part of the number ("1,000"), as Elasticsearch's standard tokenizer reads it.
+        if char == "," and 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit():
+            kept[index] = ","
     return "".join(kept)
 
 

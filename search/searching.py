@@ -1,25 +1,23 @@
 """Running a search for a viewer: what the search API and the search page share.
 
 The backend (search.backends) decides what matches and counts; this module
-checks the filter values against the vocabularies, loads the hits' datasets
-from the database in hit order (through datasets.selectors, so the grade rules
-apply a second time), shapes the facets for display, and records the query in
-the anonymous statistics.
+checks the filter values against the vocabularies, turns the hits into result
+summaries (search.summaries: read from the index, the grade rules applied a
+second time), shapes the facets for display, and records the query in the
+anonymous statistics.
 """
-import html
-import re
 from dataclasses import dataclass
 from functools import partial
 
 from django.utils.translation import gettext as _
 
-from datasets import selectors
 from datasets.models import OpenGrade, UpdateFrequency
 from searchstats.services import record_query
 
 from . import vocabulary
 from .backends import QueryError, SearchQuery, get_search_backend
 from .backends.base import FACET_FILTERS, FACETS, facet_labels
+from .summaries import summaries_for_hits
 
 SUGGEST_MAX_CHARS = 100
 SUGGEST_LIMIT = 5
@@ -32,16 +30,14 @@ KNOWN_VALUES = {
     "update_frequency": lambda values: set(values) & set(UpdateFrequency.values),
 }
 
-_MARK = re.compile(r"(</?mark>)")
-
 
 @dataclass
 class SearchOutcome:
     query: SearchQuery
     total: int
     degraded: bool
-    # Datasets of this page in hit order, each with `search_hit` (score, highlights) attached.
-    datasets: list
+    # This page's DatasetSummary objects in hit order.
+    results: list
     # {facet: [{"value", "label", "count", "selected"}]} for every facet in FACETS.
     facets: dict
 
@@ -64,40 +60,6 @@ def check_vocabularies(query):
         unknown = [value for value in values if value not in found]
         if unknown:
             raise QueryError(facet, _("未知的取值：%(values)s。") % {"values": ", ".join(unknown)})
-
-
-def safe_highlight(fragment):
-    """Highlighted text with everything escaped except <mark> tags, whatever the engine returned.
-
-    Backends already escape; unescaping then escaping each piece keeps their
-    output intact and neutralizes anything that would not be.
-    """
-    pieces, open_marks = [], 0
-    for piece in _MARK.split(fragment or ""):
-        if piece == "<mark>" and not open_marks:
-            open_marks = 1
-            pieces.append(piece)
-        elif piece == "</mark>" and open_marks:
-            open_marks = 0
-            pieces.append(piece)
-        elif piece not in ("<mark>", "</mark>"):
-            pieces.append(html.escape(html.unescape(piece)))
-    if open_marks:
-        pieces.append("</mark>")
-    return "".join(pieces)
-
-
-def datasets_for_hits(viewer, hits):
-    """The hits' datasets the viewer may see, in hit order, loaded in one batch."""
-    found = selectors.datasets_for(viewer).in_bulk([hit.dataset_id for hit in hits])
-    datasets = []
-    for hit in hits:
-        dataset = found.get(hit.dataset_id)
-        if dataset is not None:
-            hit.highlights = {name: safe_highlight(text) for name, text in hit.highlights.items()}
-            dataset.search_hit = hit
-            datasets.append(dataset)
-    return datasets
 
 
 def facet_options(query, facets):
@@ -123,7 +85,7 @@ def search(params, viewer):
         record_query(query.text, results.total)
     return SearchOutcome(
         query=query, total=results.total, degraded=results.degraded,
-        datasets=datasets_for_hits(viewer, results.hits), facets=facet_options(query, results.facets),
+        results=summaries_for_hits(viewer, results.hits), facets=facet_options(query, results.facets),
     )
 
 
@@ -135,4 +97,4 @@ def suggest(text, viewer):
 
 def related(dataset, viewer, limit=RELATED_LIMIT):
     """Datasets sharing keywords or themes with `dataset`, that the viewer may see."""
-    return datasets_for_hits(viewer, get_search_backend().related(dataset, viewer, limit=limit))
+    return summaries_for_hits(viewer, get_search_backend().related(dataset, viewer, limit=limit))

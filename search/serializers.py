@@ -1,4 +1,11 @@
-"""Shapes of the search API (read-only: the request side is query parameters, see search.api)."""
+"""Shapes of the search API (read-only: the request side is query parameters, see search.api).
+
+The declared fields are the documented shape (the OpenAPI schema). A search
+answer is written by `to_representation` directly instead: rendering twenty
+hits and a few hundred facet values field by field cost DRF more time than
+Elasticsearch took to find them (bench/search_bench.py). The tests check the
+answer against the schema and each hit against the catalog's own list entry.
+"""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -7,22 +14,47 @@ from datasets.serializers import DatasetListSerializer
 from .backends.base import FACETS
 
 
-class SearchHitSerializer(DatasetListSerializer):
-    """A dataset summary, plus why it matched."""
+DATETIME = serializers.DateTimeField()
 
-    score = serializers.SerializerMethodField(help_text=_("相关度得分；按其他方式排序或无搜索词时无意义。"))
-    highlights = serializers.SerializerMethodField(
-        help_text=_("匹配的字段（title、description）及其片段：HTML 已转义，匹配处以 <mark> 标出。")
+
+def _datetime(value):
+    return DATETIME.to_representation(value) if value else None
+
+
+class SearchHitSerializer(DatasetListSerializer):
+    """A dataset as the catalog lists it, plus why it matched; renders a search.summaries.DatasetSummary."""
+
+    formats = serializers.ListField(child=serializers.CharField(), help_text=_("各资源的格式，去重。"))
+    score = serializers.FloatField(help_text=_("相关度得分；按其他方式排序或无搜索词时无意义。"))
+    highlights = serializers.DictField(
+        child=serializers.CharField(),
+        help_text=_("匹配的字段（title、description）及其片段：HTML 已转义，匹配处以 <mark> 标出。"),
     )
 
     class Meta(DatasetListSerializer.Meta):
         fields = [*DatasetListSerializer.Meta.fields, "score", "highlights"]
 
-    def get_score(self, dataset) -> float:
-        return dataset.search_hit.score
-
-    def get_highlights(self, dataset) -> dict[str, str]:
-        return dataset.search_hit.highlights
+    def to_representation(self, summary):
+        licence = summary.licence
+        return {
+            "identifier": summary.identifier,
+            "url": self.get_url(summary),
+            "title": summary.title,
+            "description": summary.description,
+            "organization": {"slug": summary.organization.slug, "name": summary.organization.name},
+            "themes": [{"code": theme.code, "name": theme.name} for theme in summary.themes],
+            "keywords": summary.keywords,
+            "licence": {"code": licence.code, "title": licence.title, "url": licence.url} if licence else None,
+            "open_grade": summary.open_grade,
+            "state": summary.state,
+            "update_frequency": summary.update_frequency,
+            "formats": summary.formats,
+            "download_count": summary.download_count,
+            "modified": _datetime(summary.modified),
+            "published_at": _datetime(summary.published_at),
+            "score": summary.score,
+            "highlights": summary.highlights,
+        }
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -45,8 +77,20 @@ class SearchResponseSerializer(serializers.Serializer):
     degraded = serializers.BooleanField(
         help_text=_("为 true 时搜索引擎不可用，结果由数据库检索给出（相关度排序较简单）。")
     )
-    results = SearchHitSerializer(source="datasets", many=True)
+    results = SearchHitSerializer(many=True)
     facets = FacetsSerializer()
+
+    def to_representation(self, outcome):
+        hit = self.fields["results"].child
+        return {
+            "count": outcome.total,
+            "page": outcome.page,
+            "page_size": outcome.page_size,
+            "degraded": outcome.degraded,
+            "results": [hit.to_representation(summary) for summary in outcome.results],
+            # Already {value, label, count, selected} rows (search.searching.facet_options).
+            "facets": {facet: outcome.facets[facet] for facet in FACETS},
+        }
 
 
 class SuggestionSerializer(serializers.Serializer):

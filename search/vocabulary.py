@@ -1,10 +1,15 @@
-"""The facet vocabularies (organizations, themes, licences), read on every search, kept in the cache.
+"""The facet vocabularies (organizations, themes, licences), read on every search, kept in memory.
 
-They are small tables that change rarely; reading them from the cache saves a query per
-vocabulary per search (checking filter values and labelling facets). Any save or delete of
-one of them drops the cached copy (signals connected in SearchConfig.ready); the timeout
-bounds how long a change made without signals (raw SQL, another process's cache) can linger.
+They are small tables that change rarely. Each process keeps a copy, tagged with the version
+found in the shared cache when it was loaded, and reloads when that version changes; it looks
+at the version at most once a second, so a search usually costs neither a query nor a cache
+read. Any save or delete of one of them drops the version (signals connected in
+SearchConfig.ready) and this process's copy, so this process sees the change at once and the
+others within a second; the version's timeout bounds how long a change made without signals
+(raw SQL) can linger.
 """
+import time
+import uuid
 from types import SimpleNamespace
 
 from django.core.cache import cache
@@ -12,8 +17,9 @@ from django.db import transaction
 
 from datasets.models import Licence, Organization, Theme, localized
 
-CACHE_KEY = "search:vocabulary:v2"
+VERSION_KEY = "search:vocabulary:version"
 TIMEOUT = 300
+VERSION_CHECK_SECONDS = 1.0
 # {facet: (model, value field, label property)}.
 VOCABULARIES = {
     "organization": (Organization, "slug", "name"),
@@ -23,18 +29,35 @@ VOCABULARIES = {
 
 
 def _load():
-    # Plain tuples: unpickling model instances from the cache on every search cost more than the query.
     return {
         facet: {row[0]: row[1:] for row in model.objects.order_by().values_list(key, f"{label}_zh", f"{label}_en")}
         for facet, (model, key, label) in VOCABULARIES.items()
     }
 
 
+# (version, {facet: {value: (label_zh, label_en)}}, monotonic time of the last version check),
+# replaced whole so threads never see half of it.
+_loaded = (None, None, 0.0)
+
+
+def _current_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Several processes may get here at once: the first one's version wins.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, TIMEOUT)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
 def _vocabulary(facet):
-    data = cache.get(CACHE_KEY)
-    if data is None:
-        data = _load()
-        cache.set(CACHE_KEY, data, TIMEOUT)
+    global _loaded
+    version, data, checked = _loaded
+    now = time.monotonic()
+    if data is None or now - checked >= VERSION_CHECK_SECONDS:
+        current = _current_version()
+        if data is None or current is None or current != version:
+            data = _load()
+        _loaded = (current, data, now)
     return data[facet]
 
 
@@ -59,9 +82,16 @@ def labels(facet, values):
 
 
 def forget(**kwargs):
-    """Signal receiver: drop the cached vocabularies now and again once the change is committed."""
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    """Signal receiver: drop this process's copy and the version now, and again once the change is
+    committed, so every process reloads (a reload between the two could still have read the old rows)."""
+    _drop()
+    transaction.on_commit(_drop)
+
+
+def _drop():
+    global _loaded
+    _loaded = (None, None, 0.0)
+    cache.delete(VERSION_KEY)
 
 
 def connect():

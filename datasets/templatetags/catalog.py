@@ -5,7 +5,7 @@ from django import template
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 
-from datasets.models import Activity, Dataset, Resource
+from datasets.models import Activity, Dataset, OpenGrade, Resource
 from datasets.presentation import GRADE_EXPLANATIONS
 
 register = template.Library()
@@ -34,7 +34,8 @@ def markdown(text):
 
 @register.inclusion_tag("portal/includes/grade_badge.html")
 def grade_badge(dataset):
-    return {"grade": dataset.open_grade, "label": dataset.get_open_grade_display()}
+    """For a Dataset or anything with its `open_grade` (a search result summary)."""
+    return {"grade": dataset.open_grade, "label": OpenGrade(dataset.open_grade).label}
 
 
 @register.filter

@@ -8,7 +8,7 @@ Typical use by a view (see base.py for every field):
         ...
     results = get_search_backend().search(query)
     results.total, results.hits, results.facets, results.degraded
-    datasets = hydrate(results, request.user)   # [(Dataset, Hit)] in result order
+    summaries = summaries_for_hits(request.user, results.hits)   # search.summaries
 
 Backends are cached per configuration so each request reuses one Elasticsearch
 client, while tests that override the settings get a backend of their own.
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (  # noqa: F401  (the interface)
-    Hit, QueryError, SearchBackend, SearchQuery, SearchResults, Suggestion, hydrate,
+    Hit, QueryError, SearchBackend, SearchQuery, SearchResults, Suggestion,
 )
 
 

@@ -205,6 +205,8 @@ class Hit:
     score: float = 0.0
     # {field: HTML-escaped text with <mark>…</mark> around matches}; only fields that matched.
     highlights: dict = field(default_factory=dict)
+    # The document's summary, what a result shows (search.summaries).
+    summary: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -228,15 +230,6 @@ class Suggestion:
     kind: str  # "dataset" (value: identifier), "keyword" or "organization" (value: slug)
     value: str
     label: str
-
-
-def hydrate(results, viewer):
-    """[(Dataset, Hit)] in result order, fetched through the catalog's own visibility rule
-    (a second check: an index that lags behind never shows what the viewer may not see)."""
-    from datasets.selectors import listed_datasets_for
-
-    datasets = listed_datasets_for(viewer).in_bulk(results.dataset_ids)
-    return [(datasets[hit.dataset_id], hit) for hit in results.hits if hit.dataset_id in datasets]
 
 
 def facet_labels(facet, values):

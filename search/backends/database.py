@@ -44,7 +44,7 @@ SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 ENTRY_FIELDS = (
     "identifier", "organization_id", "organization_slug", "state", "open_grade", "licence", "update_frequency",
     "region", "title", "description", "modified", "published_at", "temporal_start", "temporal_end",
-    "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count",
+    "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count", "summary",
 )
 INSERT_BATCH = 1000
 TERMS = SearchTerm._meta.db_table
@@ -104,7 +104,7 @@ def _title_match(parsed):
     """2 when the title is exactly the query's words; between 1 and 2 when it contains them in
     order (the shorter the title, the higher); else 0. Ranked before the text score, which cannot
     tell a title made of the query alone from a longer one containing it."""
-    phrase = " ".join(token for term in parsed.terms for token in term.tokens)
+    phrase = parsed.token_text
     padded = Concat(Value(" "), F("title_tokens"), Value(" "), output_field=CharField())
     share = Value(float(len(phrase))) / Cast(Length("title_tokens"), FloatField())
     return Case(When(title_tokens=phrase, then=Value(2.0)),
@@ -270,7 +270,7 @@ def _entry(document):
     return SearchEntry(
         dataset_id=document["id"],
         **{name: document[name] for name in ENTRY_FIELDS},
-        title_tokens=_tokens(document, "title"),
+        title_tokens=document["title_tokens"],
         keyword_tokens=_tokens(document, "keywords"),
         body_tokens=_tokens(document, "body"),
     )
@@ -371,10 +371,11 @@ class DatabaseBackend(SearchBackend):
         page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.page_size]
         tokens = {token for term in query.parsed.terms for token in term.tokens}
         hits = []
-        for entry in page.only("dataset_id", "title", "description"):
+        for entry in page.only("dataset_id", "title", "description", "summary"):
             highlights = {"title": _highlight(entry.title, tokens),
                           "description": _highlight(entry.description, tokens, snippet=True)}
-            hits.append(Hit(entry.dataset_id, float(entry.rank or 0), {k: v for k, v in highlights.items() if v}))
+            hits.append(Hit(entry.dataset_id, float(entry.rank or 0), {k: v for k, v in highlights.items() if v},
+                            entry.summary))
         return SearchResults(total=total, hits=hits, facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
 
@@ -411,4 +412,6 @@ class DatabaseBackend(SearchBackend):
                                      output_field=FloatField())))
             .order_by("-score", "-entry__download_count", "-entry_id")[:limit]
         )
-        return [Hit(row["entry_id"], row["score"]) for row in rows]
+        scores = {row["entry_id"]: row["score"] for row in rows}
+        summaries = dict(SearchEntry.objects.filter(pk__in=scores).values_list("pk", "summary"))
+        return [Hit(pk, score, summary=summaries[pk]) for pk, score in scores.items() if pk in summaries]

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch.dsl import A, Index, Mapping, Q, Search, analyzer, token_filter
-from elasticsearch.dsl.field import Date, Double, Keyword, Long, Text
+from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Text
 
 from datasets.grading import Visibility
 
@@ -54,6 +54,8 @@ RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organi
                  "theme_names^2", "description"]
 HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
                      "require_field_match": False}
+# Above any sum of text scores (each at most a few hundred per query word).
+EXACT_TITLE_BOOST = 1_000_000
 BULK_CHUNK = 1000
 BULK_THREADS = 2
 
@@ -86,6 +88,7 @@ def build_mapping():
     fields = {
         "id": Long(), "identifier": Keyword(),
         "title": text(fields={"shingle": Text(analyzer=shingles), "sort": Keyword(ignore_above=1024)}),
+        "title_tokens": Keyword(ignore_above=4096),
         "description": text(),
         "keywords": Keyword(copy_to="all_text", fields={"text": Text(analyzer=text_analyzer)}),
         "organization_id": Long(), "organization_slug": Keyword(copy_to="all_text"),
@@ -98,6 +101,8 @@ def build_mapping():
         "bbox_west": Double(), "bbox_south": Double(), "bbox_east": Double(), "bbox_north": Double(),
         "download_count": Long(),
         "all_text": Text(analyzer=text_analyzer, fields={"shingle": Text(analyzer=shingles)}),
+        # Returned with hits, never searched.
+        "summary": Object(enabled=False),
     }
     for name, field in fields.items():
         mapping.field(name, field)
@@ -119,6 +124,9 @@ def _text_query(parsed):
     if parsed.terms:
         text = parsed.positive_text
         should = [
+            # A title that is exactly the query comes first, as on the database backend; the text scores
+            # cannot tell it from longer titles containing it (Lucene's length norms are coarse).
+            Q("constant_score", filter=Q("term", title_tokens=parsed.token_text), boost=EXACT_TITLE_BOOST),
             Q("multi_match", query=text, fields=RANKED_FIELDS),
             Q("match_phrase", title={"query": text, "slop": 2, "boost": 4}),
             Q("match", **{"title.shingle": {"query": text, "boost": 3}}),
@@ -175,10 +183,12 @@ def _facet_filters(filters):
     return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
 
 
-def _highlights(hit):
-    if "highlight" not in hit.meta:
-        return {}
-    return {field: " … ".join(fragments) for field, fragments in hit.meta.highlight.to_dict().items()}
+def _hit(raw):
+    """A Hit from one raw response hit (`_source` limited to the summary, which an index built before
+    summaries existed lacks: search.summaries then builds it from the database)."""
+    highlights = {field: " … ".join(fragments) for field, fragments in raw.get("highlight", {}).items()}
+    summary = raw.get("_source", {}).get("summary") or {}
+    return Hit(int(raw["_id"]), float(raw.get("_score") or 0.0), highlights, summary)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -285,8 +295,14 @@ class ElasticsearchBackend(SearchBackend):
         return sorted(repaired)
 
     def rebuild(self, progress=None):
+        """A new index loaded from the database, then the alias swapped to it.
+
+        The database fallback is brought up to date (reconciled), not rebuilt: every
+        write reaches it first, so it only needs what it missed; `rebuild_search_index
+        --backend database` rebuilds it whole.
+        """
         started = timezone.now()
-        self.database.rebuild()
+        self.database.reconcile()
         name = self._create_index(loading=True)
         total, done = searchable_datasets().count(), 0
         actions = ({"_index": name, "_id": document["id"], "_source": document} for document in iter_documents())
@@ -369,22 +385,28 @@ class ElasticsearchBackend(SearchBackend):
         selected = _facet_filters(query.facet_filters())
         if selected:
             search = search.post_filter(Q("bool", filter=selected))
-        for facet, field in FACET_FIELDS.items():
-            others = _facet_filters(query.facet_filters(exclude=facet))
-            bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
-            bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
         if not query.parsed.is_empty:
             search = (search.highlight_options(**HIGHLIGHT_OPTIONS).highlight("title", number_of_fragments=0)
                       .highlight("description", fragment_size=160, number_of_fragments=1))
         search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.page_size]
-        response = search.execute()
+        # Aggregations last: they are added in place, while every call above copies the whole search.
+        for facet, field in FACET_FIELDS.items():
+            others = _facet_filters(query.facet_filters(exclude=facet))
+            bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
+            bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
+        response = self._execute(search)
         counts = {
-            facet: sorted_counts((bucket.key, bucket.doc_count) for bucket in response.aggregations[facet]["values"].buckets)
+            facet: sorted_counts((bucket["key"], bucket["doc_count"])
+                                 for bucket in response["aggregations"][facet]["values"]["buckets"])
             for facet in FACET_FIELDS
         }
-        hits = [Hit(int(hit.meta.id), float(hit.meta.score or 0.0), _highlights(hit)) for hit in response]
-        return SearchResults(total=response.hits.total.value, hits=hits, facets=labelled_facets(counts),
+        return SearchResults(total=response["hits"]["total"]["value"],
+                             hits=[_hit(raw) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
+
+    def _execute(self, search):
+        """The raw response body: wrapping every hit and bucket in DSL objects cost more than the request."""
+        return self.client.search(index=self.alias, body={**search.to_dict(), "_source": ["summary"]}).body
 
     def _es_suggest(self, text, viewer, limit):
         tokens = tokenize(text or "")
@@ -410,5 +432,5 @@ class ElasticsearchBackend(SearchBackend):
             return []
         search = self._search_object(viewer).query(
             Q("bool", should=should, minimum_should_match=1, must_not=[Q("ids", values=[str(dataset.pk)])])
-        ).sort("_score", {"download_count": "desc"}, {"id": "desc"}).source(False)[:limit]
-        return [Hit(int(hit.meta.id), float(hit.meta.score)) for hit in search.execute()]
+        ).sort("_score", {"download_count": "desc"}, {"id": "desc"})[:limit]
+        return [_hit(raw) for raw in self._execute(search)["hits"]["hits"]]

@@ -64,6 +64,18 @@ def test_title_match_ranks_first(backend, corpus):
     assert results.hits[0].score > results.hits[1].score
 
 
+@pytest.mark.parametrize("title", [
+    "臺中市固定污染源空氣污染物連續自動監測設施(CEMS)監測數據資料_即時監測數據",
+    "Number of Businesses that are Arts-Related per 1,000 Residents - Community Statistical Area",
+])
+def test_a_title_equal_to_the_query_ranks_above_longer_ones(backend, make_dataset, title):
+    exact = make_dataset("exact", title=title)
+    for n in range(3):  # newer, and matching in their descriptions too: more text score
+        make_dataset(f"longer-{n}", title=f"{title} 區{n}", description=f"{title}\n\n{title}")
+    backend.rebuild()
+    assert backend.search(SearchQuery(text=title)).hits[0].dataset_id == exact.pk
+
+
 @pytest.mark.parametrize("text", [
     '"', '"""', "((((", "公交)))", "[公交", "{]", "公交 AND OR NOT", "title:公交^5", "公交~2", "\\", "/公交/",
     "公交\x00\x07\x1b", "🚌🚌", "公交 🚌", "   ", "\t\n", "a" * 10_000, "公" * 10_000, "-", "--", "- -公交",
@@ -256,10 +268,14 @@ def test_ping(backend):
     assert backend.name in backend.ping()
 
 
-def test_hydrate_returns_datasets_in_order_and_rechecks_visibility(backend, corpus, publisher):
-    from search.backends import hydrate
-
-    results = run(backend, publisher, text="公交")
-    pairs = hydrate(results, publisher)
-    assert [dataset.pk for dataset, _hit in pairs] == results.dataset_ids
-    assert {dataset.identifier for dataset, _hit in hydrate(results, None)} == {"bus-routes", "parking-lots"}
+def test_hits_carry_the_summary_a_result_shows(backend, corpus):
+    hit = run(backend, text="空气质量").hits[0]
+    assert hit.dataset_id == corpus["air-quality"].pk
+    summary = hit.summary
+    assert (summary["identifier"], summary["title"], summary["open_grade"]) == (
+        "air-quality", "空气质量 Air quality", "open")
+    assert summary["organization"]["slug"] == "eco-bureau" and summary["organization"]["name_en"] == "Municipal Ecology Bureau"
+    # Only the dataset's own themes (the parent is searchable, not shown).
+    assert [theme["code"] for theme in summary["themes"]] == ["environment-air"]
+    assert summary["formats"] == ["CSV", "JSON"]
+    assert summary["licence"]["code"] == "cc-by-4.0" and summary["licence"]["title_en"]

@@ -48,6 +48,13 @@ def test_rebuild_swaps_the_alias_and_searches_keep_working(es_backend, corpus):
     assert es_backend.search(SearchQuery(text="公交")).total == 2
 
 
+def test_rebuild_brings_the_database_fallback_up_to_date(es_backend, corpus):
+    fallback = get_search_backend("database")
+    fallback.remove(corpus["bus-routes"].pk)  # a write the fallback missed
+    call_command("rebuild_search_index", "--no-progress")
+    assert ids(fallback.search(SearchQuery(text="公交")), corpus) == {"bus-routes", "parking-lots"}
+
+
 def test_outage_degrades_to_the_database_and_replays_updates(
     es_backend, corpus, publisher, settings, django_capture_on_commit_callbacks
 ):

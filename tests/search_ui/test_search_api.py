@@ -1,6 +1,7 @@
 """GET /api/v1/search/, /suggest/ and /related/: facets, grades, bad input; on both backends."""
 import pytest
 
+from datasets.models import Dataset
 from search_ui_support import catalog, engine, es_catalog, es_engine, facet, identifiers  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,37 @@ def test_suggest_follows_grades(api, api_as, catalog, publisher):
         assert response.status_code == 200
 
 
+def test_a_result_is_the_catalog_entry_plus_score_and_highlights(api, catalog):
+    """Results are built from the index's summaries, and must read exactly as the catalog lists them."""
+    listed = {item["identifier"]: item for item in api.get("/api/v1/datasets/", {"page_size": 100}).json()["results"]}
+    results = search(api, q="公交", page_size=100)["results"] + search(api, page_size=100)["results"]
+    assert {hit["identifier"] for hit in results} == set(listed)
+    for hit in results:
+        assert {key: value for key, value in hit.items() if key not in ("score", "highlights")} == listed[
+            hit["identifier"]]
+
+
+@pytest.mark.parametrize("engine", ["database"], indirect=True)
+def test_entries_indexed_before_summaries_existed_still_read_in_full(api, catalog):
+    from search.models import SearchEntry
+
+    before = search(api, q="公交")["results"]
+    SearchEntry.objects.update(summary=None)  # as migration 0002 leaves the entries of an older index
+    assert search(api, q="公交")["results"] == before
+
+
+def test_results_follow_grades_and_counts_the_index_has_not_caught_up_with(api, catalog):
+    bus = catalog["bus-routes"]
+    resource = api.get(f"/api/v1/datasets/{bus.identifier}/").json()["resources"][0]
+    download = api.get(resource["download_url"])
+    assert download.status_code == 200
+    b"".join(download.streaming_content)  # consumed, the response closes and counts the download
+    assert search(api, q="公交线路")["results"][0]["download_count"] == bus.download_count + 1
+    # A re-grading the index has not seen yet (no signal, so no re-index) still hides the dataset.
+    Dataset.objects.filter(pk=bus.pk).update(open_grade="restricted")
+    assert identifiers(search(api, q="公交线路")) == []
+
+
 def test_related_follows_grades_and_hides_unseen_datasets(api, api_as, catalog, publisher, citizen):
     assert identifiers(api.get(URL + "related/bus-routes/").json()) == ["metro-ridership", "parking-lots"]
     mine = identifiers(api_as(publisher).get(URL + "related/bus-routes/").json())
@@ -161,3 +193,30 @@ def test_search_is_in_the_api_schema(api):
             "temporal_end", "bbox", "sort", "page", "page_size"} <= parameters
     assert "/api/v1/search/suggest/" in schema["paths"]
     assert "/api/v1/search/related/{identifier}/" in schema["paths"]
+
+
+def test_answers_have_the_documented_shape(api, catalog):
+    """The answer is written directly (search.serializers), so hold it to the schema it documents."""
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+
+    def properties(reference):
+        """The properties of the component a property refers to ($ref, or allOf [$ref] when read-only)."""
+        reference = reference.get("items", reference)
+        reference = reference["allOf"][0] if "allOf" in reference else reference
+        return components[reference["$ref"].rsplit("/", 1)[1]]["properties"]
+
+    answer = properties(schema["paths"]["/api/v1/search/"]["get"]["responses"]["200"]["content"]["application/json"]
+                        ["schema"])
+    hit_fields, facets = properties(answer["results"]), properties(answer["facets"])
+    body = search(api, q="公交", page_size=100)
+    related = api.get(URL + "related/bus-routes/").json()["results"]
+    assert set(body) == set(answer)
+    assert body["results"] and related
+    for hit in body["results"] + related:
+        assert set(hit) == set(hit_fields)
+        for name in ("organization", "licence"):
+            assert set(hit[name]) == set(properties(hit_fields[name]))
+        assert all(set(theme) == set(properties(hit_fields["themes"])) for theme in hit["themes"])
+    assert set(body["facets"]) == set(facets)
+    assert all(set(row) == set(properties(facets[name])) for name, rows in body["facets"].items() for row in rows)

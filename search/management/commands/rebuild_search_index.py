@@ -5,7 +5,8 @@ from search.backends import get_search_backend
 
 
 class Command(BaseCommand):
-    help = "Index every published dataset into a new index and switch searches to it (Elasticsearch: alias swap)."
+    help = ("Index every published dataset into a new index and switch searches to it (Elasticsearch: alias swap; "
+            "its database fallback is only brought up to date, --backend database rebuilds that).")
 
     def add_arguments(self, parser):
         parser.add_argument("--backend", choices=["database", "elasticsearch"],

@@ -1,0 +1,110 @@
+"""What a search result shows, read from the index: `DatasetSummary`.
+
+Every indexed document carries a summary (search.documents), and the engines
+return it with each hit. `summaries_for_hits` turns a page of hits into
+summaries with one small query instead of loading the datasets with their
+organizations, themes, licences and resources: which of these datasets the
+viewer may see now (the grade rules applied a second time, so an index lagging
+behind a re-grading never shows what it should not) and their download counts,
+which change without a re-index.
+
+A summary has the attributes of a Dataset that result cards and the catalog's
+list serializer read, so both render it as they render a dataset.
+"""
+import datetime
+import html
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from datasets import selectors
+from datasets.models import localized
+
+from .documents import documents_for
+
+_MARK = re.compile(r"(</?mark>)")
+
+
+class Ref(SimpleNamespace):
+    """An organization, theme or licence in a summary: its stored fields, and its name or title
+    in the active language by the models' own rule."""
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def title(self):
+        return localized(self, "title")
+
+
+def _datetime(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class DatasetSummary:
+    identifier: str
+    title: str
+    description: str
+    organization: Ref
+    themes: list
+    keywords: list
+    licence: Ref | None
+    open_grade: str
+    state: str
+    update_frequency: str
+    formats: list
+    modified: datetime.datetime
+    published_at: datetime.datetime | None
+    download_count: int
+    # Relevance score and {field: escaped text with <mark>} from the engine.
+    score: float
+    highlights: dict
+
+    @classmethod
+    def from_hit(cls, summary, hit, download_count):
+        licence = summary["licence"]
+        return cls(
+            identifier=summary["identifier"], title=summary["title"], description=summary["description"],
+            organization=Ref(**summary["organization"]), themes=[Ref(**theme) for theme in summary["themes"]],
+            keywords=summary["keywords"], licence=Ref(**licence) if licence else None,
+            open_grade=summary["open_grade"], state=summary["state"], update_frequency=summary["update_frequency"],
+            formats=summary["formats"], modified=_datetime(summary["modified"]),
+            published_at=_datetime(summary["published_at"]), download_count=download_count,
+            score=hit.score, highlights={name: safe_highlight(text) for name, text in hit.highlights.items()},
+        )
+
+
+def safe_highlight(fragment):
+    """Highlighted text with everything escaped except <mark> tags, whatever the engine returned.
+
+    Backends already escape; unescaping then escaping each piece keeps their
+    output intact and neutralizes anything that would not be.
+    """
+    pieces, open_marks = [], 0
+    for piece in _MARK.split(fragment or ""):
+        if piece == "<mark>" and not open_marks:
+            open_marks = 1
+            pieces.append(piece)
+        elif piece == "</mark>" and open_marks:
+            open_marks = 0
+            pieces.append(piece)
+        elif piece not in ("<mark>", "</mark>"):
+            pieces.append(html.escape(html.unescape(piece)))
+    if open_marks:
+        pieces.append("</mark>")
+    return "".join(pieces)
+
+
+def summaries_for_hits(viewer, hits):
+    """Summaries of the hits the viewer may see, in hit order."""
+    counts = dict(selectors.listed_datasets_for(viewer).filter(pk__in=[hit.dataset_id for hit in hits])
+                  .values_list("pk", "download_count"))
+    # Entries indexed before documents had summaries (until the next rebuild): built from the database.
+    missing = [hit.dataset_id for hit in hits if not hit.summary and hit.dataset_id in counts]
+    built = {document["id"]: document["summary"] for document in documents_for(missing)} if missing else {}
+    return [
+        DatasetSummary.from_hit(hit.summary or built[hit.dataset_id], hit, counts[hit.dataset_id])
+        for hit in hits if hit.dataset_id in counts and (hit.summary or hit.dataset_id in built)
+    ]
