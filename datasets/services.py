@@ -6,6 +6,7 @@ and what gets re-indexed is decided here and nowhere else.
 """
 import datetime
 import re
+import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -331,9 +332,31 @@ def build_activity(actor, action, *, dataset=None, resource=None, organization=N
     )
 
 
+_announcing = threading.local()
+
+
+@contextmanager
+def changes_announced_together():
+    """Within it, the dataset changes made are announced in one dataset_changed after commit (a catalog
+    import's batch, an organization rename) instead of one per dataset; use it inside the transaction."""
+    outer = getattr(_announcing, "ids", None)
+    ids = set() if outer is None else outer
+    _announcing.ids = ids
+    try:
+        yield
+    finally:
+        _announcing.ids = outer
+    if outer is None and ids:
+        transaction.on_commit(lambda: signals.dataset_changed.send(sender=Dataset, dataset_ids=sorted(ids)))
+
+
 def _dataset_changed(dataset_id):
     """Tell listeners (the search index) once the transaction has committed."""
-    transaction.on_commit(lambda: signals.dataset_changed.send(sender=Dataset, dataset_id=dataset_id))
+    together = getattr(_announcing, "ids", None)
+    if together is not None:
+        together.add(dataset_id)
+    else:
+        transaction.on_commit(lambda: signals.dataset_changed.send(sender=Dataset, dataset_ids=[dataset_id]))
 
 
 # --- datasets ---------------------------------------------------------------
@@ -657,8 +680,9 @@ def save_organization(*, user, data, organization=None):
         changes = {f: [before[f], getattr(target, f)] for f in data if before[f] != getattr(target, f)}
         if changes:
             record_activity(user, Activity.Action.UPDATED, organization=target, changes=changes)
-            for dataset_id in target.datasets.values_list("pk", flat=True):
-                _dataset_changed(dataset_id)
+            with changes_announced_together():
+                for dataset_id in target.datasets.values_list("pk", flat=True):
+                    _dataset_changed(dataset_id)
     return target
 
 

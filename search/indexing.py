@@ -4,16 +4,22 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def queue_index(sender, dataset_id, **kwargs):
-    """dataset_changed receiver (runs after commit). A broker outage must not fail the
-    change that was just committed, so the dataset is then indexed in-process instead."""
-    from .tasks import index_dataset
+# Datasets per indexing task: one task re-reads them in a fixed number of queries.
+TASK_BATCH = 500
 
-    try:
-        index_dataset.delay(dataset_id)
-    except Exception:
-        log.exception("could not queue search indexing of dataset %s; indexing now", dataset_id)
+
+def queue_index(sender, dataset_ids, **kwargs):
+    """dataset_changed receiver (runs after commit). A broker outage must not fail the
+    change that was just committed, so the datasets are then indexed in-process instead."""
+    from .tasks import index_datasets
+
+    for start in range(0, len(dataset_ids), TASK_BATCH):
+        batch = list(dataset_ids[start:start + TASK_BATCH])
         try:
-            index_dataset.run(dataset_id)
+            index_datasets.delay(batch)
         except Exception:
-            log.exception("search indexing of dataset %s failed; reconcile_search_index will repair it", dataset_id)
+            log.exception("could not queue search indexing of datasets %s; indexing now", batch)
+            try:
+                index_datasets.run(batch)
+            except Exception:
+                log.exception("search indexing of datasets %s failed; reconcile_search_index will repair it", batch)

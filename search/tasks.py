@@ -10,9 +10,9 @@ log = logging.getLogger(__name__)
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8,
              ignore_result=True)
-def index_dataset(self, dataset_id):
-    """Re-read one dataset and index it, or remove it when it is no longer searchable."""
-    get_search_backend().index(dataset_id)
+def index_datasets(self, dataset_ids):
+    """Re-read these datasets and index them, removing those no longer searchable."""
+    get_search_backend().index_datasets(dataset_ids)
 
 
 @shared_task(ignore_result=True)

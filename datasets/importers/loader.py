@@ -77,7 +77,7 @@ class CatalogLoader:
                 "resources", queryset=Resource.objects.filter(kind=Resource.Kind.URL), to_attr="url_resources"
             ))
         }
-        with transaction.atomic():
+        with transaction.atomic(), services.changes_announced_together():
             self.pending_resources = []
             for record in batch:
                 self._load(record, existing.get(record.identifier))

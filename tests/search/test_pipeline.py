@@ -1,4 +1,5 @@
 """Catalog changes reach the index by themselves: signal -> Celery task -> backend."""
+import io
 import json
 import os
 import subprocess
@@ -49,6 +50,31 @@ def test_rebuild_command_reports(backend, make_dataset, capsys):
     call_command("rebuild_search_index")
     assert f"Indexed 1 dataset(s) with the {backend.name} backend." in capsys.readouterr().out
     assert backend.search(SearchQuery(text="noise")).total == 1
+
+
+def test_an_import_batch_is_announced_and_indexed_together(backend, staff, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from datasets.models import Dataset
+    from datasets.signals import dataset_changed
+
+    announced = []
+
+    def listen(sender, dataset_ids, **kwargs):
+        announced.append(dataset_ids)
+
+    dataset_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_catalog", str(django_settings.BASE_DIR.parent / "shared" / "data" / "catalogs" /
+                                               "us-federal-opm.data.json.gz"), "--limit", "30", "--publish",
+                         stdout=io.StringIO())
+    finally:
+        dataset_changed.disconnect(listen)
+    imported = sorted(Dataset.objects.values_list("pk", flat=True))
+    assert len(imported) == 30
+    assert announced == [imported]  # one batch of the loader: one announcement, one indexing task
+    assert backend.search(SearchQuery(viewer=staff, page_size=100)).total == 30  # OPM's are restricted
 
 
 SQLITE_SCRIPT = r"""
