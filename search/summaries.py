@@ -8,8 +8,9 @@ viewer may see now (the grade rules applied a second time, so an index lagging
 behind a re-grading never shows what it should not) and their download counts,
 which change without a re-index.
 
-A summary has the attributes of a Dataset that result cards and the catalog's
-list serializer read, so both render it as they render a dataset.
+A summary has the attributes of a Dataset that the result card templates read,
+so they render it as they render a dataset; the search API writes it out in the
+catalog's list shape (search.serializers).
 """
 import datetime
 import html
