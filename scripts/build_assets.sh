@@ -15,4 +15,7 @@ mkdir -p "$vendor/echarts" "$vendor/leaflet/images"
 cp "$modules/echarts/dist/echarts.min.js" "$modules/echarts/LICENSE" "$modules/echarts/NOTICE" "$vendor/echarts/"
 cp "$modules/leaflet/dist/leaflet.js" "$modules/leaflet/dist/leaflet.css" "$modules/leaflet/LICENSE" "$vendor/leaflet/"
 cp "$modules/leaflet/dist/images/"* "$vendor/leaflet/images/"
+# Source maps are not vendored, so their references go: the production static storage
+# (ManifestStaticFilesStorage) refuses a file that points at a missing one.
+find "$vendor" \( -name '*.js' -o -name '*.css' \) -exec sed -i -E '/^\/[/*]# sourceMappingURL=/d' {} +
 echo "vendored: echarts $(node -p "require('$modules/echarts/package.json').version"), leaflet $(node -p "require('$modules/leaflet/package.json').version")"

@@ -308,9 +308,28 @@ APIKEYS_REDIS_URL = env("APIKEYS_REDIS_URL", REDIS_URL)
 # Behind a proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 APIKEYS_CLIENT_IP_META = env("APIKEYS_CLIENT_IP_META", "REMOTE_ADDR")
 
+# Access lines (runserver's django.server) name the path without its query string, which may
+# carry secrets; client errors (4xx, e.g. an ordinary PermissionDenied) log one line, no traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "without_query_string": {"()": "portal.log_filters.WithoutQueryString"},
+        "no_client_error_traceback": {"()": "portal.log_filters.NoClientErrorTraceback"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                          "filters": ["without_query_string"]},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["no_client_error_traceback"]},
+        "django.security": {"filters": ["no_client_error_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
