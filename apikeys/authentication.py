@@ -10,8 +10,10 @@ than the public catalog plus what was granted to its enterprise.
 
 Failures answer 401 with a code saying why (key_malformed, key_unknown,
 key_expired, key_revoked), 403 for key_ip_not_allowed and missing scopes, and
-400 (key_in_url) for a key sent in the query string. They are counted per IP
-by the limiter, so guessing keys is rate limited too. Nothing is logged with
+401 key_unclaimed for any other Authorization header no authenticator takes
+(invalid credentials are never treated as anonymous). They are counted per IP
+by the limiter, so guessing keys is rate limited too. A key sent in the query
+string is refused before any view (apikeys.url_keys). Nothing is logged with
 the token in it, and a refused call changes nothing stored.
 """
 import copy
@@ -26,12 +28,6 @@ from .models import ApiKey, KeyStatus
 from .permissions import check_scopes
 
 KEYWORD = "Api-Key"
-QUERY_PARAMETERS = ("api_key", "apikey", "api-key")
-
-
-class KeyInUrl(exceptions.APIException):
-    status_code = 400
-    default_code = "key_in_url"
 
 
 class KeyAuthenticationFailed(exceptions.AuthenticationFailed):
@@ -83,8 +79,6 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise
 
     def _authenticate(self, request):
-        if any(name in request.query_params for name in QUERY_PARAMETERS):
-            raise KeyInUrl(_("API 密钥不能放在网址中，请使用请求头 “Authorization: Api-Key <密钥>”。"))
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD.lower().encode():
             return None
@@ -106,3 +100,18 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{KEYWORD} realm="api"'
+
+
+class UnclaimedAuthorization(BaseAuthentication):
+    """Last of the authenticators: an Authorization header none of the others took is refused.
+
+    An unknown scheme (Bearer, Basic, a bare token) is invalid credentials, not an anonymous call.
+    """
+
+    def authenticate(self, request):
+        if get_authorization_header(request):
+            throttling.limit_by_ip(request._request)
+            raise exceptions.AuthenticationFailed(
+                _("无法识别的 Authorization 请求头；请使用 “Authorization: Api-Key <密钥>”。"),
+                code="authentication_failed")
+        return None

@@ -13,3 +13,16 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": 'Send "Api-Key <prefix>.<secret>". Never put a key in the URL: that is refused (400).',
         }
+
+
+class UnclaimedAuthorizationScheme(OpenApiAuthenticationExtension):
+    """Not a way to authenticate (it only refuses unknown Authorization headers): no scheme of its own."""
+
+    target_class = "apikeys.authentication.UnclaimedAuthorization"
+    name = []
+
+    def get_security_requirement(self, auto_schema):
+        return None
+
+    def get_security_definition(self, auto_schema):
+        return []

@@ -31,6 +31,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PageNotFound(DomainError):
+    """A page number past the last page of a list or of search results."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
 class PayloadTooLarge(DomainError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "too_large"

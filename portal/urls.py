@@ -45,3 +45,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Django's own errors: the JSON error shape under /api/ and /download/, the site's pages elsewhere.
+handler400 = "portal.http_errors.bad_request"
+handler403 = "portal.http_errors.permission_denied"
+handler404 = "portal.http_errors.page_not_found"
+handler500 = "portal.http_errors.server_error"

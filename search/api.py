@@ -1,4 +1,5 @@
 """Search API v1: thin views over search.searching; invalid parameters answer 400 naming the parameter."""
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -6,7 +7,7 @@ from rest_framework.views import APIView
 
 from datasets import selectors
 from datasets.models import OpenGrade, UpdateFrequency
-from portal.exceptions import DomainError, documented_errors
+from portal.exceptions import DomainError, PageNotFound, documented_errors
 
 from . import searching
 from .backends import QueryError
@@ -47,7 +48,8 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description=(
         "relevance (default; newest first when there is no search text), newest, modified, title, downloads.")),
     OpenApiParameter("page", OpenApiTypes.INT, description=(
-        f"Page number from 1; page × page_size may not exceed {MAX_RESULT_WINDOW}.")),
+        f"Page number from 1; page × page_size may not exceed {MAX_RESULT_WINDOW} (400 otherwise); "
+        "404 past the last page.")),
     OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE}, default 20."),
 ]
 
@@ -63,13 +65,15 @@ class SearchView(APIView):
             "each facet's counts ignore that facet's own selection."
         ),
         parameters=SEARCH_PARAMETERS,
-        responses={200: SearchResponseSerializer, **documented_errors(400)},
+        responses={200: SearchResponseSerializer, **documented_errors(400, 404)},
     )
     def get(self, request):
         try:
             outcome = searching.search(request.query_params, request.user)
         except QueryError as error:
             raise DomainError(error.message, field=error.field) from None
+        if outcome.page > 1 and (outcome.page - 1) * outcome.page_size >= outcome.total:
+            raise PageNotFound(_("没有这一页。"), field="page")
         return Response(SearchResponseSerializer(outcome, context={"request": request}).data)
 
 

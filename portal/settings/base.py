@@ -74,6 +74,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # RateLimit-* headers, 429 bodies and usage metering of API calls (apikeys).
     "apikeys.middleware.ApiUsageMiddleware",
+    # Refusals at the door, inside the limiter so they carry RateLimit-* headers: over-long URLs
+    # and control characters in any parameter (portal), API keys in the query string (apikeys).
+    "portal.input_guard.InputGuardMiddleware",
+    "apikeys.url_keys.KeyInUrlMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -255,6 +259,7 @@ REST_FRAMEWORK = {
         "apikeys.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "apikeys.authentication.UnclaimedAuthorization",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["apikeys.throttling.PlanRateThrottle"],
@@ -271,6 +276,9 @@ REST_FRAMEWORK = {
     ],
 }
 API_MAX_PAGE_SIZE = 100
+# Longest URL (path and query string, percent-encoded) answered; longer is a 414. Front servers
+# must pass request lines of at least this plus the method and protocol (README, "Request limits").
+REQUEST_URL_MAX_BYTES = int(env("REQUEST_URL_MAX_BYTES", "8000"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "City Open Data Portal API",
