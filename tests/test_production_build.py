@@ -62,9 +62,10 @@ def wait_for_log(log_path, text):
     pytest.fail(f"{text!r} never logged: {log[-3000:]}")
 
 
-@pytest.fixture
-def production_server(tmp_path):
-    """(base URL, the server's log path) of runserver with production settings, after collectstatic."""
+@pytest.fixture(scope="module")
+def production_server(django_db_setup, tmp_path_factory):
+    """(base URL, log path, STATIC_ROOT) of runserver with production settings, after collectstatic."""
+    tmp_path = tmp_path_factory.mktemp("production")
     env = production_env(tmp_path / "static")
     collected = subprocess.run(manage("collectstatic", "--noinput"), env=env, cwd=settings.BASE_DIR,
                                capture_output=True, text=True, timeout=600)
@@ -112,10 +113,10 @@ def test_a_403_logs_one_line_and_urls_are_logged_without_query_strings(productio
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     status, _ = fetch(base, "/search/insights/", cookie=cookie)
     assert status == 403
-    assert fetch(base, "/datasets/?reset_token=s3cr3t-in-url")[0] == 200
+    assert fetch(base, "/organizations/?reset_token=s3cr3t-in-url")[0] == 200
     # runserver writes an access line just after answering: wait for it (bounded) before reading.
-    log = wait_for_log(log_path, '"GET /datasets/')
+    log = wait_for_log(log_path, '"GET /organizations/')
     assert "Forbidden (Permission denied): /search/insights/" in log
     assert "Traceback" not in log
-    assert '"GET /datasets/ HTTP/1.1" 200' in log
+    assert '"GET /organizations/ HTTP/1.1" 200' in log
     assert "s3cr3t-in-url" not in log

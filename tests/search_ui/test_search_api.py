@@ -84,14 +84,21 @@ def test_grades_hold_in_results_totals_and_facet_counts(request, api, api_as, ca
 
 
 @pytest.mark.parametrize("text", [
-    '"unbalanced', "(((公交", "公交)]}", 'title:(a OR b)^3 ~ * ?', "AND OR NOT", "x" * 10_000,
-    "公交\x00\x07\x1b线路", "🚌🚇 公交 🚍", "   ", "\u200b\u202e", "-", '""', "\\", "{!lucene}*:*",
+    '"unbalanced', "(((公交", "公交)]}", 'title:(a OR b)^3 ~ * ?', "AND OR NOT", "x" * 5_000,
+    "公交\t线路\r\n", "🚌🚇 公交 🚍", "   ", "\u200b\u202e", "-", '""', "\\", "{!lucene}*:*",
     "' OR 1=1 --", "<script>alert(1)</script>",
 ])
 def test_any_text_answers_200(api, catalog, text):
     response = api.get(URL, {"q": text})
     assert response.status_code == 200, response.content
     assert "restricted" not in {row["value"] for row in response.json()["facets"]["open_grade"]}
+
+
+@pytest.mark.parametrize("text, status", [("公交\x00\x07\x1b线路", 400), ("x" * 10_000, 414)])
+def test_control_characters_and_over_long_urls_are_refused_in_the_error_shape(api, catalog, text, status):
+    response = api.get(URL, {"q": text})
+    assert response.status_code == status, response.content
+    assert response.json()["error"]["status"] == status
 
 
 @pytest.mark.parametrize("params, field", [
