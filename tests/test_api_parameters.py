@@ -97,3 +97,19 @@ def test_search_lists_may_repeat(api, graded_datasets):
 
 def test_other_lists_refuse_repeated_pages(api):
     refused(api.get("/api/v1/organizations/?page=1&page=1"), "page")
+
+
+@pytest.fixture
+def timed_table(django_capture_on_commit_callbacks, publisher, make_dataset):
+    from test_datastore_support import add_table
+
+    dataset = make_dataset("timed-readings", with_file=False)
+    rows = "站点,时间\n甲,2024-06-01T10:00:00+08:00\n乙,2024-06-02T10:00:00+08:00\n".encode()
+    return add_table(django_capture_on_commit_callbacks, publisher, dataset, name="readings.csv", content=rows)
+
+
+@pytest.mark.parametrize("value", ["2024-06-01T10:00:00+20:06", "0001-01-01T00:00:00+10:00"])
+def test_datastore_filters_refuse_datetimes_the_database_cannot_hold(api, timed_table, value):
+    rows = f"/api/v1/resources/{timed_table.pk}/rows/"
+    assert api.get(rows, {"filter[时间][gt]": "2024-06-01T12:00:00+08:00"}).status_code == 200
+    refused(api.get(rows, {"filter[时间][gt]": value}), "filter[时间][gt]")
