@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from datasets.forms import DateInput, ServiceForm
+from portal.datetimes import StorableDateField
 
 from .models import AuditEntry
 
@@ -70,8 +71,8 @@ class AuditFilterForm(forms.Form):
                                choices=[("", _("全部"))] + list(AuditEntry.Action.choices))
     dataset = forms.CharField(label=_("数据集标识符"), required=False, max_length=200)
     organization = forms.CharField(label=_("组织"), required=False, max_length=200)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+    since = StorableDateField(label=_("起始日期"), required=False, widget=DateInput())
+    until = StorableDateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

@@ -2,6 +2,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.datetimes import StorableDateTimeSerializerField
+
 from .models import ApiKey, KeyStatus, Plan, Scope
 from .services import DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS
 
@@ -44,7 +46,7 @@ class KeyCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), allow_empty=False)
     organization = serializers.SlugField(required=False, allow_null=True, default=None,
                                          help_text="Slug of a verified enterprise you belong to; omit for a personal key.")
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires_at = StorableDateTimeSerializerField(required=False, allow_null=True, default=None)
     allowed_networks = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
 
 

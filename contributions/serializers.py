@@ -15,7 +15,8 @@ from .models import Comment, Contribution, Kind, Provenance, Transition
 
 
 def username_field():
-    return serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # The user may have been deleted (SET_NULL), and a draft has no reviewer.
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -37,9 +38,10 @@ class CommentSerializer(serializers.ModelSerializer):
 class ContributionSerializer(serializers.ModelSerializer):
     enterprise = OrganizationRefSerializer(read_only=True)
     target_organization = OrganizationRefSerializer(read_only=True)
-    dataset = DatasetRefSerializer(read_only=True)
-    merged_dataset = DatasetRefSerializer(read_only=True)
-    resource = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Null until known: a new dataset's contribution has no dataset, nothing is merged before the merge.
+    dataset = DatasetRefSerializer(read_only=True, allow_null=True)
+    merged_dataset = DatasetRefSerializer(read_only=True, allow_null=True)
+    resource = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     submitted_by = username_field()
     reviewer = username_field()
 
@@ -109,7 +111,7 @@ class ContributionReasonSerializer(StrictSerializer):
 class ProvenanceSerializer(serializers.ModelSerializer):
     enterprise = OrganizationRefSerializer(read_only=True)
     contribution = serializers.PrimaryKeyRelatedField(read_only=True)
-    resource = serializers.PrimaryKeyRelatedField(read_only=True)
+    resource = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Provenance

@@ -573,9 +573,10 @@ class DownloadView(APIView):
     content_negotiation_class = ErrorsAsJSON
 
 
+# A file is sent with its own media type, read from its bytes at upload (datasets.files.detect_format).
 _FILE_RESPONSES = {
-    (200, "application/octet-stream"): OpenApiTypes.BINARY,
-    (206, "application/octet-stream"): OpenApiTypes.BINARY,
+    (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its own Content-Type."),
+    (206, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range of the file."),
     304: OpenApiResponse(description="Not modified (If-None-Match / If-Modified-Since)."),
     403: OpenApiResponse(description="Conditional data: access is by application; the error code names what is "
                                      "missing (application_required, scope_required, grant_required, key_inactive)."),

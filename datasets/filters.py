@@ -2,14 +2,17 @@
 
 Every filter narrows a queryset that datasets.selectors has already limited
 to what the caller may see, so no filter can reveal a hidden dataset. Unknown
-vocabulary values (organization, theme, licence, grade, state) and malformed
-dates are refused with a 400 naming the parameter rather than ignored.
+vocabulary values (organization, theme, licence, grade, state), malformed
+dates or ones the database cannot hold, empty typed values and repeated
+parameters are refused with a 400 naming the parameter rather than ignored.
 """
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from portal.filters import StorableDateTimeFilter, StrictFilterSet
 
 from . import selectors
 from .models import Dataset, Licence, OpenGrade, Organization, Resource, Theme
@@ -23,7 +26,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*(qs.query.order_by or qs.model._meta.ordering), "-pk")
 
 
-class DatasetFilter(django_filters.FilterSet):
+class DatasetFilter(StrictFilterSet):
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), to_field_name="slug", help_text=_("组织标识（slug）。")
     )
@@ -41,10 +44,10 @@ class DatasetFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=Dataset.State.choices, help_text=_("状态；默认只列出已发布的数据集。")
     )
-    modified_after = django_filters.DateTimeFilter(
+    modified_after = StorableDateTimeFilter(
         field_name="modified", lookup_expr="gte", help_text=_("修改时间不早于（ISO 日期或日期时间）。")
     )
-    modified_before = django_filters.DateTimeFilter(
+    modified_before = StorableDateTimeFilter(
         field_name="modified", lookup_expr="lt", help_text=_("修改时间早于（ISO 日期或日期时间）。")
     )
     q = django_filters.CharFilter(method="filter_text", help_text=_("在标题和描述中查找。"))

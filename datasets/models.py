@@ -6,6 +6,7 @@ who may see what lives in grading.py. Models only describe what is stored.
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -103,8 +104,13 @@ class Theme(models.Model):
         return localized(self, "name")
 
 
+# Licence codes carry versions with dots (cc-by-4.0): a slug plus ".", and the schema says so.
+LICENCE_CODE_PATTERN = r"^[-a-zA-Z0-9_.]+\Z"
+
+
 class Licence(models.Model):
-    code = models.SlugField(_("代码"), max_length=80, unique=True)
+    code = models.CharField(_("代码"), max_length=80, unique=True, validators=[
+        RegexValidator(LICENCE_CODE_PATTERN, _("只能包含字母、数字、点、连字符和下划线。"))])
     title_zh = models.CharField(_("中文名称"), max_length=200)
     title_en = models.CharField(_("英文名称"), max_length=200)
     url = models.URLField(_("网址"), blank=True)

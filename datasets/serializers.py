@@ -233,6 +233,9 @@ class DatasetDetailSerializer(DatasetListSerializer):
 class StrictSerializer(serializers.Serializer):
     """Refuses body fields it does not declare instead of silently dropping them."""
 
+    # The schema says so (portal.schema: additionalProperties: false).
+    refuses_unknown_fields = True
+
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             unknown = sorted(set(data.keys()) - set(self.fields))

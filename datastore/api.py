@@ -191,7 +191,7 @@ class ExportView(DataView):
         parameters=[RESOURCE_ID, OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                   enum=list(exports.FORMATS)), FILTER, Q, SORT,
                     OpenApiParameter("fields", OpenApiTypes.STR)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+        responses={(200, "application/json"): {"type": "array", "items": {"type": "object"}}, **STREAMED, **ERRORS},
     )
     def get(self, request, resource_id, fmt):
         resource = selectors.resource_with_data(request, resource_id)

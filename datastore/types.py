@@ -10,6 +10,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.datetimes import check_storable_datetime
+
 STRING = "string"
 INTEGER = "integer"
 NUMBER = "number"
@@ -81,7 +83,11 @@ def parse_value(column_type, text, parameter):
         value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValidationError({parameter: _("“%(value)s”不是有效的日期或时间。") % {"value": text}}) from None
-    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+    value = value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+    try:
+        return check_storable_datetime(value)
+    except ValidationError as error:
+        raise ValidationError({parameter: error.messages}) from None
 
 
 def presenter(column_type):

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.exceptions import documented_errors
+from portal.filters import StrictFilterSet
 
 from . import selectors, services, workflow
 from .models import EnterpriseProfile
@@ -35,7 +36,7 @@ SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, descriptio
 
 
 
-class EnterpriseFilter(filters.FilterSet):
+class EnterpriseFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=EnterpriseProfile.Status.choices)
 
     class Meta:

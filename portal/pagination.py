@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 from .exceptions import DomainError, PageNotFound
+from .query_params import refuse_repeated_or_empty
 
 POSITIVE_INTEGER = re.compile(r"[1-9][0-9]{0,17}")
 
@@ -43,6 +44,8 @@ class PortalPagination(PageNumberPagination):
         return positive_int(request.query_params, self.page_query_param, 1)
 
     def paginate_queryset(self, queryset, request, view=None):
+        names = (self.page_query_param, self.page_size_query_param)
+        refuse_repeated_or_empty(request.query_params, single=names, non_empty=names)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from datasets import selectors
 from datasets.models import OpenGrade, UpdateFrequency
 from portal.exceptions import DomainError, PageNotFound, documented_errors
+from portal.query_params import refuse_repeated_or_empty
 
 from . import searching
 from .backends import QueryError
@@ -53,6 +54,10 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE}, default 20."),
 ]
 
+SINGLE_VALUED = [p.name for p in SEARCH_PARAMETERS if not p.many]
+# Enums, dates, numbers and the bbox have no empty value; free text may be empty.
+TYPED = [p.name for p in SEARCH_PARAMETERS if p.type is not OpenApiTypes.STR or p.enum or p.name == "bbox"]
+
 
 class SearchView(APIView):
     """Full-text search over the datasets the caller may see, with disjunctive facets."""
@@ -68,6 +73,7 @@ class SearchView(APIView):
         responses={200: SearchResponseSerializer, **documented_errors(400, 404)},
     )
     def get(self, request):
+        refuse_repeated_or_empty(request.query_params, single=SINGLE_VALUED, non_empty=TYPED)
         try:
             outcome = searching.search(request.query_params, request.user)
         except QueryError as error:
@@ -86,6 +92,7 @@ class SuggestView(APIView):
         responses={200: SuggestResponseSerializer},
     )
     def get(self, request):
+        refuse_repeated_or_empty(request.query_params, single=["q"])
         suggestions = searching.suggest(request.query_params.get("q", ""), request.user)
         return Response(SuggestResponseSerializer({"results": suggestions}).data)
 

@@ -1,28 +1,18 @@
 """Rate limits and quotas against the real Redis: each window, anonymous callers, several processes."""
 import json
-import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from apikeys.models import ApiKey, Plan
 from apikeys_support import enterprise, enterprise_admin, error, issue, key_client, session_client  # noqa: F401
+from server_support import gunicorn, http_get, run_python, server_database, server_environment
 
 pytestmark = pytest.mark.django_db
 
 DETAIL = "/api/v1/datasets/bus-routes/"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def limited_key(holder, organization=None, **limits):
@@ -86,11 +76,7 @@ def test_downloads_are_limited_too(citizen, graded_datasets):
     error(client.get(url), 429, "rate_limited")
 
 
-# --- several processes -----------------------------------------------------------------------
-#
-# The server gets a database of its own (migrated, seeded and dropped here), not the test
-# database: a transactional test's closing flush would empty the seeded vocabularies under
-# every transactional test that runs after it.
+# --- several processes (tests/server_support.py: gunicorn with a database of its own) -------
 
 SEED = """
 import django, json, sys
@@ -100,78 +86,20 @@ print(json.dumps(seed_limited_key(int(sys.argv[1]))))
 """
 
 
-def http_get(url, headers=None):
-    """(status, headers, body) of a GET, HTTP errors included."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as refused:
-        return refused.code, refused.headers, refused.read()
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def server_database():
-    """A fresh, migrated PostgreSQL database for the server processes; its URL."""
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_multiprocess"
-    admin = f"host={db['HOST']} port={db['PORT']} user={db['USER']} password={db['PASSWORD']} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
-    try:
-        yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def gunicorn_server(server_database, tmp_path):
+def gunicorn_server(tmp_path):
     """(base URL, server environment, log path) of gunicorn with 3 workers on a free loopback port."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": server_database,
-           "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--skip-checks", "-v", "0"], cwd=ROOT, env=env,
-                   check=True)
-    port = _free_port()
-    log_path = tmp_path / "gunicorn.log"
-    log = log_path.open("wb")  # a file, not a pipe: an unread pipe would block the workers once full
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "3",
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # up to ~30 s to boot
-            try:
-                http_get(f"{base}/healthz")
-                break
-            except OSError:
-                assert process.poll() is None, log_path.read_text()
-                time.sleep(0.1)
-        yield base, env, log_path
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
+    with server_database("multiprocess") as url:
+        env = server_environment(url, tmp_path / "media")
+        log_path = tmp_path / "gunicorn.log"
+        with gunicorn(env, log_path) as base:
+            yield base, env, log_path
 
 
 def test_exactly_n_of_3n_concurrent_requests_pass_across_worker_processes(gunicorn_server):
     base, env, log_path = gunicorn_server
     n = 10
-    seeded = subprocess.run([sys.executable, "-c", SEED, str(n)], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True)
-    token, identifier = json.loads(seeded.stdout.strip().splitlines()[-1])
+    token, identifier = json.loads(run_python(env, SEED, str(n)))
     headers = {"Authorization": f"Api-Key {token}"}
     url = f"{base}/api/v1/datasets/{identifier}/"
 

@@ -16,11 +16,12 @@ import abc
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets.models import OpenGrade, Organization, UpdateFrequency
+from portal.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
 
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels
@@ -64,9 +65,13 @@ def _date(name, value):
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        day = datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise QueryError(name, _("日期格式应为 YYYY-MM-DD。")) from None
+    try:
+        return check_storable_date(day)
+    except ValidationError as error:
+        raise QueryError(name, error.messages[0]) from None
 
 
 def _int(name, value, minimum, maximum=None):
@@ -98,11 +103,6 @@ def _values(name, values):
     if len(values) > MAX_FILTER_VALUES or any(len(value) > 200 for value in values):
         raise QueryError(name, _("筛选值过多或过长。"))
     return values
-
-
-def local_day_start(day):
-    """The aware datetime at which `day` starts in the portal's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass
