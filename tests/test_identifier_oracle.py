@@ -4,11 +4,16 @@ A publisher of another department (API and page form) and an enterprise proposin
 dataset get one refusal for any unavailable identifier, whether a restricted dataset, a
 draft, a visible dataset or a deleted one held it; only a free identifier is accepted.
 """
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from apikeys_support import session_client
 from contributions_support import CONTRIBUTIONS, NEW_DATASET, csv_upload, new_dataset_body
+from datasets.models import Dataset
 from enterprise_support import enterprise_a, enterprise_admin, fresh_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +82,21 @@ def test_a_new_dataset_contribution_answers_a_hidden_holder_like_a_retired_ident
         assert response.status_code == 409, (name, response.content)
         answers[name] = masked(response.content.decode(), identifier)
     assert len(set(answers.values())) == 1, answers
+
+
+def test_a_catalog_import_skips_a_retired_identifier(retired, transport_bureau, tmp_path):
+    catalog = tmp_path / "data.json"
+    catalog.write_text(json.dumps({
+        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [
+            {"identifier": retired, "title": "Old census", "description": "d", "accessLevel": "public",
+             "publisher": {"name": "Census"}, "keyword": ["census"], "modified": "2024-01-01"},
+            {"identifier": "new-census", "title": "New census", "description": "d", "accessLevel": "public",
+             "publisher": {"name": "Census"}, "keyword": ["census"], "modified": "2024-01-01"},
+        ]}), encoding="utf-8")
+    report_path = tmp_path / "report.json"
+    call_command("import_catalog", str(catalog), "--organization", transport_bureau.slug, "--report",
+                 str(report_path), stdout=StringIO())
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert (report["created"], report["skipped"]) == (1, 1), report
+    assert [reason["examples"] for reason in report["skip_reasons"].values()] == [[retired]]
+    assert not Dataset.objects.filter(identifier=retired).exists()
