@@ -190,6 +190,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         DATA_DOWNLOAD = "data_download", _("下载有条件开放数据")
         DATA_QUERY = "data_query", _("查询有条件开放数据")
+        DATA_REFUSED = "data_refused", _("有条件开放数据访问被拒绝")
         ENTERPRISE_VERIFIED = "enterprise_verified", _("企业认证通过")
         ENTERPRISE_REJECTED = "enterprise_rejected", _("企业认证驳回")
         APPLICATION_SUBMITTED = "application_submitted", _("提交使用申请")

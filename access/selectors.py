@@ -2,7 +2,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from datasets.grading import is_platform_staff
+from datasets.grading import filter_visible_through, is_platform_staff
 from datasets.models import Membership, Organization
 from enterprises.services import enterprises_of
 
@@ -44,8 +44,10 @@ def _involving(user, enterprise_field, dataset_org_field):
     )
 
 
-def _visible(queryset, condition):
-    return queryset if condition is None else queryset.filter(condition)
+def _visible(queryset, user, condition):
+    """The rows `condition` gives `user`, without those naming a dataset hidden from `user`."""
+    queryset = queryset if condition is None else queryset.filter(condition)
+    return filter_visible_through(queryset, user)
 
 
 def applications_for(user):
@@ -55,7 +57,7 @@ def applications_for(user):
     queryset = AccessApplication.objects.select_related(
         "enterprise", "dataset__organization", "applicant", "reviewer", "grant"
     ).prefetch_related("resources")
-    return _visible(queryset, _involving(user, "enterprise_id", "dataset__organization_id"))
+    return _visible(queryset, user, _involving(user, "enterprise_id", "dataset__organization_id"))
 
 
 def review_queue(user):
@@ -69,7 +71,7 @@ def grants_for(user):
     if not (user and user.is_authenticated):
         return Grant.objects.none()
     queryset = Grant.objects.select_related("enterprise", "dataset__organization", "application", "revoked_by")
-    return _visible(queryset, _involving(user, "enterprise_id", "dataset__organization_id"))
+    return _visible(queryset, user, _involving(user, "enterprise_id", "dataset__organization_id"))
 
 
 def latest_grant(enterprise, dataset):
@@ -80,9 +82,9 @@ def usage_reports_for(user):
     """Reports `user` may see: public ones, plus all of their enterprises' and their department's."""
     queryset = UsageReport.objects.select_related("enterprise", "dataset", "grant")
     if not (user and user.is_authenticated):
-        return queryset.filter(is_public=True)
+        return _visible(queryset, user, Q(is_public=True))
     condition = _involving(user, "enterprise_id", "dataset__organization_id")
-    return queryset if condition is None else queryset.filter(condition | Q(is_public=True))
+    return _visible(queryset, user, None if condition is None else condition | Q(is_public=True))
 
 
 def use_results(dataset):

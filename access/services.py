@@ -24,7 +24,7 @@ from enterprises.models import EnterpriseProfile
 from enterprises.services import acting_enterprise, enterprises_of
 from portal.exceptions import Conflict
 
-from . import notifications, selectors
+from . import notifications, repeats, selectors
 from .models import AccessApplication, AuditEntry, Grant, UsageReport
 
 # The longest use a single application may ask for.
@@ -49,15 +49,24 @@ def _key_of(credential):
 
 
 def record_audit(action, *, actor=None, api_key=None, organization=None, dataset=None, resource=None,
-                 bytes=None, ip_address=None, detail=None):  # noqa: A002 - the log's own word for it
-    """Append one entry to the audit log. `api_key` may be any credential; only an ApiKey is kept."""
+                 bytes=None, ip_address=None, detail=None, bounded=True):  # noqa: A002 - the log's own word for it
+    """Append one entry to the audit log. `api_key` may be any credential; only an ApiKey is kept.
+
+    Refusals and data queries are bounded (access.repeats): a repeat by the same
+    caller on the same dataset within the minute is only counted, and None is
+    returned; `bounded=False` is for the summary entry of such counted repeats.
+    """
     api_key = _key_of(api_key)
     actor = actor if actor is not None and actor.is_authenticated else None
     if organization is None and dataset is not None:
         organization = dataset.organization
     if dataset is None and resource is not None:
         dataset = resource.dataset
-    return AuditEntry.objects.create(
+    window = repeats.window(action, api_key=api_key, actor=actor, ip_address=ip_address,
+                            dataset=dataset) if bounded else None
+    if not repeats.is_first(window, bytes):
+        return None
+    entry = AuditEntry.objects.create(
         action=action,
         actor=actor, actor_username=actor.get_username() if actor else "",
         api_key=api_key, key_prefix=api_key.prefix if api_key else "",
@@ -66,6 +75,8 @@ def record_audit(action, *, actor=None, api_key=None, organization=None, dataset
         resource=resource, resource_label=resource.name if resource else "",
         bytes=bytes, ip_address=ip_address, detail=detail or {},
     )
+    repeats.remember(window, entry)
+    return entry
 
 
 # --- checks shared by the steps -------------------------------------------------

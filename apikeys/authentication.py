@@ -91,10 +91,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key is None or not secrets.matches(key, secret):
             raise KeyAuthenticationFailed(_("API 密钥不存在。"), code="key_unknown")
         refusal = _refusal(key)
+        if refusal is None and not ip_allowed(key, throttling.client_ip(request._request)):
+            refusal = exceptions.PermissionDenied(_("此 API 密钥不允许从该 IP 地址使用。"), code="key_ip_not_allowed")
         if refusal is not None:
+            refusal.key = key  # the audit log names the key that was refused (access.audit.record_refusal)
             raise refusal
-        if not ip_allowed(key, throttling.client_ip(request._request)):
-            raise exceptions.PermissionDenied(_("此 API 密钥不允许从该 IP 地址使用。"), code="key_ip_not_allowed")
         check_scopes(request, request.parser_context.get("view"), key)
         return principal_of(key), key
 

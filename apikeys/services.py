@@ -24,7 +24,7 @@ from datasets.grading import is_platform_staff
 from enterprises.services import acting_enterprise, enterprises_of, is_enterprise_admin
 from portal.exceptions import Conflict
 
-from . import secrets
+from . import secrets, signals
 from .models import ApiKey, Plan, Scope
 
 INDIVIDUAL_SCOPES = (Scope.CATALOG_READ,)
@@ -119,8 +119,11 @@ def issue_key(*, user, name, scopes, organization=None, expires_at=None, allowed
         errors["expires_at"] = [_("过期时间必须晚于现在。")]
     if errors:
         raise ValidationError(errors)
-    return _new_key(name=name, user=user, organization=organization, plan=_default_plan(organization is not None),
-                    scopes=scopes, allowed_networks=networks, expires_at=expires_at)
+    key, token = _new_key(name=name, user=user, organization=organization,
+                          plan=_default_plan(organization is not None), scopes=scopes, allowed_networks=networks,
+                          expires_at=expires_at)
+    signals.key_changed.send(sender=ApiKey, event="issued", key=key, user=user)
+    return key, token
 
 
 @transaction.atomic
@@ -131,6 +134,7 @@ def revoke_key(*, user, key):
         raise Conflict(_("该密钥已被吊销。"), field="key")
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
+    signals.key_changed.send(sender=ApiKey, event="revoked", key=key, user=user)
     return key
 
 
@@ -155,4 +159,5 @@ def rotate_key(*, user, key, grace_hours=DEFAULT_GRACE_HOURS):
     key.grace_until = timezone.now() + timedelta(hours=grace_hours)
     key.replaced_by = new_key
     key.save(update_fields=["grace_until", "replaced_by"])
+    signals.key_changed.send(sender=ApiKey, event="rotated", key=new_key, user=user, replaced=key)
     return new_key, token

@@ -1,7 +1,7 @@
 """Who sees which contributions, and the review queue's filters."""
 from django.db.models import Q
 
-from datasets.grading import is_platform_staff
+from datasets.grading import filter_visible_through, is_platform_staff
 from datasets.models import Membership, Organization
 from enterprises.services import enterprises_of
 
@@ -33,8 +33,10 @@ def contributions_for(user):
     if is_platform_staff(user):
         return queryset
     enterprise_ids = list(enterprises_of(user).values_list("pk", flat=True))
-    return queryset.filter(Q(enterprise_id__in=enterprise_ids)
-                           | Q(target_organization_id__in=reviewed_organization_ids(user)))
+    queryset = queryset.filter(Q(enterprise_id__in=enterprise_ids)
+                               | Q(target_organization_id__in=reviewed_organization_ids(user)))
+    # A contribution naming a dataset hidden from the viewer (re-graded, unpublished) is hidden with it.
+    return filter_visible_through(queryset, user, "dataset", "merged_dataset")
 
 
 def review_queue(user, *, kind="", status="", enterprise="", validation="", sort="age"):

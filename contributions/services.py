@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.spreadsheets import safe_cell
+from datasets import identifiers
 from datasets import services as catalog
 from datasets.models import Dataset, OpenGrade, Organization
 from enterprises.services import acting_enterprise, enterprises_of
@@ -174,8 +175,7 @@ def create(*, user, enterprise, kind, target=None, metadata=None, uploaded=None,
     cleaned = _clean_metadata(kind, metadata, dataset if kind == Kind.CORRECTION else None)
     if kind == Kind.NEW_DATASET:
         key = f"new:{organization.pk}:{cleaned['identifier']}"
-        if Dataset.objects.filter(identifier=cleaned["identifier"]).exists():
-            raise Conflict(_("标识符 %(id)s 已被使用。") % {"id": cleaned["identifier"]}, field="identifier")
+        identifiers.ensure_available(cleaned["identifier"])
     if _needs_file(kind) and uploaded is None:
         raise ValidationError({"file": _("请上传文件。")})
     if kind == Kind.CORRECTION and uploaded is not None:

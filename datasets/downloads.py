@@ -50,12 +50,12 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from access.audit import download_audit
+from access.audit import download_audit, record_refusal
 from portal.exceptions import DomainError, error_body
 
 from . import grading, selectors, tasks
 from .files import CHUNK_SIZE
-from .models import Resource
+from .models import Dataset, Resource
 
 logger = logging.getLogger(__name__)
 
@@ -565,12 +565,38 @@ class ErrorsAsJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+REFUSALS = (401, 403)
+
+
+def _named_data(kwargs):
+    """(dataset, resource) the URL names, read without the grade rules: for the audit log only."""
+    if "resource_id" in kwargs:
+        resource = Resource.objects.select_related("dataset__organization").filter(pk=kwargs["resource_id"]).first()
+        return (resource.dataset, resource) if resource else (None, None)
+    if "identifier" in kwargs:
+        return Dataset.objects.select_related("organization").filter(identifier=kwargs["identifier"]).first(), None
+    return None, None
+
+
 class DownloadView(APIView):
-    """GET/HEAD with session or token auth; errors in the portal's one JSON shape."""
+    """GET/HEAD with session or token auth; errors in the portal's one JSON shape.
+
+    A 401 or 403 on conditional data (files, datastore rows, aggregates, exports) is audited.
+    """
 
     http_method_names = ["get", "head"]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = ErrorsAsJSON
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if response.status_code in REFUSALS:
+            dataset, resource = _named_data(self.kwargs)
+            if dataset is not None:
+                code = response.data.get("error", {}).get("code", "") if isinstance(response.data, dict) else ""
+                record_refusal(self.request, dataset, resource, response.status_code, code,
+                               api_key=getattr(exc, "key", None))
+        return response
 
 
 # A file is sent with its own media type, read from its bytes at upload (datasets.files.detect_format).

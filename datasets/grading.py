@@ -49,6 +49,22 @@ def filter_visible(queryset, user):
     return queryset if condition is None else queryset.filter(condition)
 
 
+def filter_visible_through(queryset, user, *fields):
+    """Rows of `queryset` whose datasets (the foreign keys `fields`, default `dataset`) `user` may see.
+
+    For every list or detail that embeds a dataset (grants, applications, usage
+    reports, contributions): a row naming a dataset hidden from the viewer is
+    hidden with it. An empty reference hides nothing.
+    """
+    condition = visible_datasets_filter(user)
+    if condition is None:
+        return queryset
+    visible = Dataset.objects.filter(condition).values("pk")
+    for field in fields or ("dataset",):
+        queryset = queryset.filter(Q(**{f"{field}__in": visible}) | Q(**{f"{field}__isnull": True}))
+    return queryset
+
+
 def can_view_dataset(user, dataset):
     if is_platform_staff(user) or dataset.organization_id in member_organization_ids(user):
         return True

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import Conflict
 
-from . import files, signals
+from . import files, identifiers, signals
 from .grading import is_platform_staff
 from .models import (
     Activity,
@@ -372,9 +372,7 @@ def _apply(dataset, cleaned):
 def create_dataset(*, user, organization, data, state=Dataset.State.DRAFT):
     ensure_can_publish(user, organization)
     cleaned = clean_dataset_data(data)
-    if Dataset.objects.filter(identifier=cleaned["identifier"]).exists():
-        raise Conflict(_("标识符 %(id)s 已被使用：一数一源，一个标识符只属于一个数据集。")
-                       % {"id": cleaned["identifier"]}, field="identifier")
+    identifiers.ensure_available(cleaned["identifier"])
     dataset = Dataset(organization=organization, state=state)
     themes = _apply(dataset, dict(cleaned))
     if state == Dataset.State.PUBLISHED:
@@ -383,7 +381,7 @@ def create_dataset(*, user, organization, data, state=Dataset.State.DRAFT):
         with transaction.atomic():
             dataset.save()
     except IntegrityError:
-        raise Conflict(_("标识符 %(id)s 已被使用。") % {"id": cleaned["identifier"]}, field="identifier") from None
+        raise identifiers.unavailable(cleaned["identifier"]) from None
     if themes is not None:
         dataset.themes.set(themes)
     record_activity(user, Activity.Action.CREATED, dataset=dataset)

@@ -3,10 +3,12 @@
 Thin views: datastore.selectors applies the grade rules (404 for what the
 caller may not see, 403 for data it may not have), datastore.query turns
 validated parameters into SQL, datastore.exports turns rows into bytes.
-Calls on conditional data write one audit entry each (access.audit), when the
-response is closed, with the bytes sent.
+Calls on conditional data are audited (access.audit) when the response is
+closed, with the bytes sent: exports as downloads, rows and aggregates as data
+queries (repeats within a minute counted, access.repeats); refusals too.
 """
 from access.audit import download_audit
+from access.models import AuditEntry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -48,10 +50,11 @@ def _format(request, allowed):
 
 
 def _stream(request, resource, chunks, fmt, filename=None, counted=False):
-    """A streamed body, audited for conditional data, counted as a download for full exports."""
+    """A streamed body, audited for conditional data: a full export as a download, the rest as a data query."""
     content_type = exports.FORMATS[fmt][0]
+    action = AuditEntry.Action.DATA_DOWNLOAD if counted else AuditEntry.Action.DATA_QUERY
     response = CountedStreamingResponse(
-        chunks, content_type=content_type, audit=download_audit(request, resource.dataset, resource),
+        chunks, content_type=content_type, audit=download_audit(request, resource.dataset, resource, action),
         counted_resource_ids=[resource.pk] if counted else [],
     )
     response["Cache-Control"] = "private, no-cache"

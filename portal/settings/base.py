@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "search-reconcile": {"task": "search.tasks.reconcile_search_index", "schedule": 24 * 3600.0},
     "apikeys-flush-usage": {"task": "apikeys.tasks.flush_usage", "schedule": 60.0},
     "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
+    "access-flush-audit-repeats": {"task": "access.tasks.flush_audit_repeats", "schedule": 60.0},
     "contributions-requeue-stuck": {"task": "contributions.tasks.requeue_stuck_validations", "schedule": 300.0},
 }
 

@@ -1,0 +1,31 @@
+"""Who may take an identifier: "one number, one source", without revealing hidden datasets.
+
+An identifier is unavailable when a dataset holds it or when it was retired
+(its dataset was deleted: it may still be cited, so it never names another
+source). Every caller gets the same refusal for either case, naming no holder,
+so a 409 cannot tell a publisher of another department that a restricted
+dataset or a draft exists: it may as well be a retired number.
+"""
+from django.utils.translation import gettext as _
+
+from portal.exceptions import Conflict
+
+from .models import Activity, Dataset
+
+
+def is_retired(identifier):
+    """Whether a deleted dataset held the identifier (services.delete_dataset records it in the history)."""
+    return Activity.objects.filter(action=Activity.Action.DELETED, changes__identifier__0=identifier).exists()
+
+
+def unavailable(identifier):
+    return Conflict(
+        _("标识符 %(id)s 不可用：已被使用或已保留（一数一源，一个标识符只对应一个数据集）。") % {"id": identifier},
+        field="identifier",
+    )
+
+
+def ensure_available(identifier):
+    """Refuse (409) an identifier that is held or retired; the same answer whoever holds it."""
+    if Dataset.objects.filter(identifier=identifier).exists() or is_retired(identifier):
+        raise unavailable(identifier)
