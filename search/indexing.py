@@ -1,5 +1,8 @@
-"""Follow the catalog: every dataset change queues a re-index of that dataset."""
+"""Follow the catalog: every dataset change queues a re-index of that dataset, and a change that
+withdraws it from view is subtracted from search answers at once (search.withdrawals)."""
 import logging
+
+from . import withdrawals
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +18,7 @@ def queue_index(sender, dataset_ids, **kwargs):
 
     for start in range(0, len(dataset_ids), TASK_BATCH):
         batch = list(dataset_ids[start:start + TASK_BATCH])
+        withdrawals.record(batch)  # before queueing: the re-index confirms only notes taken before it
         try:
             index_datasets.delay(batch)
         except Exception:

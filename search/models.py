@@ -81,3 +81,17 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return str(self.dataset_id)
+
+
+class WithdrawnDataset(models.Model):
+    """A dataset the index may still show more widely than the catalog now allows (re-graded,
+    unpublished, deleted or moved to another organization) until a re-index confirms it.
+
+    Every search answer leaves these out (search.withdrawals); the row's id orders it against
+    the re-index that confirms it, so no clocks are compared.
+    """
+
+    dataset_id = models.BigIntegerField(unique=True)
+
+    def __str__(self):
+        return str(self.dataset_id)

@@ -85,7 +85,8 @@ def search(params, viewer):
         record_query(query.text, results.total)
     return SearchOutcome(
         query=query, total=results.total, degraded=results.degraded,
-        results=summaries_for_hits(viewer, results.hits), facets=facet_options(query, results.facets),
+        results=summaries_for_hits(viewer, results.hits, offset=query.offset),
+        facets=facet_options(query, results.facets),
     )
 
 

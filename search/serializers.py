@@ -25,14 +25,14 @@ class SearchHitSerializer(DatasetListSerializer):
     """A dataset as the catalog lists it, plus why it matched; renders a search.summaries.DatasetSummary."""
 
     formats = serializers.ListField(child=serializers.CharField(), help_text=_("各资源的格式，去重。"))
-    score = serializers.FloatField(help_text=_("相关度得分；按其他方式排序或无搜索词时无意义。"))
+    rank = serializers.IntegerField(min_value=1, help_text=_("在全部结果中的名次，从 1 起（含之前各页）。"))
     highlights = serializers.DictField(
         child=serializers.CharField(),
         help_text=_("匹配的字段（title、description）及其片段：HTML 已转义，匹配处以 <mark> 标出。"),
     )
 
     class Meta(DatasetListSerializer.Meta):
-        fields = [*DatasetListSerializer.Meta.fields, "score", "highlights"]
+        fields = [*DatasetListSerializer.Meta.fields, "rank", "highlights"]
 
     def to_representation(self, summary):
         licence = summary.licence
@@ -52,7 +52,7 @@ class SearchHitSerializer(DatasetListSerializer):
             "download_count": summary.download_count,
             "modified": _datetime(summary.modified),
             "published_at": _datetime(summary.published_at),
-            "score": summary.score,
+            "rank": summary.rank,
             "highlights": summary.highlights,
         }
 

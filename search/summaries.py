@@ -59,12 +59,13 @@ class DatasetSummary:
     modified: datetime.datetime
     published_at: datetime.datetime | None
     download_count: int
-    # Relevance score and {field: escaped text with <mark>} from the engine.
-    score: float
+    # Position in the viewer's whole result list from 1, and {field: escaped text with <mark>} from the
+    # engine. Never the engine's score: its term statistics count documents the viewer may not see.
+    rank: int
     highlights: dict
 
     @classmethod
-    def from_hit(cls, summary, hit, download_count):
+    def from_hit(cls, summary, hit, download_count, rank):
         licence = summary["licence"]
         return cls(
             identifier=summary["identifier"], title=summary["title"], description=summary["description"],
@@ -73,7 +74,7 @@ class DatasetSummary:
             open_grade=summary["open_grade"], state=summary["state"], update_frequency=summary["update_frequency"],
             formats=summary["formats"], modified=_datetime(summary["modified"]),
             published_at=_datetime(summary["published_at"]), download_count=download_count,
-            score=hit.score, highlights={name: safe_highlight(text) for name, text in hit.highlights.items()},
+            rank=rank, highlights={name: safe_highlight(text) for name, text in hit.highlights.items()},
         )
 
 
@@ -98,14 +99,16 @@ def safe_highlight(fragment):
     return "".join(pieces)
 
 
-def summaries_for_hits(viewer, hits):
-    """Summaries of the hits the viewer may see, in hit order."""
+def summaries_for_hits(viewer, hits, offset=0):
+    """Summaries of the hits the viewer may see, in hit order, ranked from `offset` + 1 (the hits of
+    earlier pages): ranks count only what is shown, so a hit left out leaves no gap."""
     counts = dict(selectors.listed_datasets_for(viewer).filter(pk__in=[hit.dataset_id for hit in hits])
                   .values_list("pk", "download_count"))
     # Entries indexed before documents had summaries (until the next rebuild): built from the database.
     missing = [hit.dataset_id for hit in hits if not hit.summary and hit.dataset_id in counts]
     built = {document["id"]: document["summary"] for document in documents_for(missing)} if missing else {}
+    shown = [hit for hit in hits if hit.dataset_id in counts and (hit.summary or hit.dataset_id in built)]
     return [
-        DatasetSummary.from_hit(hit.summary or built[hit.dataset_id], hit, counts[hit.dataset_id])
-        for hit in hits if hit.dataset_id in counts and (hit.summary or hit.dataset_id in built)
+        DatasetSummary.from_hit(hit.summary or built[hit.dataset_id], hit, counts[hit.dataset_id], offset + position)
+        for position, hit in enumerate(shown, start=1)
     ]

@@ -331,12 +331,15 @@ class SearchBackend(abc.ABC):
 
     def reconcile(self):
         """Re-index what differs from the database; returns the dataset ids repaired."""
+        from .. import withdrawals
         from ..documents import searchable_versions
 
+        upto = withdrawals.mark()
         expected, indexed = searchable_versions(), self.indexed_versions()
         stale = sorted(
             {pk for pk, modified in expected.items() if indexed.get(pk) != modified} | (set(indexed) - set(expected))
         )
         if stale:
             self.index_datasets(stale)
+        withdrawals.confirm(self.name, upto)  # the rest already matched the catalog
         return stale

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from datasets.grading import Visibility
 from datasets.models import Dataset
 
+from .. import withdrawals
 from ..documents import build_document, documents_for, iter_document_batches, searchable_datasets, text_of
 from ..models import SearchEntry, SearchTerm
 from ..query import token_spans, tokenize
@@ -142,7 +143,7 @@ def _with_text(queryset, parsed, ranked=True):
 
 def _visible(queryset, viewer):
     visibility = Visibility(viewer)
-    queryset = queryset.filter(state=Dataset.State.PUBLISHED)
+    queryset = queryset.filter(state=Dataset.State.PUBLISHED).exclude(pk__in=withdrawals.withdrawn_subquery())
     if visibility.everything:
         return queryset
     return queryset.filter(
@@ -302,6 +303,12 @@ class DatabaseBackend(SearchBackend):
     # --- writing ---
 
     def index_datasets(self, dataset_ids):
+        upto = withdrawals.mark()
+        self.write_entries(dataset_ids)
+        withdrawals.confirm(self.name, upto, dataset_ids)
+
+    def write_entries(self, dataset_ids):
+        """Re-read these datasets into their entries (Elasticsearch's fallback copy, too)."""
         ids = set(dataset_ids)
         documents = documents_for(ids)
         with transaction.atomic():
@@ -330,6 +337,7 @@ class DatabaseBackend(SearchBackend):
         SearchEntry.objects.filter(pk=dataset_id).delete()
 
     def rebuild(self, progress=None):
+        upto = withdrawals.mark()
         total = searchable_datasets().count()
         done = 0
         with transaction.atomic():
@@ -342,6 +350,7 @@ class DatabaseBackend(SearchBackend):
                     progress(done, total)
             if _postgres():
                 _set_vectors(SearchEntry.objects.all())
+            withdrawals.confirm(self.name, upto)
         # Fresh statistics, so the planner does not guess after a bulk load (facet queries joined wrong).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")

@@ -28,6 +28,7 @@ from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Text
 
 from datasets.grading import Visibility
 
+from .. import withdrawals
 from ..documents import build_document, documents_for, iter_documents, searchable_datasets
 from ..models import PendingIndexUpdate
 from ..query import tokenize
@@ -138,6 +139,9 @@ def _text_query(parsed):
 def _visibility_filter(viewer):
     visibility = Visibility(viewer)
     clauses = [Q("term", state="published")]
+    withdrawn = withdrawals.withdrawn_ids()
+    if withdrawn:
+        clauses.append(Q("bool", must_not=[Q("ids", values=[str(pk) for pk in withdrawn])]))
     if not visibility.everything:
         either = [Q("bool", filter=[Q("terms", state=list(visibility.public_states)),
                                     Q("terms", open_grade=list(visibility.public_grades))])]
@@ -254,18 +258,23 @@ class ElasticsearchBackend(SearchBackend):
             PendingIndexUpdate.objects.update_or_create(dataset_id=pk, defaults={"created": now})
 
     def _write_or_record(self, ids, documents, removed=()):
+        """True when written; False when recorded for replay."""
         try:
             self._write(documents, removed)
         except Exception as error:
             if not _unavailable(error):
                 raise
             self._record_pending(ids, error)
+            return False
+        return True
 
     def index_datasets(self, dataset_ids):
         ids = set(dataset_ids)
-        self.database.index_datasets(ids)
+        upto = withdrawals.mark()
+        self.database.write_entries(ids)
         documents = documents_for(ids)
-        self._write_or_record(ids, documents, removed=ids - {document["id"] for document in documents})
+        if self._write_or_record(ids, documents, removed=ids - {document["id"] for document in documents}):
+            withdrawals.confirm(self.name, upto, ids)
 
     def bulk_index(self, documents):
         documents = list(documents)
@@ -278,6 +287,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def replay_pending(self):
         """Send the updates recorded during an outage; returns their ids (raises if still unavailable)."""
+        upto = withdrawals.mark()
         pending = list(PendingIndexUpdate.objects.values_list("dataset_id", "created"))
         if not pending:
             return []
@@ -286,6 +296,7 @@ class ElasticsearchBackend(SearchBackend):
         self._write(documents, removed=ids - {document["id"] for document in documents})
         # Rows re-recorded after we read them stay for the next replay.
         PendingIndexUpdate.objects.filter(dataset_id__in=ids, created__lte=max(c for _pk, c in pending)).delete()
+        withdrawals.confirm(self.name, upto, ids)
         return sorted(ids)
 
     def reconcile(self):

@@ -143,14 +143,34 @@ def test_suggest_follows_grades(api, api_as, catalog, publisher):
         assert response.status_code == 200
 
 
-def test_a_result_is_the_catalog_entry_plus_score_and_highlights(api, catalog):
+def test_a_result_is_the_catalog_entry_plus_rank_and_highlights(api, catalog):
     """Results are built from the index's summaries, and must read exactly as the catalog lists them."""
     listed = {item["identifier"]: item for item in api.get("/api/v1/datasets/", {"page_size": 100}).json()["results"]}
     results = search(api, q="公交", page_size=100)["results"] + search(api, page_size=100)["results"]
     assert {hit["identifier"] for hit in results} == set(listed)
     for hit in results:
-        assert {key: value for key, value in hit.items() if key not in ("score", "highlights")} == listed[
+        assert {key: value for key, value in hit.items() if key not in ("rank", "highlights")} == listed[
             hit["identifier"]]
+
+
+def test_a_rank_is_the_position_among_all_results(api, catalog):
+    pages = [search(api, sort="title", page_size=2, page=page)["results"] for page in (1, 2)]
+    assert [hit["rank"] for hit in pages[0] + pages[1]] == [1, 2, 3, 4]
+    assert [hit["rank"] for hit in api.get(URL + "related/bus-routes/").json()["results"]] == [1, 2]
+
+
+def test_adding_only_restricted_datasets_changes_nothing_in_the_public_answer(
+    api, catalog, make_dataset, django_capture_on_commit_callbacks
+):
+    """Engine scores count every document in their term statistics, hidden ones too: none is shown."""
+    queries = [{"q": "地铁"}, {"q": "公交"}, {"q": "停车场 泊位"}, {"q": "Bus routes"}, {}]
+    before = [search(api, **params) for params in queries]
+    assert [len(body["results"]) for body in before] == [2, 1, 1, 1, 4]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            make_dataset(f"hidden-{n}", open_grade="restricted", title=f"地铁公交停车场 Bus routes {n}",
+                         description="地铁 公交 停车场 泊位 客流", keywords=["地铁", "公交"])
+    assert [search(api, **params) for params in queries] == before
 
 
 @pytest.mark.parametrize("engine", ["database"], indirect=True)
