@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datasets.models import Dataset, OpenGrade, Organization, Resource
+from portal import jobs
 
 
 class Kind(models.TextChoices):
@@ -81,7 +82,10 @@ class Contribution(models.Model):
     # Per-field comments of the last "request changes".
     review_comments = models.JSONField(default=dict, blank=True)
     validating_since = models.DateTimeField(null=True, blank=True)
+    # The validation as a job (portal/jobs.py): runs started since the last submission, heartbeat, requeued.
     validation_attempts = models.PositiveIntegerField(default=0)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    interrupted = models.BooleanField(default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("提交人"))
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -109,6 +113,11 @@ class Contribution(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_interrupted(self):
+        """Being validated, but its worker stopped: requeued by the repair, or about to be."""
+        return self.status == Status.VALIDATING and (self.interrupted or jobs.is_stalled(self.heartbeat))
 
 
 class Transition(models.Model):

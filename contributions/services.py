@@ -19,6 +19,7 @@ import csv
 import logging
 
 import nh3
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import jobs
 from portal.spreadsheets import safe_cell
 from datasets import identifiers
 from datasets import services as catalog
@@ -254,6 +256,7 @@ def update(*, user, contribution, metadata=None, uploaded=None, message=None, sh
 def _submit(user, contribution):
     target = Status.SUBMITTED if contribution.status == Status.DRAFT else Status.RESUBMITTED
     contribution.submitted_at = timezone.now()
+    contribution.validation_attempts, contribution.interrupted = 0, False
     _move(contribution, target, user)
     contribution_id = contribution.pk
     transaction.on_commit(lambda: enqueue_validation(contribution_id))
@@ -292,10 +295,15 @@ def enqueue_validation(contribution_id):
 def start_validation(contribution_id):
     """Mark the contribution as validating; None when there is nothing to do (already done, withdrawn...).
 
-    A redelivered task finds it still validating and starts over: the work is idempotent.
+    A redelivered task finds it still validating and starts over: the work is idempotent. Every start
+    counts; once JOB_MAX_ATTEMPTS runs did not finish (workers killed or timed out), the validation fails
+    with that reason instead.
     """
     contribution = Contribution.objects.select_for_update().filter(pk=contribution_id).first()
     if contribution is None or contribution.status not in (Status.SUBMITTED, Status.RESUBMITTED, Status.VALIDATING):
+        return None
+    if contribution.status == Status.VALIDATING and jobs.attempts_spent(contribution.validation_attempts):
+        give_up(contribution)
         return None
     if contribution.status != Status.VALIDATING:
         _move(contribution, Status.VALIDATING)
@@ -304,6 +312,20 @@ def start_validation(contribution_id):
     contribution.report = {"progress": 0}
     contribution.save(update_fields=["validating_since", "validation_attempts", "report", "modified"])
     return contribution
+
+
+def give_up(contribution):
+    """Fail a validation whose attempts are spent, saying so; the contributor may submit again."""
+    from . import validation
+
+    message = _("校验已开始 %(n)d 次均未完成（工作进程中断或超时），不再重试。") % {"n": contribution.validation_attempts}
+    jobs.remove_scratch(scratch_key(contribution.pk))
+    finish_validation(contribution.pk, validation.fatal_report(contribution.format, message), {}, {})
+
+
+def scratch_key(contribution_id):
+    """The name of a validation's temporary files (portal.jobs)."""
+    return f"contribution-{contribution_id}"
 
 
 def report_progress(contribution_id, rows):
@@ -324,7 +346,7 @@ def run_validation(contribution):
     with storage.open_file(contribution) as handle:
         report, found = validation.validate_file(
             handle, contribution.filename, _target_schema(contribution),
-            progress=lambda rows: report_progress(contribution.pk, rows),
+            progress=lambda rows: report_progress(contribution.pk, rows), scratch=scratch_key(contribution.pk),
         )
     changes = {}
     resource = contribution.resource
@@ -336,7 +358,8 @@ def run_validation(contribution):
         key = (resource.table_schema or {}).get("primaryKey") or None
         key = [key] if isinstance(key, str) else key
         with default_storage.open(version.file.name, "rb") as old, storage.open_file(contribution) as new:
-            changes = validation.row_changes(old, new, version.format, report["format"], key)
+            changes = validation.row_changes(old, new, version.format, report["format"], key,
+                                             scratch=scratch_key(contribution.pk))
     return report, found, changes
 
 
@@ -347,7 +370,7 @@ def finish_validation(contribution_id, report, found, changes):
         return contribution  # withdrawn meanwhile, or finished by a redelivered run
     contribution.report, contribution.pii, contribution.changes_summary = report, found, changes
     contribution.validation = ValidationResult.PASSED if report.get("valid") else ValidationResult.FAILED
-    contribution.validating_since = None
+    contribution.validating_since, contribution.interrupted = None, False
     if report.get("valid"):
         _move(contribution, Status.AWAITING_REVIEW, comment=_("自动校验通过。"))
         notifications.submitted(contribution)
@@ -358,25 +381,20 @@ def finish_validation(contribution_id, report, found, changes):
 
 
 def validate(contribution_id):
-    """The whole validation of one contribution (the task's body)."""
+    """The whole validation of one contribution (the task's body), its heartbeat kept while it runs."""
+    from . import validation
+
     contribution = start_validation(contribution_id)
     if contribution is None:
         return None
-    report, found, changes = run_validation(contribution)
+    try:
+        with jobs.beating(Contribution.objects.filter(pk=contribution_id)):
+            report, found, changes = run_validation(contribution)
+    except SoftTimeLimitExceeded:
+        jobs.remove_scratch(scratch_key(contribution_id))
+        message = _("校验超过时间上限（%(n)d 秒）。") % {"n": settings.JOB_SOFT_TIME_LIMIT}
+        report, found, changes = validation.fatal_report(contribution.format, message), {}, {}
     return finish_validation(contribution_id, report, found, changes)
-
-
-def requeue_stuck(minutes=None):
-    """Queue validation again for contributions stuck in validating (a lost worker) or never picked up."""
-    minutes = minutes if minutes is not None else settings.CONTRIBUTION_STUCK_MINUTES
-    cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
-    stuck = list(Contribution.objects.filter(status=Status.VALIDATING, validating_since__lt=cutoff)
-                 .values_list("pk", flat=True))
-    stuck += list(Contribution.objects.filter(status__in=(Status.SUBMITTED, Status.RESUBMITTED),
-                                              submitted_at__lt=cutoff).values_list("pk", flat=True))
-    for contribution_id in stuck:
-        enqueue_validation(contribution_id)
-    return stuck
 
 
 # --- review -------------------------------------------------------------------------------

@@ -19,13 +19,11 @@ from django.utils.translation import gettext as _
 from datasets import files
 from portal.exceptions import PayloadTooLarge
 
-from .tables import ARCHIVE_FORMATS, Unreadable, check_archive
-
 CHUNK = 1024 * 1024
 
 
 def inspect(uploaded, declared_sha256=""):
-    """Facts of an upload (datasets.files rules) under the contribution limits; nothing is stored yet."""
+    """Facts of an upload (datasets.files rules, container limits included) under the contribution size limit."""
     limit = settings.CONTRIBUTION_MAX_UPLOAD_BYTES
     if (getattr(uploaded, "size", None) or 0) > limit:
         raise PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
@@ -35,11 +33,6 @@ def inspect(uploaded, declared_sha256=""):
     declared = (declared_sha256 or "").strip().lower()
     if declared and declared != facts.sha256:
         raise ValidationError({"sha256": _("文件校验和不符：收到的文件的 SHA-256 为 %(got)s。") % {"got": facts.sha256}})
-    if facts.format in ARCHIVE_FORMATS:
-        try:
-            check_archive(uploaded)
-        except Unreadable as error:
-            raise ValidationError({"file": str(error)}) from None
     return facts
 
 

@@ -1,46 +1,23 @@
-"""Reading a contributed file as a table, safely: archive limits first, encodings per line, raw headers.
+"""Reading a contributed file as a table, safely: container limits first, encodings per line, raw headers.
 
 CSV/TSV stream line by line (each line decoded on its own, so a file that
 mixes encodings is reported with row numbers instead of failing whole); XLSX
-goes through openpyxl in read-only mode only after its zip directory passed
-the size and ratio limits; JSON arrays go through datastore.readers.
+goes through datasets.inspection (read-only openpyxl, streaming) only after its
+zip directory passed the size and ratio limits; JSON arrays go through datastore.readers.
 """
 import csv
-import zipfile
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from datasets import inspection
 from datastore import encoding as encodings
 from datastore.readers import LoadError, Source, as_text
 
 TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
-ARCHIVE_FORMATS = ("XLSX", "ZIP", "DOCX")
 
 
 class Unreadable(Exception):
     """The file cannot be read as what it claims to be; the message says why, for the contributor."""
-
-
-def check_archive(fileobj):
-    """Refuse a zip whose declared uncompressed size or compression ratio exceeds the limits, before any parsing."""
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise Unreadable(_("压缩包已损坏：%(error)s") % {"error": error}) from None
-    finally:
-        fileobj.seek(0)
-    total = sum(entry.file_size for entry in entries)
-    if total > settings.CONTRIBUTION_MAX_UNZIPPED_BYTES:
-        raise Unreadable(_("解压后大小 %(size)d 字节超过上限 %(limit)d 字节（疑似压缩炸弹）。")
-                         % {"size": total, "limit": settings.CONTRIBUTION_MAX_UNZIPPED_BYTES})
-    ratio = settings.CONTRIBUTION_MAX_ZIP_RATIO
-    for entry in entries:
-        if entry.file_size > 1024 * 1024 and entry.file_size > ratio * max(entry.compress_size, 1):
-            raise Unreadable(_("文件 %(name)s 的压缩比超过 %(ratio)d 倍（疑似压缩炸弹）。")
-                             % {"name": entry.filename, "ratio": ratio})
 
 
 class Table:
@@ -104,12 +81,11 @@ class Table:
 
     # --- XLSX ---
     def _open_xlsx(self):
-        import openpyxl
-
-        check_archive(self.file)
         try:
-            self._workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            self._sheet = inspection.open_sheet(self.file)
             first = next(self._xlsx(), None)
+        except inspection.Refused as error:
+            raise Unreadable(str(error)) from None
         except Exception as error:  # openpyxl raises many kinds for a damaged package
             raise Unreadable(_("无法读取 XLSX 文件：%(error)s") % {"error": error}) from None
         if first is None:
@@ -118,8 +94,7 @@ class Table:
         self.header = first[1]
 
     def _xlsx(self):
-        sheet = self._workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(self._sheet.rows(), start=1):
             cells = ["" if cell is None else as_text(cell) for cell in row]
             while cells and cells[-1] == "":
                 cells.pop()

@@ -15,14 +15,14 @@ import datetime
 import os
 import re
 import sqlite3
-import tempfile
 
 from django.utils.translation import gettext as _
 
-from datasets import files
+from datasets import files, inspection
+from portal import jobs
 
 from . import pii
-from .tables import ARCHIVE_FORMATS, TABULAR_FORMATS, Table, Unreadable, check_archive
+from .tables import TABULAR_FORMATS, Table, Unreadable
 
 EXAMPLES = 5
 PREVIEW_ROWS = 20
@@ -129,9 +129,8 @@ class Errors:
 class HashStore:
     """(group, hash, row) triples in a temporary SQLite file: duplicates found by SQL, not in memory."""
 
-    def __init__(self):
-        handle, self.path = tempfile.mkstemp(prefix="contrib-", suffix=".sqlite3")
-        os.close(handle)
+    def __init__(self, scratch):
+        self.path = jobs.scratch_file(scratch, ".sqlite3")  # named after the job: a killed run's is found
         self.db = sqlite3.connect(self.path)
         self.db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000; PRAGMA temp_store=FILE;"
@@ -194,7 +193,7 @@ def _preview_row(row):
     return [cell[:PREVIEW_CELL] for cell in row]
 
 
-def validate_table(fileobj, fmt, target_schema=None, progress=None):
+def validate_table(fileobj, fmt, target_schema=None, progress=None, scratch="contribution"):
     """The report for a tabular file, its personal-data counts, and the schema used."""
     table = Table(fileobj, fmt)
     header = table.header
@@ -222,7 +221,7 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None):
     key_indexes = [names.index(name) for name in (schema.primary_key or []) if name in names]
     typed = [(index, checker, names[index]) for index, checker in enumerate(checkers) if checker]
     scanner = pii.Scanner(header)
-    store = HashStore()
+    store = HashStore(scratch)
     preview, count = [], 0
 
     def stream():
@@ -284,7 +283,7 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None):
     return report, scanner.result()
 
 
-def validate_file(fileobj, filename, target_schema=None, progress=None):
+def validate_file(fileobj, filename, target_schema=None, progress=None, scratch="contribution"):
     """(report, pii) for any contributed file; a file that cannot be read gets a report saying why."""
     fileobj.seek(0)
     head = fileobj.read(files.SNIFF_BYTES)
@@ -292,29 +291,28 @@ def validate_file(fileobj, filename, target_schema=None, progress=None):
     try:
         fmt, _media_type = files.detect_format(head, filename)
     except Exception as error:  # an empty file: ValidationError with the reason
-        return _fatal("", getattr(error, "messages", [str(error)])[0]), {}
+        return fatal_report("", getattr(error, "messages", [str(error)])[0]), {}
     try:
-        if fmt in ARCHIVE_FORMATS:
-            check_archive(fileobj)
         if fmt == "GEOJSON" or fmt not in TABULAR_FORMATS:
+            inspection.check_contents(fileobj, fmt)
             return {"format": fmt, "tabular": False, "valid": True, "errors": {}}, {}
-        return validate_table(fileobj, fmt, target_schema, progress)
-    except Unreadable as error:
-        return _fatal(fmt, str(error)), {}
+        return validate_table(fileobj, fmt, target_schema, progress, scratch)  # an XLSX is checked as it opens
+    except (Unreadable, inspection.Refused) as error:
+        return fatal_report(fmt, str(error)), {}
     except Exception as error:  # noqa: BLE001 - a damaged XLSX fails deep inside openpyxl, mid-stream
         if fmt != "XLSX":
             raise
-        return _fatal(fmt, _("无法读取 XLSX 文件：%(error)s") % {"error": error}), {}
+        return fatal_report(fmt, _("无法读取 XLSX 文件：%(error)s") % {"error": error}), {}
 
 
-def _fatal(fmt, message):
+def fatal_report(fmt, message):
     return {"format": fmt, "valid": False, "fatal": message,
             "errors": {"unreadable": {"count": 1, "examples": [{"row": None, "message": message}]}}}
 
 
 # --- row-level changes between two versions -----------------------------------------
 
-def row_changes(old_file, new_file, fmt_old, fmt_new, key_fields=None):
+def row_changes(old_file, new_file, fmt_old, fmt_new, key_fields=None, scratch="contribution"):
     """Rows added, removed and changed from the old version to the new one.
 
     By the primary key when the schema has one (a changed row keeps its key),
@@ -322,7 +320,7 @@ def row_changes(old_file, new_file, fmt_old, fmt_new, key_fields=None):
     added). Both files stream through a temporary SQLite file.
     """
     old, new = Table(old_file, fmt_old), Table(new_file, fmt_new)
-    store = HashStore()
+    store = HashStore(scratch)
     try:
         for group, table in (("old", old), ("new", new)):
             indexes = [table.header.index(name) for name in key_fields or [] if name in table.header]

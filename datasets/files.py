@@ -1,4 +1,4 @@
-"""Uploaded files: safe names, format detection from content, checksums.
+"""Uploaded files: safe names, format detection from content, checksums, container limits (inspection.py).
 
 The format of a file is read from its bytes, never trusted from its name or
 from what the uploader claims; a claim that contradicts the content is refused.
@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from portal.exceptions import PayloadTooLarge
+
+from . import inspection
 
 CHUNK_SIZE = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -205,5 +207,9 @@ def inspect_upload(uploaded, claimed_format=None):
         raise ValidationError({"file": _("文件为空。")})
     fmt, media_type = detect_format(head, filename)
     check_claimed_format(claimed_format, fmt)
+    try:
+        inspection.check_contents(uploaded, fmt)
+    except inspection.Refused as error:
+        raise ValidationError({"file": str(error)}) from None
     return StoredFacts(filename=filename, format=fmt, media_type=media_type, size=total, sha256=digest.hexdigest())
 

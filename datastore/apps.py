@@ -10,9 +10,11 @@ class DatastoreConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from datasets.signals import resource_version_created
+        from portal import jobs
 
-        from . import loading
+        from . import loading, repair
         from .models import DatastoreTable
 
         resource_version_created.connect(loading.queue_load, dispatch_uid="datastore.queue_load")
         post_delete.connect(loading.drop_deleted_table, sender=DatastoreTable, dispatch_uid="datastore.drop_table")
+        jobs.register_repair(repair.repair_stalled_loads)

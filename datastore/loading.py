@@ -12,12 +12,14 @@ import itertools
 import logging
 
 import psycopg
-
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DataError, DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets.models import ResourceVersion
+from portal import jobs
 
 from . import dialects, readers, types
 from .dialects import ROW_ID, qn
@@ -26,7 +28,7 @@ from .readers import LoadError
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = settings.DATASTORE_COPY_CHUNK_BYTES
 ROW_BATCH = 50_000
 MAX_ERRORS = 20
 
@@ -71,48 +73,77 @@ def queue_load(sender, resource_id, version_id, **kwargs):
 # --- loading --------------------------------------------------------------------
 
 def load_version(version_id):
-    """Load one version (idempotent: a ready table is left alone, anything else is redone)."""
+    """Load one version (idempotent: a ready or failed table is left alone, anything else is redone).
+
+    Every start counts as an attempt; a delivery finding JOB_MAX_ATTEMPTS spent
+    (workers killed or timed out each time) fails the load instead of retrying it.
+    """
     version = ResourceVersion.objects.select_related("resource").filter(pk=version_id).first()
     if version is None or not readers.is_tabular(version.format):
         return None
     table = _record_for(version)
-    if table.status == DatastoreTable.Status.READY:
+    if table.status in (DatastoreTable.Status.READY, DatastoreTable.Status.FAILED):
+        return table
+    if jobs.attempts_spent(table.attempts):
+        give_up(table)
         return table
     _update(table, status=DatastoreTable.Status.LOADING, started=timezone.now(), finished=None, errors=[],
-            rows_loaded=0, bytes_read=0, row_count=None, columns=[], indexed=[])
-    dialect = dialects.current()
+            rows_loaded=0, bytes_read=0, row_count=None, columns=[], indexed=[], attempts=table.attempts + 1)
     try:
-        _drop(staging_name(table))
-        _drop(table.table_name)
-        with readers.open_source(version) as source:
-            plan = _plan(source, version.resource.table_schema)
-            loaded = None
-            if dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
-                loaded = _copy_typed(dialect, source, table, plan)
-            if loaded is None:
-                with connection.cursor() as cursor:
-                    with transaction.atomic():
-                        dialect.create_staging(cursor, staging_name(table), plan.physical)
-                    loaded = _fill(cursor, dialect, source, table, plan.physical)
-                    _resolve_types(cursor, dialect, staging_name(table), plan)
-            with transaction.atomic():
-                if not plan.copied:
-                    _build(dialect, table, plan)
-                _index(dialect, table, plan)
-                _activate(table, plan, loaded, source.encoding)
+        with jobs.beating(DatastoreTable.objects.filter(pk=table.pk)):
+            _load(version, table)
     except (OperationalError, InterfaceError, psycopg.OperationalError):
-        _drop_quietly(table)
+        drop_tables(table)
         raise  # the connection or server failed: the task retries
-    except (LoadError, DatabaseError, psycopg.Error, ValueError) as error:
-        _drop_quietly(table)
-        messages = error.args[0] if isinstance(error, LoadError) and isinstance(error.args[0], list) else [
-            _database_message(error)]
-        _update(table, status=DatastoreTable.Status.FAILED, finished=timezone.now(), errors=messages[:MAX_ERRORS])
-        log.info("datastore load of version %s failed: %s", version_id, messages)
+    except (LoadError, DatabaseError, psycopg.Error, ValueError, SoftTimeLimitExceeded) as error:
+        drop_tables(table)
+        _fail(table, _messages(error))
+        log.info("datastore load of version %s failed: %s", version_id, table.errors)
         return table
     transaction.on_commit(lambda: retire_old_tables(version.resource_id))
     table.refresh_from_db()
     return table
+
+
+def _load(version, table):
+    dialect = dialects.current()
+    _drop(staging_name(table))
+    _drop(table.table_name)
+    with readers.open_source(version) as source:
+        plan = _plan(source, version.resource.table_schema)
+        loaded = None
+        if dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
+            loaded = _copy_typed(dialect, source, table, plan)
+        if loaded is None:
+            with connection.cursor() as cursor:
+                with transaction.atomic():
+                    dialect.create_staging(cursor, staging_name(table), plan.physical)
+                loaded = _fill(cursor, dialect, source, table, plan.physical)
+                _resolve_types(cursor, dialect, staging_name(table), plan)
+        with transaction.atomic():
+            if not plan.copied:
+                _build(dialect, table, plan)
+            _index(dialect, table, plan)
+            _activate(table, plan, loaded, source.encoding)
+
+
+def give_up(table):
+    """Fail a load whose attempts are spent, saying so; what its last run left behind goes."""
+    drop_tables(table)
+    _fail(table, [_("加载已开始 %(n)d 次均未完成（工作进程中断或超时），不再重试。") % {"n": table.attempts}])
+
+
+def _fail(table, messages):
+    _update(table, status=DatastoreTable.Status.FAILED, finished=timezone.now(), errors=messages[:MAX_ERRORS],
+            interrupted=False)
+
+
+def _messages(error):
+    if isinstance(error, SoftTimeLimitExceeded):
+        return [_("加载超过时间上限（%(n)d 秒）。") % {"n": settings.JOB_SOFT_TIME_LIMIT}]
+    if isinstance(error, LoadError) and isinstance(error.args[0], list):
+        return error.args[0]
+    return [_database_message(error)]
 
 
 def _database_message(error):
@@ -330,7 +361,7 @@ def _activate(table, plan, loaded, source_encoding):
         _update(current, is_active=False)
     _update(table, status=DatastoreTable.Status.READY, is_active=not newer_is_active, finished=timezone.now(),
             columns=plan.columns(), indexed=plan.indexed, row_count=loaded, rows_loaded=loaded,
-            encoding=source_encoding)
+            encoding=source_encoding, interrupted=False)
 
 
 def retire_old_tables(resource_id):
@@ -343,7 +374,7 @@ def retire_old_tables(resource_id):
 
 def drop_deleted_table(sender, instance, **kwargs):
     """post_delete of a DatastoreTable (or of its resource): its rows go once the deletion commits."""
-    transaction.on_commit(lambda: _drop_quietly(instance))
+    transaction.on_commit(lambda: drop_tables(instance))
 
 
 def _drop(name):
@@ -351,7 +382,8 @@ def _drop(name):
         cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}", [])
 
 
-def _drop_quietly(table):
+def drop_tables(table):
+    """Drop a load's staging and typed tables (what a failed or killed run leaves behind)."""
     for name in (staging_name(table), table.table_name):
         try:
             with transaction.atomic():

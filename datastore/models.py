@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from datasets.models import Resource, ResourceVersion
+from portal import jobs
 
 
 class DatastoreTable(models.Model):
@@ -37,6 +38,10 @@ class DatastoreTable(models.Model):
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # The load as a job (portal/jobs.py): refreshed while it runs, deliveries so far, killed and requeued.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    interrupted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-version__number"]
@@ -48,6 +53,12 @@ class DatastoreTable(models.Model):
 
     def __str__(self):
         return self.table_name
+
+    @property
+    def is_interrupted(self):
+        """Still to finish, but its worker stopped: requeued by the repair, or about to be."""
+        return self.status in (self.Status.PENDING, self.Status.LOADING) and (
+            self.interrupted or jobs.is_stalled(self.heartbeat))
 
     def column(self, name):
         """The stored description of a column by its shown name, or None."""

@@ -1,8 +1,9 @@
 """Read a stored tabular file as a header and rows of text, whatever its format.
 
 CSV/TSV stream through the csv module; XLSX through openpyxl in read-only
-mode; JSON arrays and GeoJSON feature collections are parsed whole (their
-size is bounded by the upload limit). Every value comes out as text or None,
+mode, within datasets.inspection's limits (checked again on the stored file);
+JSON arrays and GeoJSON feature collections are parsed whole, so their size
+is bounded (DATASTORE_MAX_JSON_BYTES). Every value comes out as text or None,
 so one type check (datastore.types) serves every format.
 """
 import csv
@@ -11,8 +12,11 @@ import io
 import json
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+
+from datasets import inspection
 
 from . import encoding, types
 
@@ -123,12 +127,10 @@ class Source:
 
     # --- XLSX ---
     def _open_xlsx(self):
-        import openpyxl
-
         try:
-            self._workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged package
-            raise LoadError(_("无法读取 XLSX 文件：%(error)s") % {"error": error}) from None
+            self._sheet = inspection.open_sheet(self.file)
+        except inspection.Refused as error:
+            raise LoadError(str(error)) from None
         self.encoding = "xlsx"
         rows = self._xlsx_rows()
         try:
@@ -137,10 +139,12 @@ class Source:
             raise LoadError(_("工作表为空。")) from None
 
     def _xlsx_rows(self):
-        sheet = self._workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            if row and any(cell is not None and cell != "" for cell in row):
-                yield [as_text(cell) for cell in row]
+        try:
+            for row in self._sheet.rows():
+                if row and any(cell is not None and cell != "" for cell in row):
+                    yield [as_text(cell) for cell in row]
+        except inspection.Refused as error:
+            raise LoadError(str(error)) from None
 
     def _xlsx_data_rows(self):
         rows = self._xlsx_rows()
@@ -151,6 +155,11 @@ class Source:
 
     # --- JSON array / GeoJSON ---
     def _open_json(self):
+        self.file.seek(0, 2)
+        if self.file.tell() > settings.DATASTORE_MAX_JSON_BYTES:  # parsed whole: memory grows with the file
+            raise LoadError(_("JSON 文件超过 %(limit)d 字节，无法加载；请改用 CSV。")
+                            % {"limit": settings.DATASTORE_MAX_JSON_BYTES})
+        self.file.seek(0)
         raw = self.file.read()
         self.encoding = encoding.detect(raw[: encoding.SAMPLE_BYTES])
         try:

@@ -1,12 +1,16 @@
 """Celery tasks of the datastore: thin wrappers around datastore.loading."""
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import loading
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError, OSError),
-             retry_backoff=True, max_retries=5, ignore_result=True)
+# Bounded: time limits, and attempts counted on the load's row (loading.load_version), retries included.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(OperationalError, InterfaceError, OSError), retry_backoff=True,
+             max_retries=settings.JOB_MAX_ATTEMPTS, ignore_result=True,
+             soft_time_limit=settings.JOB_SOFT_TIME_LIMIT, time_limit=settings.JOB_TIME_LIMIT)
 def load_resource_version(self, version_id):
     # Idempotent: a ready table is kept, a half-done one is dropped and redone.
     loading.load_version(version_id)

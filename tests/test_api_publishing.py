@@ -2,6 +2,7 @@
 import json
 import os
 
+import inspection_support
 import pytest
 from api_support import CSV_BYTES, upload
 from django.conf import settings
@@ -377,6 +378,25 @@ def test_oversized_upload_spooled_to_disk_is_413(as_publisher, draft, settings):
     settings.RESOURCE_MAX_UPLOAD_BYTES = 4096
     big = b"a,b\n" + b"1,2\n" * 2000
     assert "file" in upload_refused(as_publisher, 413, {"file": upload("big.csv", big)})
+
+
+@pytest.mark.parametrize("name, build, reason", [
+    ("bomb.xlsx", lambda: inspection_support.xlsx_bomb(), "压缩比"),  # a valid workbook, its sheet 1000:1
+    ("bomb.zip", lambda: inspection_support.xlsx_bomb(), "压缩比"),  # the same bytes as a plain zip
+    ("bomb.csv.gz", lambda: inspection_support.gzip_bomb(), "压缩比"),
+    ("wide.xlsx", lambda: inspection_support.xlsx_declaring("A1:XFD1048576"), "16384"),
+    ("broken.xlsx", lambda: b"PK\x03\x04garbage-not-a-zip", "损坏"),
+], ids=["xlsx-bomb", "zip-bomb", "gzip-bomb", "declared-dimension", "damaged-zip"])
+def test_a_compression_bomb_is_refused_at_upload_and_stores_nothing(as_publisher, draft, name, build, reason):
+    fields = upload_refused(as_publisher, 400, {"file": upload(name, build(), "application/octet-stream")})
+    assert reason in " ".join(fields["file"])
+
+
+def test_the_container_limits_are_settings(as_publisher, draft, settings):
+    settings.UPLOAD_MAX_COMPRESSION_RATIO = 10**6
+    settings.UPLOAD_MAX_UNZIPPED_BYTES = 1024 * 1024
+    fields = upload_refused(as_publisher, 400, {"file": upload("bomb.xlsx", inspection_support.xlsx_bomb())})
+    assert "超过上限" in " ".join(fields["file"])
 
 
 # --- resources: changes and versions --------------------------------------------------

@@ -1,4 +1,4 @@
-"""Durability: one merge under concurrent approvals, a real worker killed mid-validation, the stuck sweeper."""
+"""Durability: one merge under concurrent approvals, a real worker killed mid-validation, the heartbeat repair."""
 import os
 import signal
 import threading
@@ -97,15 +97,63 @@ def test_a_worker_killed_mid_validation_leaves_the_contribution_to_be_validated_
         assert contribution.report["rows"] == 600_000 and contribution.report["valid"]
 
 
-@pytest.mark.django_db
-def test_the_sweeper_requeues_contributions_stuck_in_validating(enterprise_a, enterprise_admin, transport_bureau,
-                                                                django_capture_on_commit_callbacks):
+def _stale():
     from django.utils import timezone
+
+    return timezone.now() - timezone.timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_the_repair_requeues_a_stalled_validation_and_removes_its_temporary_files(
+        enterprise_a, enterprise_admin, transport_bureau, django_capture_on_commit_callbacks):
+    from contributions.services import scratch_key
+    from portal import jobs
+    from portal.tasks import repair_stalled_jobs
 
     with django_capture_on_commit_callbacks(execute=False):  # submitted, but its task is "lost"
         pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
-    Contribution.objects.filter(pk=pk).update(status=Status.VALIDATING,
-                                              validating_since=timezone.now() - timezone.timedelta(hours=2))
-    assert tasks.requeue_stuck_validations() == [pk]
+    Contribution.objects.filter(pk=pk).update(status=Status.VALIDATING, validation_attempts=1, heartbeat=_stale())
+    left = jobs.scratch_file(scratch_key(pk), ".sqlite3")  # what the killed run was writing
+    page = session_client(enterprise_admin).get(f"/contributions/{pk}/").content.decode()
+    assert "校验已中断，正在重试。" in page
+    english = session_client(enterprise_admin).get(f"/en/contributions/{pk}/").content.decode()
+    assert "Validation was interrupted; retrying." in english
+
+    assert repair_stalled_jobs()["contributions.repair.repair_stalled_validations"] == {"requeued": [pk], "failed": []}
+    assert not os.path.exists(left)
+    contribution = Contribution.objects.get(pk=pk)
+    assert (contribution.status, contribution.validation_attempts, contribution.interrupted) == (
+        Status.AWAITING_REVIEW, 2, False)
+    assert repair_stalled_jobs()["contributions.repair.repair_stalled_validations"] == {"requeued": [], "failed": []}
+
+
+@pytest.mark.django_db
+def test_a_validation_whose_attempts_are_spent_fails_with_its_reason(
+        enterprise_a, enterprise_admin, transport_bureau, django_capture_on_commit_callbacks, settings):
+    from portal.tasks import repair_stalled_jobs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        first = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
+    Contribution.objects.filter(pk=first).update(status=Status.VALIDATING, heartbeat=_stale(),
+                                                 validation_attempts=settings.JOB_MAX_ATTEMPTS)
+    assert repair_stalled_jobs()["contributions.repair.repair_stalled_validations"]["failed"] == [first]
+    contribution = Contribution.objects.get(pk=first)
+    assert (contribution.status, contribution.validation) == (Status.NEEDS_CHANGES, "failed")
+    assert f"{settings.JOB_MAX_ATTEMPTS} 次" in contribution.report["fatal"]
+
+    # A redelivered task finding the attempts spent fails the validation the same way, and drops the message.
+    Contribution.objects.filter(pk=first).update(status=Status.VALIDATING, interrupted=False)
+    tasks.validate_contribution.delay(first)
+    assert Contribution.objects.get(pk=first).status == Status.NEEDS_CHANGES
+
+
+@pytest.mark.django_db
+def test_a_submission_whose_task_never_started_is_queued_again(enterprise_a, enterprise_admin, transport_bureau,
+                                                               django_capture_on_commit_callbacks):
+    from portal.tasks import repair_stalled_jobs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
+    Contribution.objects.filter(pk=pk).update(submitted_at=_stale())
+    assert repair_stalled_jobs()["contributions.repair.repair_stalled_validations"]["requeued"] == [pk]
     assert Contribution.objects.get(pk=pk).status == Status.AWAITING_REVIEW
-    assert tasks.requeue_stuck_validations() == []

@@ -1,4 +1,5 @@
 """Publisher pages over HTTP: the dashboard, dataset and resource forms, actions, errors and who may use them."""
+import inspection_support
 import pytest
 from django.test import Client
 
@@ -167,6 +168,7 @@ def test_add_file_and_link_resources(publisher_client, make_dataset):
     ({"kind": "file", "file": upload("data.csv"), "format": "PDF"}, "format", "声明的格式 PDF 与文件内容"),
     ({"kind": "file"}, "file", "请选择要上传的文件"),
     ({"kind": "url", "url": "not a url"}, "url", "请输入有效的网址"),
+    ({"kind": "file", "file": upload("bomb.xlsx", inspection_support.xlsx_bomb())}, "file", "疑似压缩炸弹"),
 ])
 def test_bad_resource_input_is_shown_next_to_its_field(publisher_client, make_dataset, data, field, message):
     dataset = make_dataset("bad-res", with_file=False)

@@ -5,6 +5,7 @@ embedded default, so a fresh machine with only Python runs the portal:
 SQLite, local-disk media, eager Celery tasks, the database search backend.
 """
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -170,10 +171,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# Every task is bounded in time (soft: the task stops and says why; hard: the worker kills it).
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "1800"))
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", str(CELERY_TASK_SOFT_TIME_LIMIT + 60)))
+# Jobs (datastore loads, contribution validations; portal/jobs.py): their own time limits, a number of
+# attempts (every delivery counts) after which the job is failed with its reason and its message dropped,
+# and a heartbeat; `portal.tasks.repair_stalled_jobs` requeues or fails a job whose heartbeat stopped.
+JOB_SOFT_TIME_LIMIT = int(env("JOB_SOFT_TIME_LIMIT", "3600"))
+JOB_TIME_LIMIT = int(env("JOB_TIME_LIMIT", str(JOB_SOFT_TIME_LIMIT + 120)))
+JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
+JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "15"))
+JOB_STALE_SECONDS = float(env("JOB_STALE_SECONDS", "120"))
+# Where jobs keep their temporary files (named after the job, so the repair can remove a killed job's).
+JOB_SCRATCH_DIR = Path(env("JOB_SCRATCH_DIR", os.path.join(tempfile.gettempdir(), "portal-jobs")))
 # Redis redelivers a task whose worker died (acks_late) once visibility_timeout seconds have passed;
 # a worker looks for such tasks every interval x throttle seconds (kombu's defaults: 10 x 10).
+# The heartbeat repair handles dead workers within minutes; the visibility timeout stays above the
+# longest hard time limit so that Redis never hands a task that is still running to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(JOB_TIME_LIMIT + 300))),
     "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
@@ -194,7 +210,7 @@ CELERY_BEAT_SCHEDULE = {
     "apikeys-flush-usage": {"task": "apikeys.tasks.flush_usage", "schedule": 60.0},
     "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
     "access-flush-audit-repeats": {"task": "access.tasks.flush_audit_repeats", "schedule": 60.0},
-    "contributions-requeue-stuck": {"task": "contributions.tasks.requeue_stuck_validations", "schedule": 300.0},
+    "jobs-repair-stalled": {"task": "portal.tasks.repair_stalled_jobs", "schedule": 60.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.
@@ -223,10 +239,18 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Enterprise contributions: file size, zip limits (checked before parsing) and when a validation counts as stuck.
+# What a compressed upload may hold (datasets/inspection.py, for every upload and every stored file a task
+# reads): uncompressed size, compression ratio; for XLSX the shared strings (read whole) and the sheet size.
+UPLOAD_MAX_UNZIPPED_BYTES = int(env("UPLOAD_MAX_UNZIPPED_BYTES", str(1024**3)))
+UPLOAD_MAX_COMPRESSION_RATIO = int(env("UPLOAD_MAX_COMPRESSION_RATIO", "100"))
+UPLOAD_MAX_SHARED_STRINGS_BYTES = int(env("UPLOAD_MAX_SHARED_STRINGS_BYTES", str(64 * 1024**2)))
+UPLOAD_MAX_SHEET_ROWS = int(env("UPLOAD_MAX_SHEET_ROWS", "1048576"))
+UPLOAD_MAX_SHEET_COLUMNS = int(env("UPLOAD_MAX_SHEET_COLUMNS", "1000"))
+# The datastore reads a JSON file whole: above this size, a load asks for CSV instead.
+DATASTORE_MAX_JSON_BYTES = int(env("DATASTORE_MAX_JSON_BYTES", str(256 * 1024**2)))
+DATASTORE_COPY_CHUNK_BYTES = int(env("DATASTORE_COPY_CHUNK_BYTES", str(8 * 1024**2)))
+# Enterprise contributions: file size, and when a submitted contribution whose task never started is queued again.
 CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RESOURCE_MAX_UPLOAD_BYTES)))
-CONTRIBUTION_MAX_UNZIPPED_BYTES = int(env("CONTRIBUTION_MAX_UNZIPPED_BYTES", str(1024**3)))
-CONTRIBUTION_MAX_ZIP_RATIO = int(env("CONTRIBUTION_MAX_ZIP_RATIO", "100"))
 CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))
 # In production the front web server sends the bytes (nginx X-Accel-Redirect).
 DOWNLOAD_X_ACCEL_REDIRECT_PREFIX = env("DOWNLOAD_X_ACCEL_REDIRECT_PREFIX", "")

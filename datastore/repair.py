@@ -1,0 +1,20 @@
+"""Loads whose worker stopped: requeued, or failed once their attempts are spent (a portal.jobs repair)."""
+from portal import jobs
+
+from . import loading
+from .models import DatastoreTable
+from .tasks import load_resource_version
+
+
+def repair_stalled_loads():
+    """{"requeued": [version ids], "failed": [version ids]} of the loads whose heartbeat stopped."""
+    done = {"requeued": [], "failed": []}
+    for table in jobs.claim_stalled(DatastoreTable.objects.filter(status=DatastoreTable.Status.LOADING)):
+        if jobs.attempts_spent(table.attempts):
+            loading.give_up(table)
+            done["failed"].append(table.version_id)
+            continue
+        loading.drop_tables(table)
+        load_resource_version.delay(table.version_id)
+        done["requeued"].append(table.version_id)
+    return done
