@@ -1,9 +1,9 @@
 """The OpenAPI schema's view of every operation: the errors it can answer and how strict its bodies are.
 
 Each error status is documented where its cause applies, not view by view:
-400, 401, 403 and 429 can answer any operation (a key in the URL or a text
+400, 401, 403, 414 and 429 can answer any operation (a key in the URL or a text
 parameter the API refuses, credentials it cannot authenticate, a key without
-the scope or network, the rate limits); 404 any operation with a path
+the scope or network, a URL over REQUEST_URL_MAX_BYTES, the rate limits); 404 any operation with a path
 parameter or pages. Views add what only they raise (409, 413, 416...) with
 portal.exceptions.documented_errors. Every 4xx body is the one error shape of
 portal.exceptions. A request body whose serializer refuses unknown fields
@@ -14,7 +14,7 @@ from http import HTTPStatus
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-EVERY_OPERATION = ("400", "401", "403", "429")
+EVERY_OPERATION = ("400", "401", "403", "414", "429")
 
 
 class ErrorDetailSerializer(serializers.Serializer):
