@@ -2,25 +2,13 @@
 
 Applications, grants and reports change only through access.services (which
 write the audit log and send the e-mails), so the admin shows them and nothing
-more. The audit log is append-only: no add, change or delete, whoever asks;
-staff filter it and export the selection as CSV.
+more. The audit log's admin is in the audit app.
 """
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from . import audit
-from .models import AccessApplication, AuditEntry, Grant, UsageReport
+from core.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import AccessApplication, Grant, UsageReport
 
 
 @admin.register(AccessApplication)
@@ -43,22 +31,3 @@ class UsageReportAdmin(ReadOnlyAdmin):
     list_display = ("title", "enterprise", "dataset", "is_public", "created")
     list_filter = ("is_public",)
     list_select_related = ("enterprise", "dataset")
-
-
-@admin.action(description=_("导出所选记录为 CSV"))
-def export_csv(modeladmin, request, queryset):
-    return audit.csv_response(queryset.order_by("-created", "-id"))
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("created", "action", "actor_username", "key_prefix", "organization_label",
-                    "dataset_identifier", "resource_label", "bytes", "ip_address")
-    list_filter = ("action", ("created", admin.DateFieldListFilter))
-    search_fields = ("actor_username", "key_prefix", "dataset_identifier", "organization_label")
-    date_hierarchy = "created"
-    # The references may point at deleted rows: show the labels, never follow the keys.
-    fields = ("created", "action", "actor_username", "key_prefix", "organization_label", "dataset_identifier",
-              "resource_label", "bytes", "ip_address", "detail")
-    readonly_fields = fields
-    actions = [export_csv]

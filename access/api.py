@@ -2,7 +2,7 @@
 
 Thin adapters: what a caller may see comes from access.selectors (an object
 outside it is 404), every step goes through access.services, whose refusals
-portal.exceptions turns into the one JSON error shape.
+core.exceptions turns into the one JSON error shape.
 """
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -15,12 +15,15 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
 from datasets import selectors as catalog
-from datasets.models import Organization
+from organizations.models import Organization
 from datasets.permissions import ReadAnyoneWriteSignedIn
 
-from portal.exceptions import documented_errors
+from core.exceptions import documented_errors
 
-from . import audit, selectors, services
+from audit import exports as audit_exports
+from audit.selectors import audit_entries
+
+from . import selectors, services
 from .forms import AuditFilterForm
 from .models import AccessApplication
 from .serializers import (
@@ -194,7 +197,7 @@ def audit_queryset(params):
     form = AuditFilterForm(params)
     if not form.is_valid():
         raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
-    return selectors.audit_entries(form.cleaned_data)
+    return audit_entries(form.cleaned_data)
 
 
 @extend_schema_view(
@@ -215,4 +218,4 @@ class AuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                    responses={(200, "text/csv"): OpenApiTypes.STR, **documented_errors(400, 401, 403)})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        return audit.csv_response(self.get_queryset())
+        return audit_exports.csv_response(self.get_queryset())

@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccessConfig(AppConfig):
     name = "access"
     verbose_name = _("数据使用申请与审计")
-
-    def ready(self):
-        from apikeys.signals import key_changed
-
-        from .audit import record_key_event
-
-        key_changed.connect(record_key_event, dispatch_uid="access-audit-key-events")

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from datasets.forms import DateInput, ServiceForm
-from portal.datetimes import StorableDateField
+from core.datetimes import StorableDateField
 
-from .models import AuditEntry
+from audit.models import AuditEntry
 
 
 def _text(label, *, required=True, rows=4, max_length=None, help_text=""):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from datasets.models import Membership
+from organizations.models import Membership
 
 logger = logging.getLogger(__name__)
 

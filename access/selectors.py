@@ -2,11 +2,11 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from datasets.grading import filter_visible_through, is_platform_staff
-from datasets.models import Membership, Organization
+from datasets.grading import filter_visible_through
 from enterprises.services import enterprises_of
+from organizations.roles import is_platform_staff, reviewed_organization_ids
 
-from .models import AccessApplication, AuditEntry, Grant, UsageReport
+from .models import AccessApplication, Grant, UsageReport
 
 
 def active_grants(now=None):
@@ -17,21 +17,6 @@ def active_grants(now=None):
 
 def has_active_grant(organization_id, dataset_id):
     return active_grants().filter(enterprise_id=organization_id, dataset_id=dataset_id).exists()
-
-
-def reviewed_organization_ids(user):
-    """Government departments in which `user` reviews access applications."""
-    if not (user and user.is_authenticated):
-        return frozenset()
-    return frozenset(
-        Membership.objects.filter(
-            user=user, role=Membership.Role.REVIEWER, organization__kind=Organization.Kind.GOVERNMENT
-        ).values_list("organization_id", flat=True)
-    )
-
-
-def is_reviewer(user, organization):
-    return organization.pk in reviewed_organization_ids(user)
 
 
 def _involving(user, enterprise_field, dataset_org_field):
@@ -90,23 +75,3 @@ def usage_reports_for(user):
 def use_results(dataset):
     """What the dataset page shows as the results built with its data."""
     return UsageReport.objects.filter(dataset=dataset, is_public=True).select_related("enterprise")
-
-
-def audit_entries(filters):
-    """The audit log narrowed by `filters` (a dict of cleaned filter values; empty ones are ignored)."""
-    queryset = AuditEntry.objects.all()
-    if filters.get("actor"):
-        queryset = queryset.filter(actor_username__iexact=filters["actor"])
-    if filters.get("key_prefix"):
-        queryset = queryset.filter(key_prefix__istartswith=filters["key_prefix"])
-    if filters.get("action"):
-        queryset = queryset.filter(action=filters["action"])
-    if filters.get("dataset"):
-        queryset = queryset.filter(dataset_identifier=filters["dataset"])
-    if filters.get("organization"):
-        queryset = queryset.filter(organization_label__icontains=filters["organization"])
-    if filters.get("since"):
-        queryset = queryset.filter(created__date__gte=filters["since"])
-    if filters.get("until"):
-        queryset = queryset.filter(created__date__lte=filters["until"])
-    return queryset.order_by("-created", "-id")

@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from datasets.serializers import DatasetRefSerializer, OrganizationRefSerializer, StrictSerializer, text_field
 
-from .models import AccessApplication, AuditEntry, Grant, UsageReport
+from audit.models import AuditEntry
+
+from .models import AccessApplication, Grant, UsageReport
 
 
 def username_field():

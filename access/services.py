@@ -1,4 +1,4 @@
-"""The rules of access to conditional data, and the audit log every app writes to.
+"""The rules of access to conditional data.
 
 An enterprise applies for one conditional dataset; a reviewer of the owning
 department approves (a Grant with terms and an expiry) or rejects (with a
@@ -22,10 +22,13 @@ from datasets import grading
 from datasets.models import Dataset, OpenGrade, Resource
 from enterprises.models import EnterpriseProfile
 from enterprises.services import acting_enterprise, enterprises_of
-from portal.exceptions import Conflict
+from audit.models import AuditEntry
+from audit.services import record_audit
+from core.exceptions import Conflict
+from organizations import roles
 
-from . import notifications, repeats, selectors
-from .models import AccessApplication, AuditEntry, Grant, UsageReport
+from . import notifications, selectors
+from .models import AccessApplication, Grant, UsageReport
 
 # The longest use a single application may ask for.
 MAX_PERIOD_DAYS = 366
@@ -38,45 +41,6 @@ class UsageReportRequired(Conflict):
     """An enterprise that held a grant reports its use before it may apply again."""
 
     code = "usage_report_required"
-
-
-# --- the audit log ------------------------------------------------------------
-
-def _key_of(credential):
-    from apikeys.models import ApiKey  # apikeys is optional to the callers that pass no key
-
-    return credential if isinstance(credential, ApiKey) else None
-
-
-def record_audit(action, *, actor=None, api_key=None, organization=None, dataset=None, resource=None,
-                 bytes=None, ip_address=None, detail=None, bounded=True):  # noqa: A002 - the log's own word for it
-    """Append one entry to the audit log. `api_key` may be any credential; only an ApiKey is kept.
-
-    Refusals and data queries are bounded (access.repeats): a repeat by the same
-    caller on the same dataset within the minute is only counted, and None is
-    returned; `bounded=False` is for the summary entry of such counted repeats.
-    """
-    api_key = _key_of(api_key)
-    actor = actor if actor is not None and actor.is_authenticated else None
-    if organization is None and dataset is not None:
-        organization = dataset.organization
-    if dataset is None and resource is not None:
-        dataset = resource.dataset
-    window = repeats.window(action, api_key=api_key, actor=actor, ip_address=ip_address,
-                            dataset=dataset) if bounded else None
-    if not repeats.is_first(window, bytes):
-        return None
-    entry = AuditEntry.objects.create(
-        action=action,
-        actor=actor, actor_username=actor.get_username() if actor else "",
-        api_key=api_key, key_prefix=api_key.prefix if api_key else "",
-        organization=organization, organization_label=organization.name_zh if organization else "",
-        dataset=dataset, dataset_identifier=dataset.identifier if dataset else "",
-        resource=resource, resource_label=resource.name if resource else "",
-        bytes=bytes, ip_address=ip_address, detail=detail or {},
-    )
-    repeats.remember(window, entry)
-    return entry
 
 
 # --- checks shared by the steps -------------------------------------------------
@@ -124,7 +88,7 @@ def _locked(model, pk):
 
 
 def _ensure_reviewer(user, dataset):
-    if not selectors.is_reviewer(user, dataset.organization):
+    if not roles.is_reviewer(user, dataset.organization):
         raise PermissionDenied(_("只有数据提供部门的审核者可以审核该申请。"))
 
 
@@ -290,7 +254,7 @@ def reject(*, user, application, reason):
 
 @transaction.atomic
 def revoke_grant(*, user, grant, reason):
-    if not (selectors.is_reviewer(user, grant.dataset.organization) or grading.is_platform_staff(user)):
+    if not (roles.is_reviewer(user, grant.dataset.organization) or roles.is_platform_staff(user)):
         raise PermissionDenied(_("只有数据提供部门的审核者或平台管理员可以撤销授权。"))
     errors = {}
     reason = _required_text(errors, {"reason": reason}, "reason")

@@ -15,12 +15,18 @@ from django.views.decorators.http import require_POST
 
 from datasets import selectors as catalog
 from datasets.forms import SERVICE_ERRORS
-from datasets.grading import is_platform_staff
+from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
 
-from . import audit, selectors, services
+from audit import exports as audit_exports
+from audit.selectors import audit_entries
+
+from . import selectors, services
 from .forms import ApplyForm, ApproveForm, AuditFilterForm, ReasonForm, RenewForm, UsageReportForm
-from .models import AccessApplication, AuditEntry
+from audit.models import AuditEntry
+
+from .models import AccessApplication
+from organizations import roles
 
 PAGE_SIZE = 50
 
@@ -62,7 +68,7 @@ def mine(request):
         "applications": selectors.applications_for(request.user).filter(enterprise_id__in=enterprise_ids),
         "grants": selectors.grants_for(request.user).filter(enterprise_id__in=enterprise_ids)
                   .prefetch_related("usage_reports"),
-        "reviews": bool(selectors.reviewed_organization_ids(request.user)),
+        "reviews": bool(roles.reviewed_organization_ids(request.user)),
     })
 
 
@@ -96,7 +102,7 @@ def application_detail(request, pk):
     return render(request, "access/application_detail.html", {
         "application": application,
         "can_withdraw": open_ and enterprises_of(request.user).filter(pk=application.enterprise_id).exists(),
-        "can_decide": open_ and selectors.is_reviewer(request.user, application.dataset.organization),
+        "can_decide": open_ and roles.is_reviewer(request.user, application.dataset.organization),
         "approve_form": ApproveForm(initial={"expires_on": application.period_end}),
         "reject_form": ReasonForm(),
     })
@@ -181,9 +187,9 @@ def grant_renew(request, pk):
 
 @login_required
 def review(request):
-    if not selectors.reviewed_organization_ids(request.user):
+    if not roles.reviewed_organization_ids(request.user):
         raise PermissionDenied(_("您不是任何数据提供部门的审核者。"))
-    reviewed = selectors.reviewed_organization_ids(request.user)
+    reviewed = roles.reviewed_organization_ids(request.user)
     return render(request, "access/review.html", {
         "queue": selectors.review_queue(request.user),
         "grants": selectors.grants_for(request.user).filter(dataset__organization_id__in=reviewed),
@@ -208,7 +214,7 @@ def grant_revoke(request, pk):
 
 def _audit_page(request, form):
     valid = form.is_valid()
-    entries = selectors.audit_entries(form.cleaned_data) if valid else AuditEntry.objects.none()
+    entries = audit_entries(form.cleaned_data) if valid else AuditEntry.objects.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "access/audit_log.html", {"form": form, "page": page}, status=200 if valid else 400)
 
@@ -223,4 +229,4 @@ def audit_export(request):
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
         return _audit_page(request, form)
-    return audit.csv_response(selectors.audit_entries(form.cleaned_data))
+    return audit_exports.csv_response(audit_entries(form.cleaned_data))

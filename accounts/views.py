@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from datasets.models import Membership
+from organizations.models import Membership
 
 from .forms import ProfileForm
 

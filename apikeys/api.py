@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from datasets.models import Organization
+from organizations.models import Organization
 
 from . import selectors, services
 from .serializers import (

@@ -24,6 +24,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from . import secrets, throttling
+from organizations.roles import restrict_principal_to
+
 from .models import ApiKey, KeyStatus
 from .permissions import check_scopes
 
@@ -41,8 +43,7 @@ def _read_only_save(*args, **kwargs):
 def principal_of(key):
     user = copy.copy(key.user)
     user.is_staff = user.is_superuser = False
-    # datasets.grading reads memberships from this cache.
-    user._member_organization_ids = frozenset([key.organization_id] if key.organization_id else [])
+    restrict_principal_to(user, [key.organization_id] if key.organization_id else [])
     user.save = _read_only_save
     return user
 
@@ -94,7 +95,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if refusal is None and not ip_allowed(key, throttling.client_ip(request._request)):
             refusal = exceptions.PermissionDenied(_("此 API 密钥不允许从该 IP 地址使用。"), code="key_ip_not_allowed")
         if refusal is not None:
-            refusal.key = key  # the audit log names the key that was refused (access.audit.record_refusal)
+            refusal.key = key  # the audit log names the key that was refused (datasets.access_audit.record_refusal)
             raise refusal
         check_scopes(request, request.parser_context.get("view"), key)
         return principal_of(key), key

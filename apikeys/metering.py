@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from datasets.models import Resource
 
-from . import store
+from core import redis_store as store
 from .models import ApiKey, FlushedBatch, UsageDaily
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import time
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import error_body
+from core.exceptions import error_body
 
 from . import throttling
 from .metering import record_call

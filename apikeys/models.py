@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import Organization
+from organizations.models import Organization
 
 
 class Scope(models.TextChoices):

@@ -4,9 +4,11 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from datasets.grading import is_platform_staff
+from organizations.roles import is_platform_staff
 
-from . import store, throttling
+from core import redis_store as store
+
+from . import throttling
 from .models import ApiKey, UsageDaily
 from .services import keys_for
 

@@ -2,7 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.datetimes import StorableDateTimeSerializerField
+from core.datetimes import StorableDateTimeSerializerField
 
 from .models import ApiKey, KeyStatus, Plan, Scope
 from .services import DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS

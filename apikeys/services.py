@@ -20,11 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datasets.grading import is_platform_staff
-from enterprises.services import acting_enterprise, enterprises_of, is_enterprise_admin
-from portal.exceptions import Conflict
+from organizations.roles import is_enterprise_admin, is_platform_staff
+from enterprises.services import acting_enterprise, enterprises_of
+from core.exceptions import Conflict
 
-from . import secrets, signals
+from . import secrets
+from .key_audit import record_key_event
 from .models import ApiKey, Plan, Scope
 
 INDIVIDUAL_SCOPES = (Scope.CATALOG_READ,)
@@ -122,7 +123,7 @@ def issue_key(*, user, name, scopes, organization=None, expires_at=None, allowed
     key, token = _new_key(name=name, user=user, organization=organization,
                           plan=_default_plan(organization is not None), scopes=scopes, allowed_networks=networks,
                           expires_at=expires_at)
-    signals.key_changed.send(sender=ApiKey, event="issued", key=key, user=user)
+    record_key_event("issued", key=key, user=user)
     return key, token
 
 
@@ -134,7 +135,7 @@ def revoke_key(*, user, key):
         raise Conflict(_("该密钥已被吊销。"), field="key")
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    signals.key_changed.send(sender=ApiKey, event="revoked", key=key, user=user)
+    record_key_event("revoked", key=key, user=user)
     return key
 
 
@@ -159,5 +160,5 @@ def rotate_key(*, user, key, grace_hours=DEFAULT_GRACE_HOURS):
     key.grace_until = timezone.now() + timedelta(hours=grace_hours)
     key.replaced_by = new_key
     key.save(update_fields=["grace_until", "replaced_by"])
-    signals.key_changed.send(sender=ApiKey, event="rotated", key=new_key, user=user, replaced=key)
+    record_key_event("rotated", key=new_key, user=user, replaced=key)
     return new_key, token

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
-from . import store
+from core import redis_store as store
 from .models import ApiKey
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ middleware owns the rule for every path (API, downloads, exports, pages).
 """
 from django.utils.translation import gettext as _
 
-from portal.http_errors import refusal
+from core.http_errors import refusal
 
 QUERY_PARAMETERS = ("api_key", "apikey", "api-key")
 

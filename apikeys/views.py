@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from datasets.forms import SERVICE_ERRORS
-from datasets.grading import is_platform_staff
+from organizations.roles import is_platform_staff
 
 from . import charts, selectors, services
 from .forms import KeyForm, RotateForm, UsageFilterForm

@@ -78,14 +78,15 @@ def setup_data(limit):
     from apikeys import services as key_services
     from apikeys.models import ApiKey, Plan
     from datasets import services
+    from organizations import services as organization_services
     from enterprises import services as enterprise_services
     from enterprises.credit_code import check_character
 
     users = get_user_model().objects
     staff = users.create_user("bench-staff", is_staff=True, is_superuser=True)
-    org = services.save_organization(user=staff, data={"slug": "bench-bureau", "kind": "government",
+    org = organization_services.save_organization(user=staff, data={"slug": "bench-bureau", "kind": "government",
                                                        "name_zh": "基准测试局"})
-    services.add_member(user=staff, organization=org, member=staff, role="publisher")
+    organization_services.add_member(user=staff, organization=org, member=staff, role="publisher")
     dataset = services.create_dataset(user=staff, organization=org, data={
         "identifier": "bench-open", "title": "基准数据集", "open_grade": "open", "licence": "cc-by-4.0",
         "themes": ["transport"], "description": "bench"})

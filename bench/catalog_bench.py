@@ -78,11 +78,13 @@ def load(count, rng):
     from django.utils import timezone
 
     from datasets import services
+
+    from organizations import services as organization_services
     from datasets.models import Dataset, Licence, Resource, Theme
 
     staff = get_user_model().objects.create_user("bench-staff", is_staff=True)
     organizations = [
-        services.save_organization(user=staff, data={"slug": f"bureau-{n:02d}", "name_zh": f"市{WORDS[n]}管理局",
+        organization_services.save_organization(user=staff, data={"slug": f"bureau-{n:02d}", "name_zh": f"市{WORDS[n]}管理局",
                                                      "name_en": f"Bureau {n:02d}"})
         for n in range(20)
     ]

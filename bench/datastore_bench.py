@@ -82,13 +82,15 @@ def add_resources(full, small):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from datasets import services, signals
-    from datasets.models import Membership
+
+    from organizations import services as organization_services
+    from organizations.models import Membership
 
     # Loads are timed below, one at a time, instead of running inside the upload.
     signals.resource_version_created.receivers.clear()
     staff = get_user_model().objects.create_user("bench", password="x", is_staff=True, is_superuser=True)
-    org = services.save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
-    services.add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
+    org = organization_services.save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
+    organization_services.add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
     dataset = services.create_dataset(user=staff, organization=org, data={
         "identifier": "nycflights13", "title": "flights", "open_grade": "open", "licence": "cc-by-4.0"})
     services.publish_dataset(user=staff, dataset=dataset)

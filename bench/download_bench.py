@@ -66,11 +66,13 @@ def create_dataset(scratch):
     from django.core.files import File
 
     from datasets import services
+
+    from organizations import services as organization_services
     from datasets.models import Dataset
 
     tag = uuid.uuid4().hex[:8]
     user = get_user_model().objects.create_user(username=f"bench-{tag}", is_staff=True)
-    organization = services.save_organization(
+    organization = organization_services.save_organization(
         user=user, data={"slug": f"bench-{tag}", "name_zh": "下载基准测试"}
     )
     dataset = services.create_dataset(

@@ -16,10 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apikeys.models import ApiKey, Scope
-from datasets.models import Organization
+from organizations.models import Organization
 from datasets.parsers import UploadNameMultiPartParser
 
-from portal.exceptions import documented_errors
+from core.exceptions import documented_errors
 
 from . import selectors, services
 from .models import Kind, Status, ValidationResult

@@ -7,7 +7,7 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("企业数据贡献")
 
     def ready(self):
-        from portal import jobs
+        from core import jobs
 
         from .repair import repair_stalled_validations
 

@@ -3,7 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from datasets.forms import ServiceForm
-from datasets.models import Licence, OpenGrade, Organization
+from datasets.models import Licence, OpenGrade
+from organizations.models import Organization
 
 from .models import Kind, Status, ValidationResult
 

@@ -1,8 +1,8 @@
-"""Validations whose worker stopped: requeued, or failed once their attempts are spent (a portal.jobs repair)."""
+"""Validations whose worker stopped: requeued, or failed once their attempts are spent (a core.jobs repair)."""
 from django.conf import settings
 from django.utils import timezone
 
-from portal import jobs
+from core import jobs
 
 from . import services
 from .models import Contribution, Status

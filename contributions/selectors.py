@@ -1,27 +1,15 @@
 """Who sees which contributions, and the review queue's filters."""
 from django.db.models import Q
 
-from datasets.grading import filter_visible_through, is_platform_staff
-from datasets.models import Membership, Organization
+from datasets.grading import filter_visible_through
 from enterprises.services import enterprises_of
+from organizations.roles import is_platform_staff, reviewed_organization_ids
 
 from .models import Contribution, Provenance, Status
 
 SORTS = {"age": "submitted_at", "-age": "-submitted_at", "created": "created", "-created": "-created"}
 QUEUE_STATUSES = (Status.AWAITING_REVIEW, Status.NEEDS_CHANGES, Status.SUBMITTED, Status.VALIDATING,
                   Status.RESUBMITTED)
-
-
-def reviewed_organization_ids(user):
-    if not (user and user.is_authenticated):
-        return frozenset()
-    return frozenset(Membership.objects.filter(
-        user=user, role=Membership.Role.REVIEWER, organization__kind=Organization.Kind.GOVERNMENT,
-    ).values_list("organization_id", flat=True))
-
-
-def is_reviewer(user, organization):
-    return organization.pk in reviewed_organization_ids(user)
 
 
 def contributions_for(user):

@@ -28,17 +28,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import jobs
-from portal.spreadsheets import safe_cell
+from core import jobs
+from core.spreadsheets import safe_cell
 from datasets import identifiers
 from datasets import services as catalog
-from datasets.models import Dataset, OpenGrade, Organization
+from datasets.models import Dataset, OpenGrade
+from organizations.models import Organization
 from enterprises.services import acting_enterprise, enterprises_of
-from portal.exceptions import Conflict
+from core.exceptions import Conflict
 
-from . import notifications, pii, selectors, storage
+from . import notifications, pii, storage
 from .models import OPEN_STATUSES, Comment, Contribution, Kind, Provenance, Status, Transition, ValidationResult
 from .tables import TABULAR_FORMATS, Table
+from organizations import roles
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ def _ensure_contributor(user, contribution):
 def _ensure_reviewer(user, contribution):
     if _is_contributor(user, contribution) or (contribution.submitted_by_id and contribution.submitted_by_id == user.pk):
         raise PermissionDenied(_("不能审核自己企业提交的贡献。"))
-    if not selectors.is_reviewer(user, contribution.target_organization):
+    if not roles.is_reviewer(user, contribution.target_organization):
         raise PermissionDenied(_("只有目标部门的审核者可以审核该贡献。"))
 
 
@@ -324,7 +326,7 @@ def give_up(contribution):
 
 
 def scratch_key(contribution_id):
-    """The name of a validation's temporary files (portal.jobs)."""
+    """The name of a validation's temporary files (core.jobs)."""
     return f"contribution-{contribution_id}"
 
 
@@ -412,7 +414,7 @@ def _comment(user, contribution, body, field=""):
 @transaction.atomic
 def add_comment(*, user, contribution, body):
     """The discussion thread: the contributing enterprise's members and the target's reviewers."""
-    if not (_is_contributor(user, contribution) or selectors.is_reviewer(user, contribution.target_organization)):
+    if not (_is_contributor(user, contribution) or roles.is_reviewer(user, contribution.target_organization)):
         raise PermissionDenied(_("只有贡献企业成员和审核者可以参与讨论。"))
     comment = _comment(user, contribution, body)
     notifications.commented(contribution, comment)
@@ -551,7 +553,7 @@ def _merge(contribution, open_grade, mask_columns):
 
 
 def can_review(user, contribution):
-    return selectors.is_reviewer(user, contribution.target_organization) and not _is_contributor(user, contribution)
+    return roles.is_reviewer(user, contribution.target_organization) and not _is_contributor(user, contribution)
 
 
 def can_edit(user, contribution):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from datasets import files
-from portal.exceptions import PayloadTooLarge
+from core.exceptions import PayloadTooLarge
 
 CHUNK = 1024 * 1024
 

@@ -19,7 +19,7 @@ import sqlite3
 from django.utils.translation import gettext as _
 
 from datasets import files, inspection
-from portal import jobs
+from core import jobs
 
 from . import pii
 from .tables import TABULAR_FORMATS, Table, Unreadable

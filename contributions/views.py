@@ -16,6 +16,7 @@ from enterprises.services import enterprises_of
 from . import presentation, selectors, services
 from .forms import ApproveForm, CommentForm, ContributionForm, EditForm, QueueFilterForm, ReasonForm, RequestChangesForm
 from .models import Kind, Status
+from organizations import roles
 
 
 def _run(request, form, step, success):
@@ -40,7 +41,7 @@ def mine(request):
     enterprise_ids = list(enterprises_of(request.user).values_list("pk", flat=True))
     return render(request, "contributions/mine.html", {
         "contributions": selectors.contributions_for(request.user).filter(enterprise_id__in=enterprise_ids),
-        "reviews": bool(selectors.reviewed_organization_ids(request.user)),
+        "reviews": bool(roles.reviewed_organization_ids(request.user)),
     })
 
 
@@ -185,7 +186,7 @@ def reject(request, pk):
 
 @login_required
 def review(request):
-    if not selectors.reviewed_organization_ids(request.user):
+    if not roles.reviewed_organization_ids(request.user):
         raise PermissionDenied(_("您不是任何政府部门的审核者。"))
     form = QueueFilterForm(request.GET)
     queue = selectors.review_queue(request.user, **form.filters()) if form.is_valid() else []

@@ -1,86 +1,21 @@
 """The Django admin for platform staff.
 
-The admin is one more entry point, so every write to organizations, members
-and datasets goes through datasets.services (with request.user as the actor):
+The admin is one more entry point, so every write to datasets goes through
+datasets.services (with request.user as the actor):
 the same validation, the same history rows, the same re-indexing as the pages
 and the API. Vocabularies (themes, licences) have no rules beyond their model.
 """
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.exceptions import DomainError
+from core.admin import ServiceErrorsMixin, error_text, load_saved
+from core.exceptions import DomainError
 
 from . import services
-from .models import Activity, Dataset, Licence, Membership, Organization, Resource, Theme
-
-
-def _error_text(error):
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error)
-
-
-def _load_saved(obj, saved):
-    """Make the admin's unsaved form instance the row a service just created."""
-    obj.pk = saved.pk
-    obj.refresh_from_db()
-    obj._state.adding = False
-
-
-class ServiceErrorsMixin:
-    """A service error after form validation (e.g. a concurrent edit) is a message, not a 500.
-
-    The change view runs in a transaction, so nothing is half-written.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, DomainError) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
-# --- organizations ----------------------------------------------------------
-
-class MembershipInline(admin.TabularInline):
-    """Members are added through services.add_member; existing roles are shown read-only."""
-
-    model = Membership
-    fields = ("user", "role", "created")
-    readonly_fields = ("created",)
-    raw_id_fields = ("user",)
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Organization)
-class OrganizationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
-    fields = services.ORGANIZATION_FIELDS
-    list_display = ("slug", "name_zh", "name_en", "kind", "contact_email")
-    list_filter = ("kind",)
-    search_fields = ("slug", "name_zh", "name_en")
-    inlines = [MembershipInline]
-
-    def save_model(self, request, obj, form, change):
-        data = {field: form.cleaned_data[field] for field in self.fields if not change or field in form.changed_data}
-        # The service compares with what is stored, so give it the stored row, not the edited one.
-        stored = Organization.objects.get(pk=obj.pk) if change else None
-        _load_saved(obj, services.save_organization(user=request.user, data=data, organization=stored))
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Membership:
-            return super().save_formset(request, form, formset, change)
-        for membership in formset.save(commit=False):
-            services.add_member(user=request.user, organization=form.instance,
-                                member=membership.user, role=membership.role)
+from .models import Activity, Dataset, Licence, Resource, Theme
 
 
 # --- vocabularies -------------------------------------------------------------
@@ -180,7 +115,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
             saved = services.create_dataset(
                 user=request.user, organization=form.cleaned_data["organization"], data=data
             )
-        _load_saved(obj, saved)
+        load_saved(obj, saved)
 
     def save_related(self, request, form, formsets, change):
         """No form.save_m2m(): the services set the themes. The resource inline saves nothing (read-only)."""
@@ -201,7 +136,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
             try:
                 service(user=request.user, dataset=dataset)
             except (ValidationError, DomainError) as error:
-                self.message_user(request, f"{dataset.identifier}: {_error_text(error)}", messages.ERROR)
+                self.message_user(request, f"{dataset.identifier}: {error_text(error)}", messages.ERROR)
             else:
                 done += 1
         return done

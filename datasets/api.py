@@ -2,7 +2,7 @@
 
 Reads go through datasets.selectors (which apply the grade rules), writes
 through datasets.services (which apply the publishing rules and raise the
-errors that portal.exceptions turns into the one JSON error shape). A dataset
+errors that core.exceptions turns into the one JSON error shape). A dataset
 or resource the caller may not see is looked up through the selectors first,
 so it answers 404, never 403.
 """
@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
-from portal.exceptions import documented_errors
+from core.exceptions import documented_errors
 
 from . import selectors, services
 from .filters import DatasetFilter

@@ -50,8 +50,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from access.audit import download_audit, record_refusal
-from portal.exceptions import DomainError, error_body
+from datasets.access_audit import download_audit, record_refusal
+from core.exceptions import DomainError, error_body
 
 from . import grading, selectors, tasks
 from .files import CHUNK_SIZE
@@ -223,7 +223,7 @@ class FileSlice:
 class CountedDownload:
     """Schedules the download count when the server closes the response (see the module docstring).
 
-    With an `audit` (access.audit.DownloadAudit: conditional data), it also
+    With an `audit` (audit.deliveries.DeliveryAudit: conditional data), it also
     writes the access-log entry then, with the bytes handed to the server.
     """
 

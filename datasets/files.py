@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.exceptions import PayloadTooLarge
+from core.exceptions import PayloadTooLarge
 
 from . import inspection
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.filters import StorableDateTimeFilter, StrictFilterSet
+from core.filters import StorableDateTimeFilter, StrictFilterSet
 
 from . import selectors
 from .models import Dataset, Licence, OpenGrade, Organization, Resource, Theme

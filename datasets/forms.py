@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DomainError
+from core.exceptions import DomainError
+from organizations import roles
 
 from . import selectors, services
 from .models import Licence, OpenGrade, Organization, Resource, Theme, UpdateFrequency
@@ -105,7 +106,7 @@ class DatasetForm(ServiceForm):
             f"{label}：{GRADE_EXPLANATIONS[value]}" for value, label in OpenGrade.choices
         )
         if dataset is None:
-            self.fields["organization"].queryset = services.publishable_organizations(user)
+            self.fields["organization"].queryset = roles.published_organizations(user)
         else:
             # Neither the identifier nor the owner changes after creation.
             del self.fields["organization"], self.fields["identifier"]

@@ -12,25 +12,12 @@ Drafts are seen only by their organization and staff. Every entry point
 """
 from django.db.models import Q
 
+from organizations.roles import is_platform_staff, member_organization_ids
+
 from .models import Dataset, OpenGrade
 
 PUBLIC_STATES = (Dataset.State.PUBLISHED, Dataset.State.ARCHIVED)
 PUBLICLY_LISTED_GRADES = (OpenGrade.OPEN, OpenGrade.CONDITIONAL)
-
-
-def is_platform_staff(user):
-    return bool(user and user.is_authenticated and user.is_staff)
-
-
-def member_organization_ids(user):
-    """Ids of the organizations the user belongs to, in any role (cached per user object)."""
-    if not (user and user.is_authenticated):
-        return frozenset()
-    cached = getattr(user, "_member_organization_ids", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("organization_id", flat=True))
-        user._member_organization_ids = cached
-    return cached
 
 
 def visible_datasets_filter(user):
@@ -100,6 +87,11 @@ def _granted(credential, dataset):
     if dataset.pk not in cache:
         cache[dataset.pk] = has_active_grant(credential.organization_id, dataset.pk)
     return cache[dataset.pk]
+
+
+def is_access_audited(dataset):
+    """Every handing over or refusal of conditional data is written to the audit log."""
+    return dataset.open_grade == OpenGrade.CONDITIONAL
 
 
 def download_refusal(user, dataset, credential=None):

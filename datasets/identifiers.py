@@ -8,7 +8,7 @@ dataset or a draft exists: it may as well be a retired number.
 """
 from django.utils.translation import gettext as _
 
-from portal.exceptions import Conflict
+from core.exceptions import Conflict
 
 from .models import Activity, Dataset
 

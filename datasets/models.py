@@ -1,4 +1,4 @@
-"""The government catalog: organizations, themes, licences, datasets, resources, history.
+"""The government catalog: themes, licences, datasets, resources, history.
 
 Business rules (who may publish, what a valid dataset is) live in services.py;
 who may see what lives in grading.py. Models only describe what is stored.
@@ -8,76 +8,10 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+
+from core.localization import localized
+from organizations.models import Organization
 from django.utils.translation import gettext_lazy as _
-
-
-def localized(obj, field):
-    """The English name when the UI speaks English and one is set, else the Chinese one."""
-    if (get_language() or "").startswith("en"):
-        value = getattr(obj, f"{field}_en", "")
-        if value:
-            return value
-    return getattr(obj, f"{field}_zh")
-
-
-class Organization(models.Model):
-    class Kind(models.TextChoices):
-        GOVERNMENT = "government", _("政府部门")
-        ENTERPRISE = "enterprise", _("企业")
-
-    slug = models.SlugField(_("标识"), max_length=100, unique=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
-    name_zh = models.CharField(_("中文名称"), max_length=200)
-    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
-    description = models.TextField(_("简介"), blank=True)
-    logo = models.FileField(_("标志"), upload_to="logos/", blank=True)
-    contact_email = models.EmailField(_("联系邮箱"), blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
-    website = models.URLField(_("网站"), blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
-    )
-
-    class Meta:
-        ordering = ["slug"]
-        verbose_name = _("组织")
-        verbose_name_plural = _("组织")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-
-class Membership(models.Model):
-    """A user's role in one organization; a user may hold several roles."""
-
-    class Role(models.TextChoices):
-        PUBLISHER = "publisher", _("发布者")
-        REVIEWER = "reviewer", _("审核者")
-        ADMIN = "admin", _("管理员")
-        # An enterprise's staff who act for it (API keys, applications, contributions).
-        MEMBER = "member", _("企业成员")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")
-        ]
-        verbose_name = _("成员")
-        verbose_name_plural = _("成员")
-
-    def __str__(self):
-        return f"{self.user} @ {self.organization} ({self.role})"
 
 
 class Theme(models.Model):

@@ -233,7 +233,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
 class StrictSerializer(serializers.Serializer):
     """Refuses body fields it does not declare instead of silently dropping them."""
 
-    # The schema says so (portal.schema: additionalProperties: false).
+    # The schema says so (core.schema: additionalProperties: false).
     refuses_unknown_fields = True
 
     def to_internal_value(self, data):

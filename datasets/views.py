@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organizations import roles
+
 from . import grading, selectors, services
 from .forms import (
     SERVICE_ERRORS,
@@ -63,7 +65,7 @@ def dataset_detail(request, identifier):
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,
         "can_download": grading.can_download_data(request.user, dataset),
-        "can_edit": services.can_publish(request.user, dataset.organization),
+        "can_edit": roles.is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
         "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
     })
@@ -127,7 +129,7 @@ def _attempt(form, action):
 
 @login_required
 def my_datasets(request):
-    organizations = services.publishable_organizations(request.user)
+    organizations = roles.published_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied(_("只有发布者可以管理数据集。"))
     datasets = selectors.datasets_for(request.user).filter(organization__in=organizations)
@@ -144,7 +146,7 @@ def my_datasets(request):
 
 @login_required
 def dataset_create(request):
-    if not services.publishable_organizations(request.user).exists():
+    if not roles.published_organizations(request.user).exists():
         raise PermissionDenied(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -3,12 +3,12 @@
 Thin views: datastore.selectors applies the grade rules (404 for what the
 caller may not see, 403 for data it may not have), datastore.query turns
 validated parameters into SQL, datastore.exports turns rows into bytes.
-Calls on conditional data are audited (access.audit) when the response is
+Calls on conditional data are audited (datasets.access_audit) when the response is
 closed, with the bytes sent: exports as downloads, rows and aggregates as data
-queries (repeats within a minute counted, access.repeats); refusals too.
+queries (repeats within a minute counted, audit.repeats); refusals too.
 """
-from access.audit import download_audit
-from access.models import AuditEntry
+from datasets.access_audit import download_audit
+from audit.models import AuditEntry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from datasets.downloads import CountedStreamingResponse, DownloadView, content_disposition
 
-from portal.exceptions import documented_errors
+from core.exceptions import documented_errors
 
 from . import exports, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer

@@ -10,7 +10,7 @@ class DatastoreConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from datasets.signals import resource_version_created
-        from portal import jobs
+        from core import jobs
 
         from . import loading, repair
         from .models import DatastoreTable

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets.models import ResourceVersion
-from portal import jobs
+from core import jobs
 
 from . import dialects, readers, types
 from .dialects import ROW_ID, qn

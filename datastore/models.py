@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from datasets.models import Resource, ResourceVersion
-from portal import jobs
+from core import jobs
 
 
 class DatastoreTable(models.Model):

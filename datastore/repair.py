@@ -1,5 +1,5 @@
-"""Loads whose worker stopped: requeued, or failed once their attempts are spent (a portal.jobs repair)."""
-from portal import jobs
+"""Loads whose worker stopped: requeued, or failed once their attempts are spent (a core.jobs repair)."""
+from core import jobs
 
 from . import loading
 from .models import DatastoreTable

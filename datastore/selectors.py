@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from datasets import selectors as catalog
 from datasets.downloads import ensure_can_download
-from portal.exceptions import DomainError
+from core.exceptions import DomainError
 
 from . import readers, types
 from .models import DatastoreTable

@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.datetimes import check_storable_datetime
+from core.datetimes import check_storable_datetime
 
 STRING = "string"
 INTEGER = "integer"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DomainError
+from core.exceptions import DomainError
 
 from . import workflow
 from .models import EnterpriseProfile

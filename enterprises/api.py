@@ -2,7 +2,7 @@
 
 Lookups go through enterprises.selectors (unknown slug: 404), access through
 enterprises.permissions (someone else's enterprise: 403), and every change
-through enterprises.workflow / services, whose refusals portal.exceptions maps
+through enterprises.workflow / services, whose refusals core.exceptions maps
 to the one JSON error shape.
 """
 from django.contrib.auth import get_user_model
@@ -16,10 +16,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from portal.exceptions import documented_errors
-from portal.filters import StrictFilterSet
+from core.exceptions import documented_errors
+from core.filters import StrictFilterSet
+from organizations import services as organization_services
 
-from . import selectors, services, workflow
+from . import selectors, workflow
 from .models import EnterpriseProfile
 from .permissions import EnterpriseAccess, IsPlatformStaff
 from .serializers import (
@@ -129,5 +130,5 @@ class EnterpriseViewSet(viewsets.GenericViewSet):
         member = get_object_or_404(get_user_model(), username=username)
         if not selectors.members_of(profile.organization).filter(user=member).exists():
             raise Http404
-        services.remove_enterprise_member(user=request.user, organization=profile.organization, member=member)
+        organization_services.remove_member(user=request.user, organization=profile.organization, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)

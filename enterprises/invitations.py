@@ -10,9 +10,9 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from datasets.models import Organization
+from organizations import services as organization_services
+from organizations.models import Organization
 
-from . import services
 from .selectors import has_verified_email
 
 SALT = "enterprises.invitation"
@@ -42,4 +42,4 @@ def accept(*, user, token):
     organization, email, role, inviter = read_token(token)
     if not has_verified_email(user, email):
         raise PermissionDenied(_("该邀请发给 %(email)s，请使用已验证该邮箱的账号接受。") % {"email": email})
-    return services.add_enterprise_member(user=inviter, organization=organization, member=user, role=role)
+    return organization_services.add_member(user=inviter, organization=organization, member=user, role=role)

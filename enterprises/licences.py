@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from datasets.files import SNIFF_BYTES, detect_format, safe_filename
-from portal.exceptions import PayloadTooLarge
+from core.exceptions import PayloadTooLarge
 
 LICENCE_FORMATS = {"PDF", "PNG", "JPEG"}
 FIELD = "business_licence"

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import Organization
+from organizations.models import Organization
 
 
 class EnterpriseProfile(models.Model):

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
-from datasets.grading import is_platform_staff
+from organizations.roles import is_enterprise_admin, is_platform_staff
 
-from .services import enterprises_of, is_enterprise_admin
+from .services import enterprises_of
 
 # ViewSet actions that change an enterprise's membership.
 MANAGE_ACTIONS = {"add_member", "remove_member"}

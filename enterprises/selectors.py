@@ -3,11 +3,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 
-from datasets.grading import is_platform_staff
-from datasets.models import Membership, Organization
+from organizations.roles import is_platform_staff
+from organizations.models import Membership, Organization
 
 from .models import EnterpriseProfile
-from .services import ENTERPRISE_ROLES, enterprises_of
+from organizations.roles import ENTERPRISE_ROLES
+
+from .services import enterprises_of
 
 
 def enterprise_profiles_for(user):

@@ -1,10 +1,10 @@
 """Enterprise API bodies. Input serializers only shape data; enterprises.services validates it."""
 from rest_framework import serializers
 
-from datasets.models import Membership
+from organizations.models import Membership
 
 from .models import EnterpriseProfile
-from .services import ENTERPRISE_ROLES
+from organizations.roles import ENTERPRISE_ROLES
 
 
 class MemberSerializer(serializers.ModelSerializer):

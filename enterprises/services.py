@@ -1,4 +1,4 @@
-"""Enterprise rules: registration, verification by platform admins, membership.
+"""Enterprise rules: registration and verification by platform admins (members: organizations.services).
 
 Other apps ask `is_verified_enterprise`/`acting_enterprise` here rather than
 reading EnterpriseProfile themselves, so "who may act for an enterprise" is
@@ -10,24 +10,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from datasets.grading import is_platform_staff
-from datasets.models import Activity, Membership, Organization
+from audit.models import AuditEntry
+from audit.services import record_audit
+from core.exceptions import Conflict
+from datasets.models import Activity
 from datasets.services import record_activity
-from portal.exceptions import Conflict
+from organizations.models import Membership, Organization
+from organizations.roles import ENTERPRISE_ROLES, is_platform_staff
 
 from .credit_code import validate_credit_code
 from .licences import check_business_licence
 from .models import EnterpriseProfile
-
-ENTERPRISE_ROLES = (Membership.Role.ADMIN, Membership.Role.MEMBER)
-
-
-def is_enterprise_admin(user, organization):
-    return bool(user and user.is_authenticated) and Membership.objects.filter(
-        user=user, organization=organization, role=Membership.Role.ADMIN,
-        organization__kind=Organization.Kind.ENTERPRISE,
-    ).exists()
-
 
 def is_verified_enterprise(organization):
     profile = getattr(organization, "enterprise_profile", None)
@@ -124,9 +117,6 @@ def _decide(user, profile, status, reason=""):
     profile.save()
     record_activity(user, Activity.Action.UPDATED, organization=profile.organization,
                     changes={"verification": [previous, status]})
-    from access.models import AuditEntry  # lazy: access builds on this module
-    from access.services import record_audit
-
     action = (AuditEntry.Action.ENTERPRISE_VERIFIED if status == EnterpriseProfile.Status.VERIFIED
               else AuditEntry.Action.ENTERPRISE_REJECTED)
     record_audit(action, actor=user, organization=profile.organization, detail={"reason": reason} if reason else None)
@@ -143,31 +133,3 @@ def reject_enterprise(*, user, profile, reason):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("驳回时必须说明理由。")})
     return _decide(user, profile, EnterpriseProfile.Status.REJECTED, reason.strip())
-
-
-@transaction.atomic
-def add_enterprise_member(*, user, organization, member, role=Membership.Role.MEMBER):
-    if role not in ENTERPRISE_ROLES:
-        raise ValidationError({"role": _("无效的角色：%(role)s。") % {"role": role}})
-    if not (is_platform_staff(user) or is_enterprise_admin(user, organization)):
-        raise PermissionDenied(_("只有企业管理员可以管理成员。"))
-    membership, created = Membership.objects.get_or_create(user=member, organization=organization, role=role)
-    if created:
-        record_activity(user, Activity.Action.UPDATED, organization=organization,
-                        changes={"member": [None, f"{member.username}:{role}"]})
-    return membership
-
-
-@transaction.atomic
-def remove_enterprise_member(*, user, organization, member):
-    if not (is_platform_staff(user) or is_enterprise_admin(user, organization)):
-        raise PermissionDenied(_("只有企业管理员可以管理成员。"))
-    memberships = Membership.objects.filter(user=member, organization=organization)
-    admins_left = Membership.objects.filter(organization=organization, role=Membership.Role.ADMIN).exclude(user=member)
-    if memberships.filter(role=Membership.Role.ADMIN).exists() and not admins_left.exists():
-        raise Conflict(_("企业至少需要保留一名管理员。"), field="member")
-    removed = list(memberships.values_list("role", flat=True))
-    memberships.delete()
-    if removed:
-        record_activity(user, Activity.Action.UPDATED, organization=organization,
-                        changes={"member": [f"{member.username}:{','.join(removed)}", None]})

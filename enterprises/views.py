@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from datasets.forms import SERVICE_ERRORS
+from organizations import services as organization_services
 
 from . import invitations, selectors, services, workflow
 from .forms import EnterpriseRegisterForm, MemberAddForm, RejectForm
@@ -105,7 +106,7 @@ def member_remove(request, slug, username):
     if not selectors.members_of(profile.organization).filter(user=member).exists():
         raise Http404
     try:
-        services.remove_enterprise_member(user=request.user, organization=profile.organization, member=member)
+        organization_services.remove_member(user=request.user, organization=profile.organization, member=member)
     except SERVICE_ERRORS as error:
         messages.error(request, _error_text(error))
     else:

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from datasets.models import Membership
+from organizations import services as organization_services
+from organizations.models import Membership
+from organizations.roles import ENTERPRISE_ROLES
 
 from . import emails, invitations, services
 from .permissions import ensure_can_manage
@@ -39,14 +41,14 @@ def add_member(request, organization, identifier, role=Membership.Role.MEMBER):
     """
     member = account_by_name_or_email(identifier)
     if member is not None:
-        return services.add_enterprise_member(user=request.user, organization=organization, member=member, role=role), None
+        return organization_services.add_member(user=request.user, organization=organization, member=member, role=role), None
     email = (identifier or "").strip()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError({"user": _("找不到用户“%(user)s”；如需邀请尚未注册的人，请填写其邮箱。")
                                        % {"user": email}}) from None
-    if role not in services.ENTERPRISE_ROLES:
+    if role not in ENTERPRISE_ROLES:
         raise ValidationError({"role": _("无效的角色：%(role)s。") % {"role": role}})
     ensure_can_manage(request.user, organization)
     token = invitations.make_token(inviter=request.user, organization=organization, email=email, role=role)

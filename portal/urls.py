@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health
-from .security import content_security_policy
+from core.security import content_security_policy
 
 # Swagger UI is served from our static files (drf-spectacular-sidecar) but injects one
 # inline <style> and data: images; its script is served by the split view itself.
@@ -47,7 +47,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Django's own errors: the JSON error shape under /api/ and /download/, the site's pages elsewhere.
-handler400 = "portal.http_errors.bad_request"
-handler403 = "portal.http_errors.permission_denied"
-handler404 = "portal.http_errors.page_not_found"
-handler500 = "portal.http_errors.server_error"
+handler400 = "core.http_errors.bad_request"
+handler403 = "core.http_errors.permission_denied"
+handler404 = "core.http_errors.page_not_found"
+handler500 = "core.http_errors.server_error"

@@ -7,8 +7,8 @@ from rest_framework.views import APIView
 
 from datasets import selectors
 from datasets.models import OpenGrade, UpdateFrequency
-from portal.exceptions import DomainError, PageNotFound, documented_errors
-from portal.query_params import refuse_repeated_or_empty
+from core.exceptions import DomainError, PageNotFound, documented_errors
+from core.query_params import refuse_repeated_or_empty
 
 from . import searching
 from .backends import QueryError

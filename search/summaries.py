@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from datasets import selectors
-from datasets.models import localized
+from core.localization import localized
 
 from .documents import documents_for
 

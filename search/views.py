@@ -5,7 +5,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from datasets.grading import is_platform_staff
+from organizations.roles import is_platform_staff
 from searchstats import services as stats
 
 from . import searching

@@ -5,9 +5,10 @@ import secrets
 import pytest
 from rest_framework.test import APIClient
 
-from datasets.models import Membership, Organization
+from organizations.models import Membership, Organization
 from enterprises import services as enterprise_services
 from enterprises.credit_code import ALPHABET, check_character
+from organizations import services as organization_services
 
 KEYS = "/api/v1/keys/"
 _serial = itertools.count()
@@ -30,7 +31,7 @@ def make_enterprise(admin, staff, name="企业", verified=True):
 
 
 def add_member(staff, organization, member, role=Membership.Role.MEMBER):
-    enterprise_services.add_enterprise_member(user=staff, organization=organization, member=member, role=role)
+    organization_services.add_member(user=staff, organization=organization, member=member, role=role)
 
 
 def session_client(user):
@@ -87,7 +88,7 @@ def seed_limited_key(per_minute):
 
     users = get_user_model().objects
     staff = users.create_user("mp-staff", is_staff=True, is_superuser=True)
-    bureau = services.save_organization(user=staff, data={"slug": "mp-bureau", "kind": "government",
+    bureau = organization_services.save_organization(user=staff, data={"slug": "mp-bureau", "kind": "government",
                                                                  "name_zh": "多进程测试局"})
     dataset = services.create_dataset(user=staff, organization=bureau, data={
         "identifier": "mp-open", "title": "多进程", "open_grade": "open", "licence": "cc-by-4.0",

@@ -8,9 +8,11 @@ from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
 from datasets import services
-from datasets.models import Dataset, Membership, Organization
+from datasets.models import Dataset
+from organizations.models import Membership, Organization
 
 from api_support import upload
+from organizations import services as organization_services
 
 
 def pytest_collection_modifyitems(items):
@@ -53,7 +55,7 @@ def citizen(make_user):
 @pytest.fixture
 def make_org(staff):
     def make(slug, kind=Organization.Kind.GOVERNMENT, name_zh=None, name_en=""):
-        return services.save_organization(
+        return organization_services.save_organization(
             user=staff, data={"slug": slug, "kind": kind, "name_zh": name_zh or slug, "name_en": name_en}
         )
     return make
@@ -72,14 +74,14 @@ def eco_bureau(make_org):
 @pytest.fixture
 def publisher(make_user, staff, transport_bureau):
     user = make_user("publisher")
-    services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.PUBLISHER)
+    organization_services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.PUBLISHER)
     return user
 
 
 @pytest.fixture
 def other_publisher(make_user, staff, eco_bureau):
     user = make_user("other_publisher")
-    services.add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.PUBLISHER)
+    organization_services.add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.PUBLISHER)
     return user
 
 

@@ -10,6 +10,8 @@ from django.core.cache import cache
 
 from api_support import upload
 from enterprises import services as enterprise_services
+from organizations import services as organization_services
+from organizations.models import Membership
 
 # Valid unified social credit codes (check digit per GB 32100-2015).
 CODE_A = "91310115MA1K4ABC05"
@@ -75,7 +77,7 @@ def enterprise_a(enterprise_admin, staff):
 @pytest.fixture
 def enterprise_member(make_user, enterprise_a, enterprise_admin):
     user = make_user("ent_member")
-    enterprise_services.add_enterprise_member(user=enterprise_admin, organization=enterprise_a.organization, member=user)
+    organization_services.add_member(user=enterprise_admin, organization=enterprise_a.organization, member=user, role=Membership.Role.MEMBER)
     return user
 
 
@@ -97,9 +99,8 @@ def pending_enterprise(make_user):
 @pytest.fixture
 def reviewer(make_user, staff, transport_bureau):
     """A department reviewer: reviews datasets of a bureau, not enterprises (not platform staff)."""
-    from datasets import services
-    from datasets.models import Membership
+    from organizations.models import Membership
 
     user = make_user("reviewer")
-    services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
+    organization_services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
     return user

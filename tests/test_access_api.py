@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from access.models import AccessApplication, AuditEntry, Grant, UsageReport
+from access.models import AccessApplication, Grant, UsageReport
+from audit.models import AuditEntry
 from access_support import (  # noqa: F401 - fixtures
     APPLICATIONS,
     GRANTS,

@@ -10,7 +10,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from access import tasks
-from access.models import AccessApplication, AuditEntry, Grant
+from access.models import AccessApplication, Grant
+from audit.models import AuditEntry
 from access_support import (  # noqa: F401 - fixtures
     APPLICATIONS,
     AUDIT,
@@ -80,7 +81,7 @@ def test_the_database_refuses_raw_updates_and_deletes(logged, statement):
 
 def test_admin_shows_entries_but_refuses_to_change_or_delete_them(logged, client, staff):
     client.force_login(staff)
-    base = "/admin/access/auditentry/"
+    base = "/admin/audit/auditentry/"
     assert client.get(base).status_code == 200
     assert client.get(f"{base}?action=data_download").status_code == 200
     assert client.get(f"{base}{logged.pk}/change/").status_code == 200

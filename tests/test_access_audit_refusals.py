@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from access.models import AuditEntry
+from audit.models import AuditEntry
 from access_support import (  # noqa: F401 - fixtures
     apply_as,
     conditional,

@@ -55,4 +55,4 @@ def test_production_sends_the_policy_and_secures_cookies():
     csp, session_secure, csrf_secure, hsts, middleware, proxies = json.loads(result.stdout)
     assert csp["default-src"] == ["'self'"] and csp["script-src"] == ["'self'"] and "upgrade-insecure-requests" in csp
     assert session_secure and csrf_secure and hsts >= 31536000 and proxies == 1
-    assert "portal.security.ContentSecurityPolicyMiddleware" in middleware
+    assert "core.security.ContentSecurityPolicyMiddleware" in middleware

@@ -1,5 +1,5 @@
 """Query parameters the API cannot honour are a 400 naming them: datetimes the database
-cannot hold (portal.datetimes), empty typed values and repeated single values (portal.query_params)."""
+cannot hold (core.datetimes), empty typed values and repeated single values (core.query_params)."""
 import pytest
 
 pytestmark = pytest.mark.django_db

@@ -99,10 +99,10 @@ def test_transitions_that_cannot_happen_are_refused(call, contributor, reviewing
 
 def test_a_contributor_cannot_review_their_own_submission(call, contributor, enterprise_a, enterprise_admin,
                                                          staff, transport_bureau):
-    from datasets import services
-    from datasets.models import Membership
+    from organizations import services as organization_services
+    from organizations.models import Membership
 
-    services.add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
+    organization_services.add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
                         role=Membership.Role.REVIEWER)
     pk = _post(call, contributor, CONTRIBUTIONS,
                new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]

@@ -33,11 +33,11 @@ def _submit(enterprise_admin, organization, transport_bureau, file=None):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_approving_at_once_merge_once(enterprise_a, enterprise_admin, reviewer, staff, make_user,
                                                     transport_bureau):
-    from datasets import services
-    from datasets.models import Membership
+    from organizations import services as organization_services
+    from organizations.models import Membership
 
     second = make_user("reviewer2")
-    services.add_member(user=staff, organization=transport_bureau, member=second, role=Membership.Role.REVIEWER)
+    organization_services.add_member(user=staff, organization=transport_bureau, member=second, role=Membership.Role.REVIEWER)
     pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
     assert Contribution.objects.get(pk=pk).status == Status.AWAITING_REVIEW
 
@@ -107,8 +107,8 @@ def _stale():
 def test_the_repair_requeues_a_stalled_validation_and_removes_its_temporary_files(
         enterprise_a, enterprise_admin, transport_bureau, django_capture_on_commit_callbacks):
     from contributions.services import scratch_key
-    from portal import jobs
-    from portal.tasks import repair_stalled_jobs
+    from core import jobs
+    from core.tasks import repair_stalled_jobs
 
     with django_capture_on_commit_callbacks(execute=False):  # submitted, but its task is "lost"
         pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
@@ -130,7 +130,7 @@ def test_the_repair_requeues_a_stalled_validation_and_removes_its_temporary_file
 @pytest.mark.django_db
 def test_a_validation_whose_attempts_are_spent_fails_with_its_reason(
         enterprise_a, enterprise_admin, transport_bureau, django_capture_on_commit_callbacks, settings):
-    from portal.tasks import repair_stalled_jobs
+    from core.tasks import repair_stalled_jobs
 
     with django_capture_on_commit_callbacks(execute=False):
         first = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
@@ -150,7 +150,7 @@ def test_a_validation_whose_attempts_are_spent_fails_with_its_reason(
 @pytest.mark.django_db
 def test_a_submission_whose_task_never_started_is_queued_again(enterprise_a, enterprise_admin, transport_bureau,
                                                                django_capture_on_commit_callbacks):
-    from portal.tasks import repair_stalled_jobs
+    from core.tasks import repair_stalled_jobs
 
     with django_capture_on_commit_callbacks(execute=False):
         pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)

@@ -257,7 +257,7 @@ def test_the_data_page_follows_the_grades(client, graded_tables, other_publisher
 def test_a_key_with_a_grant_reads_conditional_rows_and_each_call_is_audited(
     django_capture_on_commit_callbacks, publisher, granted, data_key, conditional, enterprise_admin
 ):
-    from access.models import AuditEntry
+    from audit.models import AuditEntry
 
     resource = add_table(django_capture_on_commit_callbacks, publisher, conditional)
     client = key_client(data_key)

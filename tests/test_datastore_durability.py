@@ -11,7 +11,7 @@ from celery_support import real_workers, wait_for
 from datasets import services
 from datastore.models import DatastoreTable
 from datastore.tasks import load_resource_version
-from portal.tasks import repair_stalled_jobs
+from core.tasks import repair_stalled_jobs
 from test_datastore_support import upload
 
 INTERRUPTED = "已中断，正在重试"

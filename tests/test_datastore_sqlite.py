@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from organizations import services as organization_services
 
 # What a deployment sets; the subprocess starts from the test environment minus these.
 SERVICE_VARIABLES = (
@@ -26,8 +27,8 @@ from datasets.models import Membership
 User = get_user_model()
 staff = User.objects.create_user("staff", password="pw", is_staff=True, is_superuser=True)
 publisher = User.objects.create_user("publisher", password="pw")
-org = services.save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
-services.add_member(user=staff, organization=org, member=publisher, role=Membership.Role.PUBLISHER)
+org = organization_services.save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
+organization_services.add_member(user=staff, organization=org, member=publisher, role=Membership.Role.PUBLISHER)
 dataset = services.create_dataset(user=publisher, organization=org, data={
     "identifier": "stations", "title": "站点", "open_grade": "open", "licence": "cc-by-4.0", "themes": ["transport"]})
 csv_text = ("站名,区,客流,开通日期,更新时间,经度,纬度,备注\n"

@@ -28,7 +28,7 @@ from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
 from contributions import services as contributions
 from datasets import services
-from datasets.models import Membership
+from organizations.models import Membership
 from door_sweep_support import (
     EXCLUDED,
     body_bytes,
@@ -41,6 +41,7 @@ from door_sweep_support import (
     unechoed,
 )
 from portal.celery import app as celery_app
+from organizations import services as organization_services
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ class World:
         self.ent_a = make_enterprise(self.ent_admin_a, staff, name="甲")
         self.ent_b = make_enterprise(self.ent_admin_b, staff, name="乙")
         self.reviewer = make_user("sweep_reviewer")
-        services.add_member(user=staff, organization=transport_bureau, member=self.reviewer,
+        organization_services.add_member(user=staff, organization=transport_bureau, member=self.reviewer,
                             role=Membership.Role.REVIEWER)
         unlimited = Plan.objects.create(code="sweep-unlimited", name_zh="不限", burst_per_second=10**6,
                                         requests_per_minute=10**6, daily_quota=10**9)

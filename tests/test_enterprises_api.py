@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from datasets.models import Membership, Organization
+from organizations.models import Membership, Organization
 from enterprises.models import EnterpriseProfile
 from api_support import upload
 from enterprise_support import (  # noqa: F401  (fixtures)

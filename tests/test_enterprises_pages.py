@@ -3,7 +3,7 @@ the platform admins' review page and Django admin actions."""
 import pytest
 from django.core import mail
 
-from datasets.models import Membership
+from organizations.models import Membership
 from enterprises.models import EnterpriseProfile
 from api_support import upload
 from enterprise_support import (  # noqa: F401  (fixtures)

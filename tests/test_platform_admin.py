@@ -2,12 +2,13 @@
 import pytest
 from django.urls import reverse
 
-from datasets.models import Activity, Dataset, Licence, Membership, Organization, Theme
+from datasets.models import Activity, Dataset, Licence, Theme
+from organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_MODELS = [
-    ("datasets", "organization"), ("datasets", "theme"), ("datasets", "licence"),
+    ("organizations", "organization"), ("datasets", "theme"), ("datasets", "licence"),
     ("datasets", "dataset"), ("datasets", "activity"), ("accounts", "user"),
 ]
 
@@ -19,7 +20,8 @@ def admin_client(client, staff):
 
 
 def url(model, view, *args):
-    return reverse(f"admin:datasets_{model}_{view}", args=args)
+    app = "organizations" if model == "organization" else "datasets"
+    return reverse(f"admin:{app}_{model}_{view}", args=args)
 
 
 def inline_management(response):

@@ -1,6 +1,6 @@
 """What every request meets before any view: control characters, keys in URLs, credentials, error shapes.
 
-All through HTTP: the API answers the JSON error shape of portal.exceptions, pages a 400 page.
+All through HTTP: the API answers the JSON error shape of core.exceptions, pages a 400 page.
 """
 from urllib.parse import urlencode
 

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from datasets import services
-from datasets.models import Dataset, Licence, Organization, Resource
-from portal.exceptions import DomainError
+from datasets.models import Dataset, Licence, Resource
+from organizations.models import Organization
+from core.exceptions import DomainError
+from organizations import services as organization_services
 
 from . import bulk, cleaning
 
@@ -125,7 +127,7 @@ class CatalogLoader:
             found = Organization.objects.filter(slug=slug).first()
         if found is not None:
             return found
-        return services.save_organization(user=self.actor, data={
+        return organization_services.save_organization(user=self.actor, data={
             "slug": slug, "kind": Organization.Kind.GOVERNMENT, "name_zh": name,
             "name_en": name if name.isascii() else "",
         })

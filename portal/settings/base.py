@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "core",
+    "organizations",
+    "audit",
     "accounts",
     "datasets",
     "enterprises",
@@ -63,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,7 +80,7 @@ MIDDLEWARE = [
     "apikeys.middleware.ApiUsageMiddleware",
     # Refusals at the door, inside the limiter so they carry RateLimit-* headers: over-long URLs
     # and control characters in any parameter (portal), API keys in the query string (apikeys).
-    "portal.input_guard.InputGuardMiddleware",
+    "core.input_guard.InputGuardMiddleware",
     "apikeys.url_keys.KeyInUrlMiddleware",
 ]
 
@@ -114,7 +117,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ENTERPRISE_LICENCE_MAX_BYTES = int(env("ENTERPRISE_LICENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 ENTERPRISE_INVITATION_MAX_AGE = 7 * 24 * 3600
 
-# Content-Security-Policy sent by portal.security: no inline scripts or styles anywhere.
+# Content-Security-Policy sent by core.security: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -176,7 +179,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "1800"))
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", str(CELERY_TASK_SOFT_TIME_LIMIT + 60)))
 # Jobs (datastore loads, contribution validations; portal/jobs.py): their own time limits, a number of
 # attempts (every delivery counts) after which the job is failed with its reason and its message dropped,
-# and a heartbeat; `portal.tasks.repair_stalled_jobs` requeues or fails a job whose heartbeat stopped.
+# and a heartbeat; `core.tasks.repair_stalled_jobs` requeues or fails a job whose heartbeat stopped.
 JOB_SOFT_TIME_LIMIT = int(env("JOB_SOFT_TIME_LIMIT", "3600"))
 JOB_TIME_LIMIT = int(env("JOB_TIME_LIMIT", str(JOB_SOFT_TIME_LIMIT + 120)))
 JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
@@ -209,8 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-reconcile": {"task": "search.tasks.reconcile_search_index", "schedule": 24 * 3600.0},
     "apikeys-flush-usage": {"task": "apikeys.tasks.flush_usage", "schedule": 60.0},
     "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
-    "access-flush-audit-repeats": {"task": "access.tasks.flush_audit_repeats", "schedule": 60.0},
-    "jobs-repair-stalled": {"task": "portal.tasks.repair_stalled_jobs", "schedule": 60.0},
+    "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
+    "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.
@@ -289,10 +292,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["apikeys.throttling.PlanRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "portal.pagination.PortalPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
-    "EXCEPTION_HANDLER": "portal.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     # `format` is a catalog filter (resource format), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_RENDERER_CLASSES": [
@@ -347,8 +350,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "without_query_string": {"()": "portal.log_filters.WithoutQueryString"},
-        "no_client_error_traceback": {"()": "portal.log_filters.NoClientErrorTraceback"},
+        "without_query_string": {"()": "core.log_filters.WithoutQueryString"},
+        "no_client_error_traceback": {"()": "core.log_filters.NoClientErrorTraceback"},
     },
     "formatters": {
         "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",

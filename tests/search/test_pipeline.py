@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 
 from datasets import services
 from search.backends import SearchQuery
+from organizations import services as organization_services
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ from datasets import services
 from search.backends import SearchQuery, get_search_backend
 
 staff = User.objects.create_user("staff", password="x", is_staff=True)
-org = services.save_organization(user=staff, data={"slug": "transport", "name_zh": "市交通委员会"})
+org = organization_services.save_organization(user=staff, data={"slug": "transport", "name_zh": "市交通委员会"})
 def make(identifier, title, grade="open", **extra):
     dataset = services.create_dataset(user=staff, organization=org, data={
         "identifier": identifier, "title": title, "open_grade": grade, "themes": ["transport-public"], **extra})

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from datasets import importers
 from datasets.importers.loader import CatalogLoader
 from datasets.importers.records import Report
-from datasets.models import Organization
+from organizations.models import Organization
 
 
 class Command(BaseCommand):

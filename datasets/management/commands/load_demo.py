@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from datasets import demo, services
-from datasets.models import Dataset, Membership, Organization
+from datasets.models import Dataset
+from organizations.models import Membership, Organization
+from organizations import services as organization_services
 
 
 def _upload(name):
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         for slug, name_zh, name_en, publisher in demo.DEPARTMENTS:
             organizations[slug] = self._organization(admin, slug, name_zh, name_en, Organization.Kind.GOVERNMENT)
             member = self._user(publisher, demo.PUBLISHER_PASSWORD)
-            services.add_member(user=admin, organization=organizations[slug], member=member,
+            organization_services.add_member(user=admin, organization=organizations[slug], member=member,
                                 role=Membership.Role.PUBLISHER)
         self._organization(admin, *demo.ENTERPRISE, Organization.Kind.ENTERPRISE)
         publishers = {slug: publisher for slug, _, _, publisher in demo.DEPARTMENTS}
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         existing = Organization.objects.filter(slug=slug).first()
         if existing is not None:
             return existing
-        return services.save_organization(
+        return organization_services.save_organization(
             user=admin, data={"slug": slug, "kind": kind, "name_zh": name_zh, "name_en": name_en}
         )
 

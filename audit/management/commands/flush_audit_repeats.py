@@ -1,7 +1,7 @@
 """Write counted audit repeats into the log now (the periodic task does it every minute for finished minutes)."""
 from django.core.management.base import BaseCommand
 
-from access import audit
+from audit import services
 
 
 class Command(BaseCommand):
@@ -11,4 +11,4 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="Also close the minute still running.")
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{audit.flush_repeats(include_current=options['now'])} repeat summaries written")
+        self.stdout.write(f"{services.flush_repeats(include_current=options['now'])} repeat summaries written")

@@ -6,5 +6,5 @@ from . import jobs
 
 @shared_task(ignore_result=True)
 def repair_stalled_jobs():
-    """Beat, every minute: requeue or fail the jobs whose worker stopped (portal.jobs)."""
+    """Beat, every minute: requeue or fail the jobs whose worker stopped (core.jobs)."""
     return jobs.repair_stalled_jobs()

@@ -15,7 +15,7 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
-from apikeys import store
+from core import redis_store as store
 
 from .models import AuditEntry
 

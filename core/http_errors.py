@@ -1,7 +1,7 @@
 """Errors answered outside any view: the JSON error shape for API clients, a page for browsers.
 
 Under API_PATHS (the API, its schema, downloads and exports) every answer is
-the JSON shape of portal.exceptions, including Django's own 404/400/403/500
+the JSON shape of core.exceptions, including Django's own 404/400/403/500
 (unmatched paths, refused hosts, crashes); elsewhere the site's error pages.
 Middleware that refuses a request before any view uses `refusal` for the same
 choice.

@@ -1,7 +1,7 @@
 """The base of every API filter set, and the filters whose values need the database's limits.
 
 Unknown values are refused by each filter's own field; this base adds the
-query-string rule of portal.query_params (repeated single-valued and empty
+query-string rule of core.query_params (repeated single-valued and empty
 typed parameters are a 400 naming the parameter).
 """
 import django_filters
@@ -16,7 +16,7 @@ REPEATABLE_FILTERS = (django_filters.MultipleChoiceFilter,)
 
 
 class StorableDateTimeFilter(django_filters.DateTimeFilter):
-    """A date or datetime filter refusing what PostgreSQL cannot hold (portal.datetimes)."""
+    """A date or datetime filter refusing what PostgreSQL cannot hold (core.datetimes)."""
 
     field_class = StorableDateTimeField
 

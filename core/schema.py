@@ -5,8 +5,8 @@ Each error status is documented where its cause applies, not view by view:
 parameter the API refuses, credentials it cannot authenticate, a key without
 the scope or network, a URL over REQUEST_URL_MAX_BYTES, the rate limits); 404 any operation with a path
 parameter or pages. Views add what only they raise (409, 413, 416...) with
-portal.exceptions.documented_errors. Every 4xx body is the one error shape of
-portal.exceptions. A request body whose serializer refuses unknown fields
+core.exceptions.documented_errors. Every 4xx body is the one error shape of
+core.exceptions. A request body whose serializer refuses unknown fields
 says so with additionalProperties: false.
 """
 from http import HTTPStatus

@@ -4,7 +4,7 @@ The OpenAPI schema declares each parameter once (unless it is an exploded
 list) and gives enums, dates and numbers no empty value; a request that sends
 `page=1&page=2` or `open_grade=` is refused with a 400 naming the parameter
 instead of silently taking the last value or ignoring it. Filter sets
-(portal.filters), pagination and the search API call this one rule.
+(core.filters), pagination and the search API call this one rule.
 """
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
