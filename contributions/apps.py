@@ -8,7 +8,10 @@ class ContributionsConfig(AppConfig):
 
     def ready(self):
         from core import jobs
+        from datasets.provenance import register_provenance
 
         from .repair import repair_stalled_validations
+        from .serializers import describe_provenance
 
         jobs.register_repair(repair_stalled_validations)
+        register_provenance(describe_provenance)

@@ -83,7 +83,7 @@ class Contribution(models.Model):
     # Per-field comments of the last "request changes".
     review_comments = models.JSONField(default=dict, blank=True)
     validating_since = models.DateTimeField(null=True, blank=True)
-    # The validation as a job (portal/jobs.py): runs started since the last submission, heartbeat, requeued.
+    # The validation as a job (core/jobs.py): runs started since the last submission, heartbeat, requeued.
     validation_attempts = models.PositiveIntegerField(default=0)
     heartbeat = models.DateTimeField(null=True, blank=True)
     interrupted = models.BooleanField(default=False)

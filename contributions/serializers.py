@@ -12,6 +12,7 @@ from datasets.serializers import (
 )
 
 from .models import Comment, Contribution, Kind, Provenance, Transition
+from .selectors import provenance_of
 
 
 def username_field():
@@ -116,3 +117,8 @@ class ProvenanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provenance
         fields = ["enterprise", "contribution", "kind", "resource", "created"]
+
+
+def describe_provenance(dataset):
+    """The catalog API's `provenance` of a dataset (registered in ContributionsConfig.ready)."""
+    return ProvenanceSerializer(provenance_of(dataset), many=True).data

@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from . import grading
 from .models import Activity, Dataset, Licence, OpenGrade, Organization, Resource, ResourceVersion, Theme
+from .provenance import provenance_of
 
 
 def absolute_url(context, name, *args):
@@ -207,10 +208,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
         "enterprise": {"type": "object"}, "contribution": {"type": "integer"}, "kind": {"type": "string"},
         "resource": {"type": "integer", "nullable": True}, "created": {"type": "string", "format": "date-time"}}}})
     def get_provenance(self, dataset):
-        from contributions.serializers import ProvenanceSerializer  # contributions builds on this module
-        from contributions.selectors import provenance_of
-
-        return ProvenanceSerializer(provenance_of(dataset), many=True).data
+        return provenance_of(dataset)
 
     def get_can_download(self, dataset) -> bool:
         return caller_can_download(self.context["request"], dataset)

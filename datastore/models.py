@@ -38,7 +38,7 @@ class DatastoreTable(models.Model):
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    # The load as a job (portal/jobs.py): refreshed while it runs, deliveries so far, killed and requeued.
+    # The load as a job (core/jobs.py): refreshed while it runs, deliveries so far, killed and requeued.
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     interrupted = models.BooleanField(default=False)

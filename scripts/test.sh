@@ -51,6 +51,10 @@ export SEARCH_BACKEND_TESTS=all
 # (the Elasticsearch outage test does).
 export PORTAL_TESTS_OWN_SERVICES=1
 
+# The layers (pyproject.toml [tool.importlinter]): a wrong-way import fails the run before any test.
+log "checking the import layers"
+"$VENV/bin/lint-imports" --no-cache
+
 set +e
 "$VENV/bin/python" -m pytest "$@"
 rc=$?

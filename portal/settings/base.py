@@ -177,7 +177,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
 # Every task is bounded in time (soft: the task stops and says why; hard: the worker kills it).
 CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "1800"))
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", str(CELERY_TASK_SOFT_TIME_LIMIT + 60)))
-# Jobs (datastore loads, contribution validations; portal/jobs.py): their own time limits, a number of
+# Jobs (datastore loads, contribution validations; core/jobs.py): their own time limits, a number of
 # attempts (every delivery counts) after which the job is failed with its reason and its message dropped,
 # and a heartbeat; `core.tasks.repair_stalled_jobs` requeues or fails a job whose heartbeat stopped.
 JOB_SOFT_TIME_LIMIT = int(env("JOB_SOFT_TIME_LIMIT", "3600"))
