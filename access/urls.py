@@ -3,16 +3,18 @@ from django.urls import path
 
 from . import views
 
+# The steps on one application or grant, each handled by the view named after it.
+APPLICATION_STEPS = ("withdraw", "approve", "reject")
+GRANT_STEPS = ("report", "renew", "revoke")
+
 urlpatterns = [
     path("", views.mine, name="access-mine"),
     path("apply/<path:identifier>", views.apply, name="access-apply"),
     path("applications/<int:pk>/", views.application_detail, name="access-application-detail"),
-    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="access-application-withdraw"),
-    path("applications/<int:pk>/approve/", views.application_approve, name="access-application-approve"),
-    path("applications/<int:pk>/reject/", views.application_reject, name="access-application-reject"),
-    path("grants/<int:pk>/report/", views.grant_report, name="access-grant-report"),
-    path("grants/<int:pk>/renew/", views.grant_renew, name="access-grant-renew"),
-    path("grants/<int:pk>/revoke/", views.grant_revoke, name="access-grant-revoke"),
+    *(path(f"applications/<int:pk>/{step}/", getattr(views, f"application_{step}"), name=f"access-application-{step}")
+      for step in APPLICATION_STEPS),
+    *(path(f"grants/<int:pk>/{step}/", getattr(views, f"grant_{step}"), name=f"access-grant-{step}")
+      for step in GRANT_STEPS),
     path("review/", views.review, name="access-review"),
     path("audit/", views.audit_log, name="access-audit"),
     path("audit/export/", views.audit_export, name="access-audit-export"),

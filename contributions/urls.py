@@ -3,16 +3,13 @@ from django.urls import path
 
 from . import views
 
+# The steps on one contribution: /contributions/<pk>/<step>/, each handled by the view named after it.
+STEPS = ("edit", "submit", "withdraw", "comment", "approve", "request-changes", "reject")
+
 urlpatterns = [
     path("", views.mine, name="contributions-mine"),
     path("new/", views.new, name="contribution-new"),
     path("review/", views.review, name="contributions-review"),
     path("<int:pk>/", views.detail, name="contribution-detail"),
-    path("<int:pk>/edit/", views.edit, name="contribution-edit"),
-    path("<int:pk>/submit/", views.submit, name="contribution-submit"),
-    path("<int:pk>/withdraw/", views.withdraw, name="contribution-withdraw"),
-    path("<int:pk>/comment/", views.comment, name="contribution-comment"),
-    path("<int:pk>/approve/", views.approve, name="contribution-approve"),
-    path("<int:pk>/request-changes/", views.request_changes, name="contribution-request-changes"),
-    path("<int:pk>/reject/", views.reject, name="contribution-reject"),
+    *(path(f"<int:pk>/{step}/", getattr(views, step.replace("-", "_")), name=f"contribution-{step}") for step in STEPS),
 ]

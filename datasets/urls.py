@@ -8,20 +8,21 @@ from django.urls import path
 
 from . import views
 
+# The steps on one dataset or resource, each handled by the view named after it.
+DATASET_STEPS = ("edit", "publish", "archive", "delete")
+RESOURCE_STEPS = ("edit", "replace", "delete")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("datasets/", views.dataset_list, name="dataset-list"),
     path("datasets/-/mine/", views.my_datasets, name="my-datasets"),
     path("datasets/-/new/", views.dataset_create, name="dataset-create"),
-    path("datasets/-/edit/<path:identifier>", views.dataset_edit, name="dataset-edit"),
-    path("datasets/-/publish/<path:identifier>", views.dataset_publish, name="dataset-publish"),
-    path("datasets/-/archive/<path:identifier>", views.dataset_archive, name="dataset-archive"),
-    path("datasets/-/delete/<path:identifier>", views.dataset_delete, name="dataset-delete"),
+    *(path(f"datasets/-/{step}/<path:identifier>", getattr(views, f"dataset_{step}"), name=f"dataset-{step}")
+      for step in DATASET_STEPS),
     path("datasets/-/add-resource/<path:identifier>", views.resource_create, name="resource-create"),
     path("datasets/<path:identifier>/", views.dataset_detail, name="dataset-detail"),
-    path("resources/<int:pk>/edit/", views.resource_edit, name="resource-edit"),
-    path("resources/<int:pk>/replace/", views.resource_replace, name="resource-replace"),
-    path("resources/<int:pk>/delete/", views.resource_delete, name="resource-delete"),
+    *(path(f"resources/<int:pk>/{step}/", getattr(views, f"resource_{step}"), name=f"resource-{step}")
+      for step in RESOURCE_STEPS),
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("themes/", views.theme_list, name="theme-list"),
