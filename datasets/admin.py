@@ -14,8 +14,10 @@ from django.utils.translation import ngettext
 
 from portal.exceptions import DomainError
 
-from . import services
 from .models import Activity, Dataset, Licence, Membership, Organization, Resource, Theme
+from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
+from .services.metadata import DATASET_FIELDS, clean_dataset_data
+from .services.organizations import ORGANIZATION_FIELDS, add_member, save_organization
 
 
 def _error_text(error):
@@ -48,7 +50,7 @@ class ServiceErrorsMixin:
 # --- organizations ----------------------------------------------------------
 
 class MembershipInline(admin.TabularInline):
-    """Members are added through services.add_member; existing roles are shown read-only."""
+    """Members are added through add_member; existing roles are shown read-only."""
 
     model = Membership
     fields = ("user", "role", "created")
@@ -63,7 +65,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
-    fields = services.ORGANIZATION_FIELDS
+    fields = ORGANIZATION_FIELDS
     list_display = ("slug", "name_zh", "name_en", "kind", "contact_email")
     list_filter = ("kind",)
     search_fields = ("slug", "name_zh", "name_en")
@@ -73,14 +75,14 @@ class OrganizationAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         data = {field: form.cleaned_data[field] for field in self.fields if not change or field in form.changed_data}
         # The service compares with what is stored, so give it the stored row, not the edited one.
         stored = Organization.objects.get(pk=obj.pk) if change else None
-        _load_saved(obj, services.save_organization(user=request.user, data=data, organization=stored))
+        _load_saved(obj, save_organization(user=request.user, data=data, organization=stored))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
         for membership in formset.save(commit=False):
-            services.add_member(user=request.user, organization=form.instance,
-                                member=membership.user, role=membership.role)
+            add_member(user=request.user, organization=form.instance,
+                       member=membership.user, role=membership.role)
 
 
 # --- vocabularies -------------------------------------------------------------
@@ -129,7 +131,7 @@ class DatasetAdminForm(forms.ModelForm):
 
     class Meta:
         model = Dataset
-        fields = ("organization", *services.DATASET_FIELDS)
+        fields = ("organization", *DATASET_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +142,7 @@ class DatasetAdminForm(forms.ModelForm):
         """After the model checks (identifier uniqueness), the services' own validation."""
         super()._post_clean()
         try:
-            services.clean_dataset_data(self.service_data(), instance=self.instance if self.instance.pk else None)
+            clean_dataset_data(self.service_data(), instance=self.instance if self.instance.pk else None)
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 if field not in self.errors:
@@ -148,7 +150,7 @@ class DatasetAdminForm(forms.ModelForm):
 
     def service_data(self):
         """What the services get: every field on add, only the changed ones on change."""
-        names = [name for name in services.DATASET_FIELDS if name in self.cleaned_data]
+        names = [name for name in DATASET_FIELDS if name in self.cleaned_data]
         if self.instance.pk:
             names = [name for name in names if name in self.changed_data]
         return {name: self.cleaned_data[name] for name in names}
@@ -175,9 +177,9 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.service_data()
         if change:
-            saved = services.update_dataset(user=request.user, dataset=obj, data=data)
+            saved = update_dataset(user=request.user, dataset=obj, data=data)
         else:
-            saved = services.create_dataset(
+            saved = create_dataset(
                 user=request.user, organization=form.cleaned_data["organization"], data=data
             )
         _load_saved(obj, saved)
@@ -188,11 +190,11 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
-        services.delete_dataset(user=request.user, dataset=obj)
+        delete_dataset(user=request.user, dataset=obj)
 
     def delete_queryset(self, request, queryset):
         for dataset in queryset.select_related("organization"):
-            services.delete_dataset(user=request.user, dataset=dataset)
+            delete_dataset(user=request.user, dataset=dataset)
 
     def _apply_to_each(self, request, queryset, service):
         """Run a state service on each selected dataset; report failures one by one."""
@@ -208,12 +210,12 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("发布所选数据集"), permissions=["change"])
     def publish(self, request, queryset):
-        done = self._apply_to_each(request, queryset, services.publish_dataset)
+        done = self._apply_to_each(request, queryset, publish_dataset)
         self.message_user(request, ngettext("已发布 %(n)d 个数据集。", "已发布 %(n)d 个数据集。", done) % {"n": done})
 
     @admin.action(description=_("归档所选数据集"), permissions=["change"])
     def archive(self, request, queryset):
-        done = self._apply_to_each(request, queryset, services.archive_dataset)
+        done = self._apply_to_each(request, queryset, archive_dataset)
         self.message_user(request, ngettext("已归档 %(n)d 个数据集。", "已归档 %(n)d 个数据集。", done) % {"n": done})
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from datasets.grading import is_platform_staff
 from datasets.models import Activity, Membership, Organization
-from datasets.services import record_activity
+from datasets.services.history import record_activity
 from portal.exceptions import Conflict
 
 from .credit_code import validate_credit_code

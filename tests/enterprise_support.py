@@ -97,9 +97,9 @@ def pending_enterprise(make_user):
 @pytest.fixture
 def reviewer(make_user, staff, transport_bureau):
     """A department reviewer: reviews datasets of a bureau, not enterprises (not platform staff)."""
-    from datasets import services
     from datasets.models import Membership
+    from datasets.services.organizations import add_member
 
     user = make_user("reviewer")
-    services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
     return user

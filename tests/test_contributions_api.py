@@ -99,11 +99,11 @@ def test_transitions_that_cannot_happen_are_refused(call, contributor, reviewing
 
 def test_a_contributor_cannot_review_their_own_submission(call, contributor, enterprise_a, enterprise_admin,
                                                          staff, transport_bureau):
-    from datasets import services
     from datasets.models import Membership
+    from datasets.services.organizations import add_member
 
-    services.add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
-                        role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
+               role=Membership.Role.REVIEWER)
     pk = _post(call, contributor, CONTRIBUTIONS,
                new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]
     error(_post(call, contributor, f"{CONTRIBUTIONS}{pk}/approve/", {"open_grade": "open"}), 403, "permission_denied")
