@@ -78,6 +78,32 @@ def test_an_import_batch_is_announced_and_indexed_together(backend, staff, djang
     assert backend.search(SearchQuery(viewer=staff, page_size=100)).total == 30  # OPM's are restricted
 
 
+
+def test_a_transaction_announces_what_it_kept_once_past_a_rolled_back_savepoint(
+    make_dataset, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from datasets.signals import dataset_changed
+
+    announced = []
+
+    def listen(sender, dataset_ids, **kwargs):
+        announced.append(dataset_ids)
+
+    dataset_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                make_dataset("rolled-back")  # its announcement goes with its savepoint
+                raise RuntimeError
+            kept = [make_dataset("noise-map").pk, make_dataset("bus-routes").pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            later = make_dataset("metro")  # a later transaction is announced on its own
+    finally:
+        dataset_changed.disconnect(listen)
+    assert announced == [sorted(kept), [later.pk]]
+
 SQLITE_SCRIPT = r"""
 import json, django
 django.setup()
