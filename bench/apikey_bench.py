@@ -77,22 +77,23 @@ def setup_data(limit):
 
     from apikeys import services as key_services
     from apikeys.models import ApiKey, Plan
-    from datasets import services
-    from organizations import services as organization_services
+    from datasets.services.lifecycle import create_dataset, publish_dataset
+    from organizations.services import add_member, save_organization
+    from datasets.services.resources import add_file_resource
     from enterprises import services as enterprise_services
     from enterprises.credit_code import check_character
 
     users = get_user_model().objects
     staff = users.create_user("bench-staff", is_staff=True, is_superuser=True)
-    org = organization_services.save_organization(user=staff, data={"slug": "bench-bureau", "kind": "government",
-                                                       "name_zh": "基准测试局"})
-    organization_services.add_member(user=staff, organization=org, member=staff, role="publisher")
-    dataset = services.create_dataset(user=staff, organization=org, data={
+    org = save_organization(user=staff, data={"slug": "bench-bureau", "kind": "government",
+                                              "name_zh": "基准测试局"})
+    add_member(user=staff, organization=org, member=staff, role="publisher")
+    dataset = create_dataset(user=staff, organization=org, data={
         "identifier": "bench-open", "title": "基准数据集", "open_grade": "open", "licence": "cc-by-4.0",
         "themes": ["transport"], "description": "bench"})
-    services.add_file_resource(user=staff, dataset=dataset,
-                               uploaded=SimpleUploadedFile("a.csv", b"a,b\n1,2\n", content_type="text/csv"))
-    services.publish_dataset(user=staff, dataset=dataset)
+    add_file_resource(user=staff, dataset=dataset,
+                      uploaded=SimpleUploadedFile("a.csv", b"a,b\n1,2\n", content_type="text/csv"))
+    publish_dataset(user=staff, dataset=dataset)
     holder = users.create_user("bench-holder")
     code = "91310000BENCH0001"
     profile = enterprise_services.register_enterprise(

@@ -77,15 +77,15 @@ def load(count, rng):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from datasets import services
-
-    from organizations import services as organization_services
     from datasets.models import Dataset, Licence, Resource, Theme
+    from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
+    from organizations.services import save_organization
+    from datasets.services.resources import add_url_resource
 
     staff = get_user_model().objects.create_user("bench-staff", is_staff=True)
     organizations = [
-        organization_services.save_organization(user=staff, data={"slug": f"bureau-{n:02d}", "name_zh": f"市{WORDS[n]}管理局",
-                                                     "name_en": f"Bureau {n:02d}"})
+        save_organization(user=staff, data={"slug": f"bureau-{n:02d}", "name_zh": f"市{WORDS[n]}管理局",
+                                            "name_en": f"Bureau {n:02d}"})
         for n in range(20)
     ]
     themes = list(Theme.objects.all())
@@ -111,14 +111,14 @@ def load(count, rng):
     for n in range(min(VIA_SERVICES, count)):
         data = {**fields(n), "themes": [theme.code for theme in rng.sample(themes, k=2)],
                 "licence": rng.choice(licences).code}
-        dataset = services.create_dataset(user=staff, organization=rng.choice(organizations), data=data)
+        dataset = create_dataset(user=staff, organization=rng.choice(organizations), data=data)
         resource, fmt = link(dataset, 0)
-        services.add_url_resource(user=staff, dataset=dataset, data=resource, claimed_format=fmt)
+        add_url_resource(user=staff, dataset=dataset, data=resource, claimed_format=fmt)
         state = rng.choice(STATES)
         if state != "draft":
-            services.publish_dataset(user=staff, dataset=dataset)
+            publish_dataset(user=staff, dataset=dataset)
         if state == "archived":
-            services.archive_dataset(user=staff, dataset=dataset)
+            archive_dataset(user=staff, dataset=dataset)
 
     now = timezone.now()
     for first in range(VIA_SERVICES, count, BATCH):

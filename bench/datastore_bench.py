@@ -81,26 +81,27 @@ def add_resources(full, small):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from datasets import services, signals
-
-    from organizations import services as organization_services
+    from datasets import signals
     from organizations.models import Membership
+    from datasets.services.lifecycle import create_dataset, publish_dataset
+    from organizations.services import add_member, save_organization
+    from datasets.services.resources import add_file_resource
 
     # Loads are timed below, one at a time, instead of running inside the upload.
     signals.resource_version_created.receivers.clear()
     staff = get_user_model().objects.create_user("bench", password="x", is_staff=True, is_superuser=True)
-    org = organization_services.save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
-    organization_services.add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
-    dataset = services.create_dataset(user=staff, organization=org, data={
+    org = save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
+    add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
+    dataset = create_dataset(user=staff, organization=org, data={
         "identifier": "nycflights13", "title": "flights", "open_grade": "open", "licence": "cc-by-4.0"})
-    services.publish_dataset(user=staff, dataset=dataset)
+    publish_dataset(user=staff, dataset=dataset)
     schema = {"fields": [{"name": "dest", "type": "string", "index": True}]}
     resources = {}
     for label, path in (("full", full), ("10000", small)):
         with open(path, "rb") as handle:
             uploaded = SimpleUploadedFile(path.name, handle.read(), content_type="text/csv")
-        resources[label] = services.add_file_resource(user=staff, dataset=dataset, uploaded=uploaded,
-                                                      data={"table_schema": schema})
+        resources[label] = add_file_resource(user=staff, dataset=dataset, uploaded=uploaded,
+                                             data={"table_schema": schema})
     return resources
 
 

@@ -65,17 +65,17 @@ def create_dataset(scratch):
     from django.contrib.auth import get_user_model
     from django.core.files import File
 
-    from datasets import services
-
-    from organizations import services as organization_services
     from datasets.models import Dataset
+    from datasets.services import lifecycle
+    from organizations.services import save_organization
+    from datasets.services.resources import add_file_resource
 
     tag = uuid.uuid4().hex[:8]
     user = get_user_model().objects.create_user(username=f"bench-{tag}", is_staff=True)
-    organization = organization_services.save_organization(
+    organization = save_organization(
         user=user, data={"slug": f"bench-{tag}", "name_zh": "下载基准测试"}
     )
-    dataset = services.create_dataset(
+    dataset = lifecycle.create_dataset(
         user=user, organization=organization, state=Dataset.State.PUBLISHED,
         data={"identifier": f"bench/{tag}", "title": "下载基准测试", "open_grade": "open"},
     )
@@ -84,7 +84,7 @@ def create_dataset(scratch):
         source = scratch / f"source-{size}.csv"
         write_file(source, size)
         with open(source, "rb") as handle:
-            resources[label] = services.add_file_resource(
+            resources[label] = add_file_resource(
                 user=user, dataset=dataset, uploaded=File(handle, name=f"bench-{label.replace(' ', '')}.csv")
             )
         source.unlink()
@@ -163,7 +163,7 @@ def main():
     from django.core.management import call_command
     from django.urls import reverse
 
-    from datasets import services
+    from datasets.services.lifecycle import delete_dataset
 
     call_command("migrate", verbosity=0)
     user, organization, dataset, resources = create_dataset(scratch)
@@ -179,7 +179,7 @@ def main():
             print(f"{label:<12}{received:>14}{seconds:>10.2f}{received / MIB / seconds:>10.1f}"
                   f"{before:>14.1f} MiB{after:>13.1f} MiB{after - before:>+6.1f} MiB", flush=True)
     finally:
-        services.delete_dataset(user=user, dataset=dataset)
+        delete_dataset(user=user, dataset=dataset)
         organization.delete()
         user.delete()
         shutil.rmtree(scratch, ignore_errors=True)

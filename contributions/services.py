@@ -28,12 +28,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.stored_files import atomic_with_files, delete_stored_files
 from core import jobs
 from core.spreadsheets import safe_cell
 from datasets import identifiers
-from datasets import services as catalog
 from datasets.models import Dataset, OpenGrade
 from organizations.models import Organization
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from datasets.services.metadata import clean_dataset_data
+from datasets.services.resources import add_file_resource, replace_resource_file, update_resource
 from enterprises.services import acting_enterprise, enterprises_of
 from core.exceptions import Conflict
 
@@ -130,7 +133,7 @@ def _clean_metadata(kind, data, dataset=None):
         data.pop("identifier", None)
         if not data:
             raise ValidationError({"metadata": _("请至少更正一个字段。")})
-    catalog.clean_dataset_data(data, instance=dataset)
+    clean_dataset_data(data, instance=dataset)
     return data
 
 
@@ -192,7 +195,7 @@ def create(*, user, enterprise, kind, target=None, metadata=None, uploaded=None,
         title=_title(kind, cleaned, dataset, resource, facts),
     )
     try:
-        with storage.atomic_with_files() as stored:
+        with atomic_with_files() as stored:
             if facts is not None:
                 storage.store(contribution, uploaded, facts, stored)
             contribution.save()
@@ -228,7 +231,7 @@ def update(*, user, contribution, metadata=None, uploaded=None, message=None, sh
         raise ValidationError({"file": _("元数据更正不附带文件。")})
     replaced = []
     try:
-        with storage.atomic_with_files() as stored:
+        with atomic_with_files() as stored:
             contribution = _locked(contribution)
             if contribution.status not in EDITABLE:
                 raise Conflict(_("只有草稿或需修改的贡献可以编辑。"), field="status")
@@ -251,7 +254,7 @@ def update(*, user, contribution, metadata=None, uploaded=None, message=None, sh
             contribution.save()
     except IntegrityError:
         raise _duplicate() from None
-    transaction.on_commit(lambda: storage.delete(replaced))
+    transaction.on_commit(lambda: delete_stored_files(replaced))
     return contribution
 
 
@@ -458,7 +461,7 @@ def approve(*, user, contribution, open_grade, mask_columns=(), comment=""):
     _ensure_reviewer(user, contribution)
     if open_grade not in OpenGrade.values:
         raise ValidationError({"open_grade": _("无效的开放等级：%(grade)s。") % {"grade": open_grade}})
-    with storage.atomic_with_files():
+    with atomic_with_files():
         contribution = _locked(contribution)
         if contribution.status != Status.AWAITING_REVIEW:
             raise Conflict(_("贡献当前状态为“%(status)s”，不能批准。") % {"status": contribution.get_status_display()},
@@ -518,7 +521,7 @@ def _merge(contribution, open_grade, mask_columns):
         data = dict(contribution.metadata)
         if open_grade != dataset.open_grade:
             data["open_grade"] = open_grade
-        return catalog.update_dataset(user=actor, dataset=dataset, data=data), None
+        return update_dataset(user=actor, dataset=dataset, data=data), None
     name = contribution.filename
     if mask_columns:
         name = name.rsplit(".", 1)[0] + ".csv"
@@ -532,23 +535,23 @@ def _merge(contribution, open_grade, mask_columns):
         with upload:
             if kind == Kind.NEW_DATASET:
                 data = {**contribution.metadata, "open_grade": open_grade}
-                dataset = catalog.create_dataset(user=actor, organization=contribution.target_organization, data=data)
-                resource = catalog.add_file_resource(user=actor, dataset=dataset, uploaded=upload,
-                                                     data={"name": contribution.metadata.get("title") or name})
-                catalog.publish_dataset(user=actor, dataset=dataset)
+                dataset = create_dataset(user=actor, organization=contribution.target_organization, data=data)
+                resource = add_file_resource(user=actor, dataset=dataset, uploaded=upload,
+                                             data={"name": contribution.metadata.get("title") or name})
+                publish_dataset(user=actor, dataset=dataset)
                 return dataset, resource
             dataset = Dataset.objects.get(pk=contribution.dataset_id)
             if open_grade != dataset.open_grade:
-                dataset = catalog.update_dataset(user=actor, dataset=dataset, data={"open_grade": open_grade})
+                dataset = update_dataset(user=actor, dataset=dataset, data={"open_grade": open_grade})
             if kind == Kind.NEW_RESOURCE:
-                resource = catalog.add_file_resource(user=actor, dataset=dataset, uploaded=upload,
-                                                     data=dict(contribution.metadata))
+                resource = add_file_resource(user=actor, dataset=dataset, uploaded=upload,
+                                             data=dict(contribution.metadata))
             else:
                 if contribution.resource is None:
                     raise Conflict(_("目标资源已不存在。"), field="resource")
-                resource = catalog.replace_resource_file(user=actor, resource=contribution.resource, uploaded=upload)
+                resource = replace_resource_file(user=actor, resource=contribution.resource, uploaded=upload)
                 if contribution.metadata:
-                    catalog.update_resource(user=actor, resource=resource, data=dict(contribution.metadata))
+                    update_resource(user=actor, resource=resource, data=dict(contribution.metadata))
             return dataset, resource
 
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from datasets import files
@@ -42,24 +41,6 @@ def _sha256_of(name):
         for chunk in iter(lambda: stored.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def delete(names):
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
-@contextmanager
-def atomic_with_files():
-    """A transaction that removes the files stored inside it if it does not commit."""
-    stored = []
-    try:
-        with transaction.atomic():
-            yield stored
-    except BaseException:
-        delete(stored)
-        raise
 
 
 def store(contribution, uploaded, facts, stored):

@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 from core.admin import ServiceErrorsMixin, error_text, load_saved
 from core.exceptions import DomainError
 
-from . import services
 from .models import Activity, Dataset, Licence, Resource, Theme
+from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
+from .services.metadata import DATASET_FIELDS, clean_dataset_data
 
 
 # --- vocabularies -------------------------------------------------------------
@@ -64,7 +65,7 @@ class DatasetAdminForm(forms.ModelForm):
 
     class Meta:
         model = Dataset
-        fields = ("organization", *services.DATASET_FIELDS)
+        fields = ("organization", *DATASET_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class DatasetAdminForm(forms.ModelForm):
         """After the model checks (identifier uniqueness), the services' own validation."""
         super()._post_clean()
         try:
-            services.clean_dataset_data(self.service_data(), instance=self.instance if self.instance.pk else None)
+            clean_dataset_data(self.service_data(), instance=self.instance if self.instance.pk else None)
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 if field not in self.errors:
@@ -83,7 +84,7 @@ class DatasetAdminForm(forms.ModelForm):
 
     def service_data(self):
         """What the services get: every field on add, only the changed ones on change."""
-        names = [name for name in services.DATASET_FIELDS if name in self.cleaned_data]
+        names = [name for name in DATASET_FIELDS if name in self.cleaned_data]
         if self.instance.pk:
             names = [name for name in names if name in self.changed_data]
         return {name: self.cleaned_data[name] for name in names}
@@ -110,9 +111,9 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.service_data()
         if change:
-            saved = services.update_dataset(user=request.user, dataset=obj, data=data)
+            saved = update_dataset(user=request.user, dataset=obj, data=data)
         else:
-            saved = services.create_dataset(
+            saved = create_dataset(
                 user=request.user, organization=form.cleaned_data["organization"], data=data
             )
         load_saved(obj, saved)
@@ -123,11 +124,11 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
-        services.delete_dataset(user=request.user, dataset=obj)
+        delete_dataset(user=request.user, dataset=obj)
 
     def delete_queryset(self, request, queryset):
         for dataset in queryset.select_related("organization"):
-            services.delete_dataset(user=request.user, dataset=dataset)
+            delete_dataset(user=request.user, dataset=dataset)
 
     def _apply_to_each(self, request, queryset, service):
         """Run a state service on each selected dataset; report failures one by one."""
@@ -143,12 +144,12 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("发布所选数据集"), permissions=["change"])
     def publish(self, request, queryset):
-        done = self._apply_to_each(request, queryset, services.publish_dataset)
+        done = self._apply_to_each(request, queryset, publish_dataset)
         self.message_user(request, ngettext("已发布 %(n)d 个数据集。", "已发布 %(n)d 个数据集。", done) % {"n": done})
 
     @admin.action(description=_("归档所选数据集"), permissions=["change"])
     def archive(self, request, queryset):
-        done = self._apply_to_each(request, queryset, services.archive_dataset)
+        done = self._apply_to_each(request, queryset, archive_dataset)
         self.message_user(request, ngettext("已归档 %(n)d 个数据集。", "已归档 %(n)d 个数据集。", done) % {"n": done})
 
 

@@ -16,11 +16,13 @@ from rest_framework.response import Response
 
 from core.exceptions import documented_errors
 
-from . import selectors, services
+from . import selectors
 from .filters import DatasetFilter
 from .models import Licence, ResourceVersion
 from .parsers import UploadNameMultiPartParser
 from .permissions import ReadAnyoneWriteSignedIn
+from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
+from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
 from .serializers import (
     DatasetCreateSerializer,
     DatasetDetailSerializer,
@@ -142,33 +144,33 @@ class DatasetViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.provided()
         organization = data.pop("organization")
-        dataset = services.create_dataset(user=request.user, organization=organization, data=data)
+        dataset = create_dataset(user=request.user, organization=organization, data=data)
         return self._respond(dataset, status.HTTP_201_CREATED)
 
     def update(self, request, identifier, partial=False):
         dataset = self.get_object()
         serializer = DatasetWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        return self._respond(services.update_dataset(user=request.user, dataset=dataset, data=serializer.provided()))
+        return self._respond(update_dataset(user=request.user, dataset=dataset, data=serializer.provided()))
 
     def partial_update(self, request, identifier):
         return self.update(request, identifier, partial=True)
 
     def destroy(self, request, identifier):
-        services.delete_dataset(user=request.user, dataset=self.get_object())
+        delete_dataset(user=request.user, dataset=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Publish a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
                    responses={200: DatasetDetailSerializer, **documented_errors(403, 404)})
     @action(detail=True, methods=["post"])
     def publish(self, request, identifier):
-        return self._respond(services.publish_dataset(user=request.user, dataset=self.get_object()))
+        return self._respond(publish_dataset(user=request.user, dataset=self.get_object()))
 
     @extend_schema(summary="Archive a dataset", request=None, parameters=[IDENTIFIER_PARAMETER],
                    responses={200: DatasetDetailSerializer, **documented_errors(403, 404)})
     @action(detail=True, methods=["post"])
     def archive(self, request, identifier):
-        return self._respond(services.archive_dataset(user=request.user, dataset=self.get_object()))
+        return self._respond(archive_dataset(user=request.user, dataset=self.get_object()))
 
     @extend_schema(
         summary="Add a resource: a file (multipart `file`) or an external link (`url`)",
@@ -184,11 +186,11 @@ class DatasetViewSet(viewsets.GenericViewSet):
         data = serializer.provided()
         uploaded, claimed_format = data.pop("file", None), data.pop("format", None)
         if uploaded is not None:
-            resource = services.add_file_resource(
+            resource = add_file_resource(
                 user=request.user, dataset=dataset, uploaded=uploaded, data=data, claimed_format=claimed_format
             )
         else:
-            resource = services.add_url_resource(
+            resource = add_url_resource(
                 user=request.user, dataset=dataset, data=data, claimed_format=claimed_format or ""
             )
         resource = selectors.resource_for(request.user, resource.pk)
@@ -223,10 +225,10 @@ class ResourceViewSet(viewsets.GenericViewSet):
         resource = self.get_object()
         serializer = ResourceUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        return self._respond(services.update_resource(user=request.user, resource=resource, data=serializer.provided()))
+        return self._respond(update_resource(user=request.user, resource=resource, data=serializer.provided()))
 
     def destroy(self, request, pk):
-        services.delete_resource(user=request.user, resource=self.get_object())
+        delete_resource(user=request.user, resource=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -241,7 +243,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
         serializer = ResourceVersionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.provided()
-        resource = services.replace_resource_file(
+        resource = replace_resource_file(
             user=request.user, resource=resource, uploaded=data["file"], claimed_format=data.get("format")
         )
         return self._respond(resource, status.HTTP_201_CREATED)

@@ -15,7 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from core.filters import StorableDateTimeFilter, StrictFilterSet
 
 from . import selectors
-from .models import Dataset, Licence, OpenGrade, Organization, Resource, Theme
+from .models import Dataset, Licence, OpenGrade, Resource, Theme
+from organizations.models import Organization
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

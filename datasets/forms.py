@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
-from organizations import roles
 
-from . import selectors, services
-from .models import Licence, OpenGrade, Organization, Resource, Theme, UpdateFrequency
+from . import selectors
+from .models import Licence, OpenGrade, Resource, Theme, UpdateFrequency
+from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, DEFAULT_SORT, GRADE_EXPLANATIONS, PAGE_SIZES, SORTS
+from .services.metadata import DATASET_FIELDS
+from organizations.roles import published_organizations
 
 # What the services raise for bad input; anything else is a bug and should surface.
 SERVICE_ERRORS = (ValidationError, DomainError)
@@ -106,7 +108,7 @@ class DatasetForm(ServiceForm):
             f"{label}：{GRADE_EXPLANATIONS[value]}" for value, label in OpenGrade.choices
         )
         if dataset is None:
-            self.fields["organization"].queryset = roles.published_organizations(user)
+            self.fields["organization"].queryset = published_organizations(user)
         else:
             # Neither the identifier nor the owner changes after creation.
             del self.fields["organization"], self.fields["identifier"]
@@ -114,7 +116,7 @@ class DatasetForm(ServiceForm):
     @staticmethod
     def initial_for(dataset):
         return {
-            **{field: getattr(dataset, field) for field in services.DATASET_FIELDS
+            **{field: getattr(dataset, field) for field in DATASET_FIELDS
                if field not in {"themes", "keywords", "licence", "spatial_bbox", "spatial_geojson"}},
             "themes": [theme.code for theme in dataset.themes.all()],
             "keywords": ", ".join(dataset.keywords or []),
@@ -124,7 +126,7 @@ class DatasetForm(ServiceForm):
         }
 
     def service_data(self):
-        return {name: value for name, value in self.cleaned_data.items() if name in services.DATASET_FIELDS}
+        return {name: value for name, value in self.cleaned_data.items() if name in DATASET_FIELDS}
 
 
 class ResourceForm(ServiceForm):

@@ -3,7 +3,8 @@
 Connected in DatasetsConfig.ready(), since organizations sit below the catalog and do not know it.
 """
 from .models import Activity
-from .services import _dataset_changed, changes_announced_together, record_activity
+from .services.announcements import announce_dataset_changed
+from .services.history import record_activity
 
 
 def record_organization_saved(sender, *, actor, organization, created, changes, **kwargs):
@@ -11,9 +12,8 @@ def record_organization_saved(sender, *, actor, organization, created, changes, 
         record_activity(actor, Activity.Action.CREATED, organization=organization)
         return
     record_activity(actor, Activity.Action.UPDATED, organization=organization, changes=changes)
-    with changes_announced_together():
-        for dataset_id in organization.datasets.values_list("pk", flat=True):
-            _dataset_changed(dataset_id)
+    for dataset_id in organization.datasets.values_list("pk", flat=True):
+        announce_dataset_changed(dataset_id)
 
 
 def record_membership_changed(sender, *, actor, organization, change, **kwargs):

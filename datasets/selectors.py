@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import grading
-from .models import Activity, Dataset, Organization, Resource, Theme
+from .models import Activity, Dataset, Resource, Theme
+from organizations.models import Organization
 
 
 def datasets_for(user):

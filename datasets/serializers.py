@@ -16,7 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import grading
-from .models import Activity, Dataset, Licence, OpenGrade, Organization, Resource, ResourceVersion, Theme
+from .models import Activity, Dataset, Licence, OpenGrade, Resource, ResourceVersion, Theme
+from organizations.models import Organization
 from .provenance import provenance_of
 
 

@@ -2,11 +2,11 @@
 from celery import shared_task
 from django.db import transaction
 
-from . import services
+from .services import download_counts
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, ignore_result=True)
 def count_download(self, resource_id):
     # All or nothing, so a retry after a failure never counts the resource twice.
     with transaction.atomic():
-        services.count_download(resource_id)
+        download_counts.count_download(resource_id)

@@ -10,9 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations import roles
-
-from . import grading, selectors, services
+from . import grading, selectors
 from .forms import (
     SERVICE_ERRORS,
     DatasetFilterForm,
@@ -21,8 +19,13 @@ from .forms import (
     ResourceEditForm,
     ResourceForm,
 )
-from .models import Dataset, Organization, Resource, Theme
+from .models import Dataset, Resource, Theme
+from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, SORTS
+from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
+from .services.publishing_rights import ensure_can_publish
+from organizations.roles import is_publisher, published_organizations
+from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
 
 HOME_LIST_LENGTH = 6
 
@@ -65,7 +68,7 @@ def dataset_detail(request, identifier):
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,
         "can_download": grading.can_download_data(request.user, dataset),
-        "can_edit": roles.is_publisher(request.user, dataset.organization),
+        "can_edit": is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
         "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
     })
@@ -104,13 +107,13 @@ def theme_detail(request, code):
 def _editable_dataset(request, identifier):
     """404 when the user may not know the dataset exists, 403 when they may see but not change it."""
     dataset = selectors.dataset_for(request.user, identifier)
-    services.ensure_can_publish(request.user, dataset.organization)
+    ensure_can_publish(request.user, dataset.organization)
     return dataset
 
 
 def _editable_resource(request, pk):
     resource = selectors.resource_for(request.user, pk)
-    services.ensure_can_publish(request.user, resource.dataset.organization)
+    ensure_can_publish(request.user, resource.dataset.organization)
     return resource
 
 
@@ -129,7 +132,7 @@ def _attempt(form, action):
 
 @login_required
 def my_datasets(request):
-    organizations = roles.published_organizations(request.user)
+    organizations = published_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied(_("只有发布者可以管理数据集。"))
     datasets = selectors.datasets_for(request.user).filter(organization__in=organizations)
@@ -146,11 +149,11 @@ def my_datasets(request):
 
 @login_required
 def dataset_create(request):
-    if not roles.published_organizations(request.user).exists():
+    if not published_organizations(request.user).exists():
         raise PermissionDenied(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        dataset = _attempt(form, lambda: services.create_dataset(
+        dataset = _attempt(form, lambda: create_dataset(
             user=request.user, organization=form.cleaned_data["organization"], data=form.service_data()
         ))
         if dataset:
@@ -164,7 +167,7 @@ def dataset_edit(request, identifier):
     dataset = _editable_dataset(request, identifier)
     form = DatasetForm(request.POST or None, user=request.user, dataset=dataset)
     if request.method == "POST" and form.is_valid():
-        updated = _attempt(form, lambda: services.update_dataset(
+        updated = _attempt(form, lambda: update_dataset(
             user=request.user, dataset=dataset, data=form.service_data()
         ))
         if updated:
@@ -176,7 +179,7 @@ def dataset_edit(request, identifier):
 @login_required
 @require_POST
 def dataset_publish(request, identifier):
-    dataset = services.publish_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
+    dataset = publish_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
     messages.success(request, _("数据集已发布。"))
     return redirect(_dataset_url(dataset))
 
@@ -184,7 +187,7 @@ def dataset_publish(request, identifier):
 @login_required
 @require_POST
 def dataset_archive(request, identifier):
-    dataset = services.archive_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
+    dataset = archive_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
     messages.success(request, _("数据集已归档。"))
     return redirect(_dataset_url(dataset))
 
@@ -193,7 +196,7 @@ def dataset_archive(request, identifier):
 def dataset_delete(request, identifier):
     dataset = _editable_dataset(request, identifier)
     if request.method == "POST":
-        services.delete_dataset(user=request.user, dataset=dataset)
+        delete_dataset(user=request.user, dataset=dataset)
         messages.success(request, _("数据集“%(title)s”已删除。") % {"title": dataset.title})
         return redirect("my-datasets")
     return render(request, "portal/confirm_delete.html", {
@@ -215,8 +218,8 @@ def resource_create(request, identifier):
 def _add_resource(user, dataset, form):
     data, claimed = form.service_data(), form.cleaned_data["format"]
     if form.cleaned_data["kind"] == Resource.Kind.URL:
-        return services.add_url_resource(user=user, dataset=dataset, data=data, claimed_format=claimed)
-    return services.add_file_resource(
+        return add_url_resource(user=user, dataset=dataset, data=data, claimed_format=claimed)
+    return add_file_resource(
         user=user, dataset=dataset, uploaded=form.cleaned_data["file"], data=data, claimed_format=claimed
     )
 
@@ -226,7 +229,7 @@ def resource_edit(request, pk):
     resource = _editable_resource(request, pk)
     form = ResourceEditForm(request.POST or None, resource=resource)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.update_resource(user=request.user, resource=resource, data=form.service_data())):
+        if _attempt(form, lambda: update_resource(user=request.user, resource=resource, data=form.service_data())):
             messages.success(request, _("资源已更新。"))
             return redirect(_dataset_url(resource.dataset))
     return render(request, "portal/resource_form.html", {
@@ -239,7 +242,7 @@ def resource_replace(request, pk):
     resource = _editable_resource(request, pk)
     form = ReplaceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.replace_resource_file(
+        if _attempt(form, lambda: replace_resource_file(
             user=request.user, resource=resource, uploaded=form.cleaned_data["file"],
             claimed_format=form.cleaned_data["format"],
         )):
@@ -254,7 +257,7 @@ def resource_replace(request, pk):
 def resource_delete(request, pk):
     resource = _editable_resource(request, pk)
     if request.method == "POST":
-        services.delete_resource(user=request.user, resource=resource)
+        delete_resource(user=request.user, resource=resource)
         messages.success(request, _("资源已删除。"))
         return redirect(_dataset_url(resource.dataset))
     return render(request, "portal/confirm_delete.html", {

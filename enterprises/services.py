@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from audit.services import record_audit
 from core.exceptions import Conflict
 from datasets.models import Activity
-from datasets.services import record_activity
+from datasets.services.history import record_activity
 from organizations.models import Membership, Organization
 from organizations.roles import ENTERPRISE_ROLES, is_platform_staff
 

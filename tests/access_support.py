@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from apikeys_support import error, issue, key_client, session_client  # noqa: F401 - re-exported
-from organizations import services as organization_services
 from organizations.models import Membership
+from organizations.services import add_member
 from enterprise_support import (  # noqa: F401 - fixtures, re-exported for the test modules
     enterprise_a,
     enterprise_admin,
@@ -49,7 +49,7 @@ def application_body(enterprise, dataset, /, **overrides):
 def other_reviewer(make_user, staff, eco_bureau):
     """A reviewer of another department (the ecology bureau)."""
     user = make_user("eco_reviewer")
-    organization_services.add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.REVIEWER)
     return user
 
 

@@ -84,17 +84,19 @@ def seed_limited_key(per_minute):
     from api_support import upload
     from apikeys.models import ApiKey, Plan
     from apikeys.services import issue_key
-    from datasets import services
+    from datasets.services.lifecycle import create_dataset, publish_dataset
+    from organizations.services import save_organization
+    from datasets.services.resources import add_file_resource
 
     users = get_user_model().objects
     staff = users.create_user("mp-staff", is_staff=True, is_superuser=True)
-    bureau = organization_services.save_organization(user=staff, data={"slug": "mp-bureau", "kind": "government",
+    bureau = save_organization(user=staff, data={"slug": "mp-bureau", "kind": "government",
                                                                  "name_zh": "多进程测试局"})
-    dataset = services.create_dataset(user=staff, organization=bureau, data={
+    dataset = create_dataset(user=staff, organization=bureau, data={
         "identifier": "mp-open", "title": "多进程", "open_grade": "open", "licence": "cc-by-4.0",
         "themes": ["transport"]})
-    services.add_file_resource(user=staff, dataset=dataset, uploaded=upload("mp.csv"))
-    services.publish_dataset(user=staff, dataset=dataset)
+    add_file_resource(user=staff, dataset=dataset, uploaded=upload("mp.csv"))
+    publish_dataset(user=staff, dataset=dataset)
     organization = make_enterprise(users.create_user("mp-holder"), staff)
     plan = Plan.objects.create(code="mp-limited", name_zh="限流", burst_per_second=1000,
                                requests_per_minute=per_minute, daily_quota=100000)

@@ -7,12 +7,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
-from datasets import services
 from datasets.models import Dataset
 from organizations.models import Membership, Organization
+from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
+from organizations.services import add_member, save_organization
+from datasets.services.resources import add_file_resource
 
 from api_support import upload
-from organizations import services as organization_services
 
 
 def pytest_collection_modifyitems(items):
@@ -55,7 +56,7 @@ def citizen(make_user):
 @pytest.fixture
 def make_org(staff):
     def make(slug, kind=Organization.Kind.GOVERNMENT, name_zh=None, name_en=""):
-        return organization_services.save_organization(
+        return save_organization(
             user=staff, data={"slug": slug, "kind": kind, "name_zh": name_zh or slug, "name_en": name_en}
         )
     return make
@@ -74,14 +75,14 @@ def eco_bureau(make_org):
 @pytest.fixture
 def publisher(make_user, staff, transport_bureau):
     user = make_user("publisher")
-    organization_services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.PUBLISHER)
+    add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.PUBLISHER)
     return user
 
 
 @pytest.fixture
 def other_publisher(make_user, staff, eco_bureau):
     user = make_user("other_publisher")
-    organization_services.add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.PUBLISHER)
+    add_member(user=staff, organization=eco_bureau, member=user, role=Membership.Role.PUBLISHER)
     return user
 
 
@@ -95,14 +96,14 @@ def make_dataset(publisher, transport_bureau):
         data = {"identifier": identifier, "title": fields.pop("title", f"数据集 {identifier}"),
                 "open_grade": open_grade, "licence": fields.pop("licence", "cc-by-4.0"),
                 "themes": fields.pop("themes", ["transport"]), **fields}
-        dataset = services.create_dataset(user=user, organization=organization, data=data)
+        dataset = create_dataset(user=user, organization=organization, data=data)
         if with_file:
-            services.add_file_resource(user=user, dataset=dataset, uploaded=upload(f"{identifier}.csv"))
+            add_file_resource(user=user, dataset=dataset, uploaded=upload(f"{identifier}.csv"))
         if state == Dataset.State.PUBLISHED:
-            services.publish_dataset(user=user, dataset=dataset)
+            publish_dataset(user=user, dataset=dataset)
         elif state == Dataset.State.ARCHIVED:
-            services.publish_dataset(user=user, dataset=dataset)
-            services.archive_dataset(user=user, dataset=dataset)
+            publish_dataset(user=user, dataset=dataset)
+            archive_dataset(user=user, dataset=dataset)
         dataset.refresh_from_db()
         return dataset
     return make

@@ -100,7 +100,8 @@ def pending_enterprise(make_user):
 def reviewer(make_user, staff, transport_bureau):
     """A department reviewer: reviews datasets of a bureau, not enterprises (not platform staff)."""
     from organizations.models import Membership
+    from organizations.services import add_member
 
     user = make_user("reviewer")
-    organization_services.add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=transport_bureau, member=user, role=Membership.Role.REVIEWER)
     return user

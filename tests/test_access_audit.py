@@ -161,10 +161,10 @@ def test_enterprise_verification_is_audited(enterprise_b, staff):
 
 
 def test_entries_outlive_what_they_describe(logged, conditional, publisher, django_capture_on_commit_callbacks):
-    from datasets import services
+    from datasets.services.lifecycle import delete_dataset
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_dataset(user=publisher, dataset=conditional)
+        delete_dataset(user=publisher, dataset=conditional)
     logged.refresh_from_db()
     assert logged.dataset_identifier == conditional.identifier and logged.bytes > 0
 

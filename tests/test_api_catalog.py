@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from datasets import services
 from datasets.models import Dataset
+from datasets.services.lifecycle import update_dataset
+from datasets.services.resources import add_url_resource, replace_resource_file
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,8 @@ def catalog(make_dataset, publisher, other_publisher, eco_bureau):
     roads = make_dataset("road-network", title="Road network 道路网络", themes=["transport"],
                          keywords=["道路", "公交"], with_file=False)
     links = make_dataset("parking-api", title="Parking 停车", themes=["transport-parking"], with_file=False)
-    services.add_url_resource(user=publisher, dataset=links,
-                              data={"url": "https://example.org/parking.json"}, claimed_format="json")
+    add_url_resource(user=publisher, dataset=links,
+                     data={"url": "https://example.org/parking.json"}, claimed_format="json")
     return {"air": air, "bus": bus, "roads": roads, "links": links}
 
 
@@ -215,7 +216,7 @@ def test_list_query_count_does_not_grow_with_page_size(api, publisher, many_data
 def test_detail_of_identifier_with_slash_colon_and_dot(api, make_dataset, publisher):
     dataset = make_dataset("traffic/2024:q1.v2", title="路况 Traffic", keywords=["拥堵"],
                            temporal_start="2024-01-01", temporal_end="2024-03-31")
-    services.update_dataset(user=publisher, dataset=dataset, data={"description": "季度路况"})
+    update_dataset(user=publisher, dataset=dataset, data={"description": "季度路况"})
     response = api.get(f"{LIST}traffic/2024:q1.v2/")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -256,7 +257,7 @@ def test_url_resource_links_outside(api, catalog):
 def test_resource_detail_lists_versions_with_their_download_urls(api, make_dataset, publisher):
     dataset = make_dataset("bus-routes")
     stored = dataset.resources.get()
-    services.replace_resource_file(user=publisher, resource=stored, uploaded=upload("v2.csv", b"a,b\n1,2\n"))
+    replace_resource_file(user=publisher, resource=stored, uploaded=upload("v2.csv", b"a,b\n1,2\n"))
     body = api.get(f"/api/v1/resources/{stored.pk}/").json()
     assert body["dataset"]["identifier"] == "bus-routes"
     assert body["version"] == 2

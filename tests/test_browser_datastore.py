@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from datasets import services
+from datasets.services.resources import add_file_resource
 from test_datastore_support import geojson_bytes, upload
 
 pytestmark = [
@@ -34,7 +34,7 @@ def page(browser):
 def test_table_chart_and_map_of_a_csv(page, live_server, make_dataset, publisher):
     dataset = make_dataset("metro-stations", with_file=False)
     # Committed for real here (transactional test): the signal loads the table, eagerly.
-    resource = services.add_file_resource(user=publisher, dataset=dataset, uploaded=upload("stations.csv", stations_csv()))
+    resource = add_file_resource(user=publisher, dataset=dataset, uploaded=upload("stations.csv", stations_csv()))
 
     page.goto(f"{live_server.url}/datasets/metro-stations/")
     page.get_by_role("link", name="数据预览").click()
@@ -94,7 +94,7 @@ def test_table_chart_and_map_of_a_csv(page, live_server, make_dataset, publisher
 
 def test_map_of_a_geojson_resource(page, live_server, make_dataset, publisher):
     dataset = make_dataset("parks", with_file=False)
-    resource = services.add_file_resource(
+    resource = add_file_resource(
         user=publisher, dataset=dataset, uploaded=upload("parks.geojson", geojson_bytes(), "application/geo+json"))
 
     page.goto(f"{live_server.url}/resources/{resource.pk}/data/")

@@ -88,6 +88,36 @@ def test_the_whole_loop_through_the_api(call, contributor, reviewing, enterprise
     assert any("已合并" in message.subject for message in mail.outbox)
 
 
+def test_a_merge_announces_its_dataset_once_and_queues_one_index_task(call, contributor, reviewing, enterprise_a,
+                                                                     transport_bureau, monkeypatch):
+    """Creating, uploading and publishing in the approval's transaction is one change of one dataset."""
+    from datasets.models import Dataset
+    from datasets.signals import dataset_changed
+
+    pk = _post(call, contributor, CONTRIBUTIONS,
+               new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]
+    announced, queued = [], []
+
+    class IndexTask:
+        @staticmethod
+        def delay(batch):
+            queued.append(batch)
+
+    monkeypatch.setattr("search.tasks.index_datasets", IndexTask)
+
+    def listen(sender, dataset_ids, **kwargs):
+        announced.append(dataset_ids)
+
+    dataset_changed.connect(listen)
+    try:
+        response = _post(call, reviewing, f"{CONTRIBUTIONS}{pk}/approve/", {"open_grade": "open"})
+    finally:
+        dataset_changed.disconnect(listen)
+    assert response.json()["status"] == "merged", response.content
+    merged = Dataset.objects.get(identifier="ent-bike-counts")
+    assert announced == [[merged.pk]]
+    assert queued == [[merged.pk]]
+
 def test_transitions_that_cannot_happen_are_refused(call, contributor, reviewing, enterprise_a, transport_bureau):
     pk = _post(call, contributor, CONTRIBUTIONS,
                new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]
@@ -99,11 +129,11 @@ def test_transitions_that_cannot_happen_are_refused(call, contributor, reviewing
 
 def test_a_contributor_cannot_review_their_own_submission(call, contributor, enterprise_a, enterprise_admin,
                                                          staff, transport_bureau):
-    from organizations import services as organization_services
     from organizations.models import Membership
+    from organizations.services import add_member
 
-    organization_services.add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
-                        role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=transport_bureau, member=enterprise_admin,
+               role=Membership.Role.REVIEWER)
     pk = _post(call, contributor, CONTRIBUTIONS,
                new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]
     error(_post(call, contributor, f"{CONTRIBUTIONS}{pk}/approve/", {"open_grade": "open"}), 403, "permission_denied")

@@ -33,11 +33,11 @@ def _submit(enterprise_admin, organization, transport_bureau, file=None):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_approving_at_once_merge_once(enterprise_a, enterprise_admin, reviewer, staff, make_user,
                                                     transport_bureau):
-    from organizations import services as organization_services
     from organizations.models import Membership
+    from organizations.services import add_member
 
     second = make_user("reviewer2")
-    organization_services.add_member(user=staff, organization=transport_bureau, member=second, role=Membership.Role.REVIEWER)
+    add_member(user=staff, organization=transport_bureau, member=second, role=Membership.Role.REVIEWER)
     pk = _submit(enterprise_admin, enterprise_a.organization, transport_bureau)
     assert Contribution.objects.get(pk=pk).status == Status.AWAITING_REVIEW
 

@@ -22,14 +22,14 @@ def _post(client, capture, path, data):
 
 def test_a_new_version_on_the_web_shows_its_row_changes_and_merges_as_version_two(
         client, enterprise_a, enterprise_admin, reviewer, make_dataset, staff, django_capture_on_commit_callbacks):
-    from datasets import services
+    from datasets.services.resources import replace_resource_file, update_resource
     from datasets.models import Resource
 
     dataset = make_dataset("bike-counts")
     resource = dataset.resources.get()
-    resource = services.replace_resource_file(
+    resource = replace_resource_file(
         user=staff, resource=resource, uploaded=SimpleUploadedFile("counts.csv", csv_bytes(ROWS)))
-    services.update_resource(user=staff, resource=resource, data={"table_schema": {
+    update_resource(user=staff, resource=resource, data={"table_schema": {
         "fields": [{"name": "station", "type": "string"}, {"name": "date", "type": "date"},
                    {"name": "count", "type": "integer"}], "primaryKey": ["station"]}})
     # A01 changes its count, A02 goes away, B01 is new.

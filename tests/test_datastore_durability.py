@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from celery_support import real_workers, wait_for
-from datasets import services
+from datasets.services.resources import add_file_resource
 from datastore.models import DatastoreTable
 from datastore.tasks import load_resource_version
 from core.tasks import repair_stalled_jobs
@@ -20,7 +20,7 @@ INTERRUPTED = "已中断，正在重试"
 def _add(capture, publisher, dataset, name="stations.csv", content=b"a,b\n1,2\n3,4\n"):
     """A file resource whose load was queued but never ran (its message lost with its worker)."""
     with capture(execute=False):
-        return services.add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name, content))
+        return add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name, content))
 
 
 def _loading(resource, **fields):
@@ -94,8 +94,8 @@ def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, datas
     rows = 300_000
     with real_workers(monkeypatch, load_resource_version, extra_env=slow) as pool:
         first = pool.start()
-        resource = services.add_file_resource(user=publisher, dataset=dataset,
-                                              uploaded=upload("big.csv", _big_csv(rows)))
+        resource = add_file_resource(user=publisher, dataset=dataset,
+                                     uploaded=upload("big.csv", _big_csv(rows)))
 
         def loading():
             table = DatastoreTable.objects.filter(resource=resource).first()

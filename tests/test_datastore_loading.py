@@ -141,13 +141,13 @@ def test_loading_again_is_idempotent(django_capture_on_commit_callbacks, publish
 
 
 def test_deleting_a_resource_drops_its_table(django_capture_on_commit_callbacks, publisher, dataset):
-    from datasets import services
+    from datasets.services.resources import delete_resource
 
     resource = add_table(django_capture_on_commit_callbacks, publisher, dataset)
     name = DatastoreTable.objects.get(resource=resource).table_name
     assert table_exists(name)
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_resource(user=publisher, resource=resource)
+        delete_resource(user=publisher, resource=resource)
     assert not table_exists(name)
 
 

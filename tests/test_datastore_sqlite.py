@@ -21,24 +21,26 @@ call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from datasets import services
 from datasets.models import Membership
+from datasets.services.lifecycle import create_dataset, publish_dataset
+from datasets.services.organizations import add_member, save_organization
+from datasets.services.resources import add_file_resource
 
 User = get_user_model()
 staff = User.objects.create_user("staff", password="pw", is_staff=True, is_superuser=True)
 publisher = User.objects.create_user("publisher", password="pw")
-org = organization_services.save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
-organization_services.add_member(user=staff, organization=org, member=publisher, role=Membership.Role.PUBLISHER)
-dataset = services.create_dataset(user=publisher, organization=org, data={
+org = save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
+add_member(user=staff, organization=org, member=publisher, role=Membership.Role.PUBLISHER)
+dataset = create_dataset(user=publisher, organization=org, data={
     "identifier": "stations", "title": "站点", "open_grade": "open", "licence": "cc-by-4.0", "themes": ["transport"]})
 csv_text = ("站名,区,客流,开通日期,更新时间,经度,纬度,备注\n"
             "人民广场,黄浦,120000,1995-04-10,2024-01-01T08:00:00+08:00,121.4737,31.2304,=1+1\n"
             "徐家汇,徐汇,98000,1995-04-10,2024-01-01 01:00:00,121.4375,31.1951,换乘站\n"
             "陆家嘴,浦东,87000,2000-06-11,2024-01-02T00:00:00Z,121.5055,31.2397,NA\n"
             "张江高科,浦东,43000,2000-06-11,2024-01-03T00:00:00Z,121.5873,31.2023,\n")
-resource = services.add_file_resource(user=publisher, dataset=dataset,
+resource = add_file_resource(user=publisher, dataset=dataset,
     uploaded=SimpleUploadedFile("s.csv", csv_text.encode("gb18030"), content_type="text/csv"))
-services.publish_dataset(user=publisher, dataset=dataset)
+publish_dataset(user=publisher, dataset=dataset)
 
 client = Client()
 def get(url, **params):

@@ -2,7 +2,7 @@
 import io
 import json
 
-from datasets import services
+from datasets.services.resources import add_file_resource, replace_resource_file
 from api_support import upload  # noqa: F401 - re-exported for the datastore tests
 
 STATIONS_HEADER = "站名,区,客流,开通日期,经度,纬度,备注\n"
@@ -44,7 +44,7 @@ def geojson_bytes():
 def add_table(capture, user, dataset, name="stations.csv", content=None, data=None, content_type="text/csv"):
     """Add a file resource and run what its commit triggers (the datastore load) now."""
     with capture(execute=True):
-        return services.add_file_resource(
+        return add_file_resource(
             user=user, dataset=dataset, uploaded=upload(name, csv_bytes() if content is None else content, content_type),
             data=data,
         )
@@ -52,7 +52,7 @@ def add_table(capture, user, dataset, name="stations.csv", content=None, data=No
 
 def replace_table(capture, user, resource, name, content):
     with capture(execute=True):
-        return services.replace_resource_file(user=user, resource=resource, uploaded=upload(name, content))
+        return replace_resource_file(user=user, resource=resource, uploaded=upload(name, content))
 
 
 def content(response):

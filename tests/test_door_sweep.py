@@ -27,8 +27,10 @@ from api_support import upload
 from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
 from contributions import services as contributions
-from datasets import services
 from organizations.models import Membership
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from organizations.services import add_member
+from datasets.services.resources import add_file_resource
 from door_sweep_support import (
     EXCLUDED,
     body_bytes,
@@ -95,8 +97,8 @@ class World:
         self.ent_a = make_enterprise(self.ent_admin_a, staff, name="甲")
         self.ent_b = make_enterprise(self.ent_admin_b, staff, name="乙")
         self.reviewer = make_user("sweep_reviewer")
-        organization_services.add_member(user=staff, organization=transport_bureau, member=self.reviewer,
-                            role=Membership.Role.REVIEWER)
+        add_member(user=staff, organization=transport_bureau, member=self.reviewer,
+                   role=Membership.Role.REVIEWER)
         unlimited = Plan.objects.create(code="sweep-unlimited", name_zh="不限", burst_per_second=10**6,
                                         requests_per_minute=10**6, daily_quota=10**9)
         tokens = {
@@ -116,16 +118,16 @@ class World:
     def dataset(self, key):
         grade, state = GRADES[key]
         with self.capture(execute=True):
-            dataset = services.create_dataset(user=self.publisher, organization=self.bureau, data={
+            dataset = create_dataset(user=self.publisher, organization=self.bureau, data={
                 "identifier": identifier(key), "title": f"门 zqm{key}title", "description": f"说明 zqm{key}desc",
                 "open_grade": grade, "licence": "cc-by-4.0", "themes": ["transport"],
                 "keywords": [f"zqm{key}tag", *([SHARED_HIDDEN_WORD] if key in HIDDEN else [])],
             })
-            resource = services.add_file_resource(user=self.publisher, dataset=dataset,
-                                                  uploaded=upload(f"zqm{key}file.csv", cells(key)),
-                                                  data={"name": f"zqm{key}res", "description": f"zqm{key}resdesc"})
+            resource = add_file_resource(user=self.publisher, dataset=dataset,
+                                         uploaded=upload(f"zqm{key}file.csv", cells(key)),
+                                         data={"name": f"zqm{key}res", "description": f"zqm{key}resdesc"})
             if state == "published":
-                services.publish_dataset(user=self.publisher, dataset=dataset)
+                publish_dataset(user=self.publisher, dataset=dataset)
         self.datasets[key], self.resources[key] = dataset, resource
         return dataset
 
@@ -163,8 +165,8 @@ class World:
         celery_app.conf.task_always_eager = False
         try:
             with self.capture(execute=True):
-                services.update_dataset(user=self.publisher, dataset=self.datasets[key],
-                                        data={"open_grade": "restricted"})
+                update_dataset(user=self.publisher, dataset=self.datasets[key],
+                               data={"open_grade": "restricted"})
         finally:
             celery_app.conf.task_always_eager = eager
 

@@ -12,8 +12,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from datasets import services
 from datasets.models import Dataset, Resource, ResourceVersion
+from datasets.services.resources import add_file_resource, add_url_resource, replace_resource_file
 
 from api_support import CSV_BYTES, upload
 
@@ -52,7 +52,7 @@ def versioned(graded_datasets, publisher):
     resources = {}
     for grade, dataset in graded_datasets.items():
         resource = dataset.resources.get()
-        services.replace_resource_file(user=publisher, resource=resource, uploaded=upload("v2.csv", V2_BYTES))
+        replace_resource_file(user=publisher, resource=resource, uploaded=upload("v2.csv", V2_BYTES))
         resources[grade] = (dataset, resource)
     return resources
 
@@ -62,7 +62,7 @@ def file_resource(make_dataset, publisher):
     """An open dataset with one larger CSV file, for ranges and headers."""
     def make(name="公交线路.csv", content=BIG_CSV, identifier="bus-lines"):
         dataset = make_dataset(identifier, with_file=False)
-        resource = services.add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name, content))
+        resource = add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name, content))
         return resource
     return make
 
@@ -132,8 +132,8 @@ def test_token_authenticated_member_downloads_conditional_data(graded_datasets, 
 
 @pytest.mark.parametrize("grade,status", [("open", 302), ("conditional", 403), ("restricted", 404)])
 def test_link_resources_redirect_when_allowed(client, graded_datasets, publisher, grade, status):
-    link = services.add_url_resource(user=publisher, dataset=graded_datasets[grade],
-                                     data={"url": "https://data.example.org/线路.csv", "name": "外部"})
+    link = add_url_resource(user=publisher, dataset=graded_datasets[grade],
+                            data={"url": "https://data.example.org/线路.csv", "name": "外部"})
     response = client.get(download_url(link))
     assert response.status_code == status
     if status == 302:
@@ -321,7 +321,7 @@ def test_if_none_match_and_if_modified_since(client, file_resource):
 def test_a_new_version_changes_the_validator(client, file_resource, publisher):
     resource = file_resource()
     etag = client.head(download_url(resource))["ETag"]
-    services.replace_resource_file(user=publisher, resource=resource, uploaded=upload("v2.csv", V2_BYTES))
+    replace_resource_file(user=publisher, resource=resource, uploaded=upload("v2.csv", V2_BYTES))
     response = client.get(download_url(resource), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert body(response) == V2_BYTES
@@ -401,11 +401,11 @@ def rich_dataset(make_dataset, publisher):
         "shapes.zip": small_zip(),
     }
     for name, content in contents.items():
-        services.add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name.strip(), content))
+        add_file_resource(user=publisher, dataset=dataset, uploaded=upload(name.strip(), content))
     replaced = dataset.resources.get(name="Data.csv")
-    services.replace_resource_file(user=publisher, resource=replaced, uploaded=upload("Data.csv", b"a,b\n5,6\n"))
-    services.add_url_resource(user=publisher, dataset=dataset,
-                              data={"url": "https://data.example.org/realtime", "name": "实时接口"})
+    replace_resource_file(user=publisher, resource=replaced, uploaded=upload("Data.csv", b"a,b\n5,6\n"))
+    add_url_resource(user=publisher, dataset=dataset,
+                     data={"url": "https://data.example.org/realtime", "name": "实时接口"})
     return dataset
 
 
@@ -463,7 +463,7 @@ def test_zip_of_a_dataset_without_files_still_has_its_metadata(client, make_data
 
 def test_zip_route_takes_identifiers_ending_in_zip(client, make_dataset, publisher):
     dataset = make_dataset("roads/zip", with_file=False)
-    services.add_file_resource(user=publisher, dataset=dataset, uploaded=upload("roads.csv"))
+    add_file_resource(user=publisher, dataset=dataset, uploaded=upload("roads.csv"))
     response = client.get(reverse("dataset-download-zip", args=["roads/zip"]))
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(body(response))).read("data/roads.csv") == CSV_BYTES

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from datasets import services
 from datasets.models import Dataset
+from datasets.services.resources import add_url_resource
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,8 @@ def test_dataset_list_filters_sort_and_pages(client, make_dataset, publisher, ot
     make_dataset("taxi-b", title="出租车乙", open_grade="conditional", licence="cc0-1.0")
     make_dataset("air-c", title="空气丙", themes=["environment-air"], user=other_publisher, organization=eco_bureau)
     url_only = make_dataset("link-d", title="链接丁", with_file=False)
-    services.add_url_resource(user=publisher, dataset=url_only, data={"url": "https://example.org/api"},
-                              claimed_format="API")
+    add_url_resource(user=publisher, dataset=url_only, data={"url": "https://example.org/api"},
+                     claimed_format="API")
 
     def titles(query):
         page = html(client.get("/datasets/" + query))

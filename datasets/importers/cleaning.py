@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 from django.utils.text import slugify
 
-from datasets.services import IDENTIFIER_PATTERN
+from datasets.services.metadata import IDENTIFIER_PATTERN
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 HTML_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
-from datasets import services
 from datasets.models import Dataset, Licence, Resource
 from organizations.models import Organization
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from datasets.services.metadata import clean_dataset_data
+from organizations.services import save_organization
+from datasets.services.resources import add_url_resource, build_url_resource, delete_resource, update_resource
 from core.exceptions import DomainError
-from organizations import services as organization_services
 
 from . import bulk, cleaning
 
@@ -79,7 +81,7 @@ class CatalogLoader:
                 "resources", queryset=Resource.objects.filter(kind=Resource.Kind.URL), to_attr="url_resources"
             ))
         }
-        with transaction.atomic(), services.changes_announced_together():
+        with transaction.atomic():
             self.pending_resources = []
             for record in batch:
                 self._load(record, existing.get(record.identifier))
@@ -127,7 +129,7 @@ class CatalogLoader:
             found = Organization.objects.filter(slug=slug).first()
         if found is not None:
             return found
-        return organization_services.save_organization(user=self.actor, data={
+        return save_organization(user=self.actor, data={
             "slug": slug, "kind": Organization.Kind.GOVERNMENT, "name_zh": name,
             "name_en": name if name.isascii() else "",
         })
@@ -152,10 +154,10 @@ class CatalogLoader:
         """Service input for the record and its cleaned form, bad droppable fields emptied."""
         data = self._service_data(record)
         try:
-            return data, services.clean_dataset_data(data, instance=dataset)
+            return data, clean_dataset_data(data, instance=dataset)
         except ValidationError as error:
             self._drop_bad_fields(record, data, error)
-        return data, services.clean_dataset_data(data, instance=dataset)
+        return data, clean_dataset_data(data, instance=dataset)
 
     def _built_resources(self, record):
         """Validated, unsaved url resources; an unusable distribution is dropped (noted)."""
@@ -164,7 +166,7 @@ class CatalogLoader:
             data = {"name": item["name"], "description": item["description"], "url": item["url"],
                     "position": len(built)}
             try:
-                built.append(services.build_url_resource(dataset=None, data=data, claimed_format=item["format"]))
+                built.append(build_url_resource(dataset=None, data=data, claimed_format=item["format"]))
             except ValidationError:
                 record.notes.append("distribution without a usable URL dropped")
         return built
@@ -175,10 +177,10 @@ class CatalogLoader:
         data = self._service_data(record)
         state = Dataset.State.PUBLISHED if self.publish else Dataset.State.DRAFT
         try:
-            dataset = services.create_dataset(user=self.actor, organization=organization, data=data, state=state)
+            dataset = create_dataset(user=self.actor, organization=organization, data=data, state=state)
         except ValidationError as error:
             self._drop_bad_fields(record, data, error)
-            dataset = services.create_dataset(user=self.actor, organization=organization, data=data, state=state)
+            dataset = create_dataset(user=self.actor, organization=organization, data=data, state=state)
         for resource in resources:
             resource.dataset = dataset
         self.pending_resources.extend(resources)
@@ -190,11 +192,11 @@ class CatalogLoader:
         data, cleaned = self._validated(record, dataset)
         changed = False
         if self._differs(dataset, cleaned):
-            services.update_dataset(user=self.actor, dataset=dataset, data=data)
+            update_dataset(user=self.actor, dataset=dataset, data=data)
             changed = True
         changed = self._sync_resources(dataset, self._built_resources(record)) or changed
         if self.publish and dataset.state == Dataset.State.DRAFT:
-            services.publish_dataset(user=self.actor, dataset=dataset)
+            publish_dataset(user=self.actor, dataset=dataset)
             changed = True
         return "updated" if changed else "unchanged"
 
@@ -223,14 +225,14 @@ class CatalogLoader:
         for item in wanted:
             resource = by_url.pop(item.url, None)
             if resource is not None and resource.format != item.format:
-                services.delete_resource(user=self.actor, resource=resource)
+                delete_resource(user=self.actor, resource=resource)
                 resource = None
             data = {"name": item.name, "description": item.description, "position": item.position}
             if resource is None:
-                services.add_url_resource(user=self.actor, dataset=dataset, data={**data, "url": item.url},
-                                          claimed_format=item.format)
+                add_url_resource(user=self.actor, dataset=dataset, data={**data, "url": item.url},
+                                 claimed_format=item.format)
             else:
-                services.update_resource(user=self.actor, resource=resource, data=data)
+                update_resource(user=self.actor, resource=resource, data=data)
         for resource in by_url.values():
-            services.delete_resource(user=self.actor, resource=resource)
+            delete_resource(user=self.actor, resource=resource)
         return True

@@ -3,8 +3,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from datasets import services
 from datasets.models import Dataset
+from datasets.services.lifecycle import publish_dataset
+from datasets.services.resources import add_file_resource, add_url_resource
 from search.backends import get_search_backend
 
 BACKENDS = ["database", "elasticsearch"]
@@ -60,13 +61,13 @@ def corpus(make_dataset, publisher, other_publisher, eco_bureau):
     air = eco("air-quality", state=Dataset.State.DRAFT, with_file=False, title="空气质量 Air quality",
               description="各站点 PM2.5 小时浓度", keywords=["PM2.5", "空气"], themes=["environment-air"],
               update_frequency="realtime", spatial_region="浦东新区")
-    services.add_file_resource(
+    add_file_resource(
         user=other_publisher, dataset=air, uploaded=SimpleUploadedFile("air.csv", b"station_code,pm25\nA01,35\n", content_type="text/csv"),
         data={"name": "小时浓度", "table_schema": {"fields": [{"name": "station_code", "title": "监测站"}]}},
     )
-    services.add_url_resource(user=other_publisher, dataset=air, data={"url": "https://example.org/air.json"},
-                              claimed_format="json")
-    services.publish_dataset(user=other_publisher, dataset=air)
+    add_url_resource(user=other_publisher, dataset=air, data={"url": "https://example.org/air.json"},
+                     claimed_format="json")
+    publish_dataset(user=other_publisher, dataset=air)
     made.append(air)
     call_command("rebuild_search_index", "--no-progress")
     return {dataset.identifier: Dataset.objects.get(pk=dataset.pk) for dataset in made}

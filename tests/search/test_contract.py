@@ -5,7 +5,8 @@ Elasticsearch (the real server, under this run's SEARCH_INDEX_PREFIX).
 """
 import pytest
 
-from datasets import services
+from datasets.services.download_counts import count_download
+from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
 from search.backends import QueryError, SearchQuery
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +183,7 @@ def test_orderings(backend, corpus, staff):
 
     resource = corpus["parking-lots"].resources.first()
     for _ in range(3):
-        services.count_download(resource.pk)
+        count_download(resource.pk)
     backend.index(corpus["parking-lots"].pk)
     assert identifiers(backend, run(backend, sort="downloads"), corpus)[0] == "parking-lots"
 
@@ -241,23 +242,23 @@ def test_related(backend, corpus, publisher):
 
 def test_index_follows_changes(backend, corpus, publisher):
     dataset = corpus["metro-ridership"]
-    services.update_dataset(user=publisher, dataset=dataset, data={"title": "轨道交通客流 Rail ridership"})
+    update_dataset(user=publisher, dataset=dataset, data={"title": "轨道交通客流 Rail ridership"})
     backend.index(dataset.pk)
     assert found(backend, corpus, text="轨道") == {"metro-ridership"}
     assert found(backend, corpus, text="地铁") == {"metro-ridership"}  # still in keywords
     assert found(backend, corpus, text="地铁客流") == set()  # a phrase never spans two keywords
-    services.archive_dataset(user=publisher, dataset=dataset)
+    archive_dataset(user=publisher, dataset=dataset)
     backend.index(dataset.pk)
     assert found(backend, corpus, text="轨道") == set()
     deleted = corpus["bus-routes"].pk
-    services.delete_dataset(user=publisher, dataset=corpus["bus-routes"])
+    delete_dataset(user=publisher, dataset=corpus["bus-routes"])
     backend.remove(deleted)
     assert found(backend, corpus) == {"parking-lots", "air-quality"}
 
 
 def test_highlights_are_escaped_marks(backend, corpus, publisher):
-    services.update_dataset(user=publisher, dataset=corpus["bus-routes"],
-                            data={"description": "<b>全市</b>公交线路与站点"})
+    update_dataset(user=publisher, dataset=corpus["bus-routes"],
+                   data={"description": "<b>全市</b>公交线路与站点"})
     backend.index(corpus["bus-routes"].pk)
     hit = next(hit for hit in run(backend, text="公交").hits if hit.dataset_id == corpus["bus-routes"].pk)
     assert "<mark>" in hit.highlights["title"]

@@ -7,7 +7,7 @@ instead stop it (`scripts/services.sh stop-es`) and start it again.
 import pytest
 from django.core.management import call_command
 
-from datasets import services
+from datasets.services.lifecycle import delete_dataset, update_dataset
 from search.backends import SearchQuery, get_search_backend
 from search.tasks import replay_pending_updates
 
@@ -61,8 +61,8 @@ def test_outage_degrades_to_the_database_and_replays_updates(
     real_url, settings.ELASTICSEARCH_URL = settings.ELASTICSEARCH_URL, CLOSED_PORT
     down = get_search_backend()
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_dataset(user=publisher, dataset=corpus["metro-ridership"],
-                                data={"title": "轨道交通客流 Rail ridership"})
+        update_dataset(user=publisher, dataset=corpus["metro-ridership"],
+                       data={"title": "轨道交通客流 Rail ridership"})
     with pytest.raises(Exception):
         down.ping()
     during = down.search(SearchQuery(text="轨道交通"))
@@ -85,8 +85,8 @@ def test_reconcile_repairs_missed_and_stale_entries(es_backend, corpus, publishe
     get_search_backend().remove(corpus["bus-routes"].pk)  # an outage: recorded as pending
     settings.ELASTICSEARCH_URL = real_url
     # Changes made without any signal reaching search (e.g. a lost task).
-    services.update_dataset(user=publisher, dataset=corpus["parking-lots"], data={"title": "泊位 Parking bays"})
-    services.delete_dataset(user=publisher, dataset=corpus["metro-ridership"])
+    update_dataset(user=publisher, dataset=corpus["parking-lots"], data={"title": "泊位 Parking bays"})
+    delete_dataset(user=publisher, dataset=corpus["metro-ridership"])
     call_command("reconcile_search_index")
     for backend in (es_backend, get_search_backend("database")):
         assert backend.search(SearchQuery(text="泊位")).total == 1

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from datasets import services
+from datasets.services.lifecycle import archive_dataset, delete_dataset
+from datasets.services.resources import add_url_resource
 from search.backends import SearchQuery
-from organizations import services as organization_services
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,14 @@ def test_publishing_updating_and_deleting_follow_into_search(
         dataset = make_dataset("noise-map", title="噪声地图 Noise map")
     assert backend.search(SearchQuery(text="噪声")).dataset_ids == [dataset.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_url_resource(user=publisher, dataset=dataset, data={"url": "https://example.org/n.geojson",
-                                                                         "name": "声级栅格"}, claimed_format="geojson")
+        add_url_resource(user=publisher, dataset=dataset, data={"url": "https://example.org/n.geojson",
+                                                                "name": "声级栅格"}, claimed_format="geojson")
     assert backend.search(SearchQuery(text="声级栅格")).dataset_ids == [dataset.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        services.archive_dataset(user=publisher, dataset=dataset)
+        archive_dataset(user=publisher, dataset=dataset)
     assert backend.search(SearchQuery(text="噪声")).total == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_dataset(user=publisher, dataset=dataset)
+        delete_dataset(user=publisher, dataset=dataset)
     assert backend.search(SearchQuery(text="噪声")).total == 0
 
 
@@ -78,23 +78,51 @@ def test_an_import_batch_is_announced_and_indexed_together(backend, staff, djang
     assert backend.search(SearchQuery(viewer=staff, page_size=100)).total == 30  # OPM's are restricted
 
 
+
+def test_a_transaction_announces_what_it_kept_once_past_a_rolled_back_savepoint(
+    make_dataset, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from datasets.signals import dataset_changed
+
+    announced = []
+
+    def listen(sender, dataset_ids, **kwargs):
+        announced.append(dataset_ids)
+
+    dataset_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                make_dataset("rolled-back")  # its announcement goes with its savepoint
+                raise RuntimeError
+            kept = [make_dataset("noise-map").pk, make_dataset("bus-routes").pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            later = make_dataset("metro")  # a later transaction is announced on its own
+    finally:
+        dataset_changed.disconnect(listen)
+    assert announced == [sorted(kept), [later.pk]]
+
 SQLITE_SCRIPT = r"""
 import json, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from accounts.models import User
-from datasets import services
+from datasets.services.lifecycle import create_dataset, publish_dataset
+from datasets.services.organizations import save_organization
+from datasets.services.resources import add_url_resource
 from search.backends import SearchQuery, get_search_backend
 
 staff = User.objects.create_user("staff", password="x", is_staff=True)
-org = organization_services.save_organization(user=staff, data={"slug": "transport", "name_zh": "市交通委员会"})
+org = save_organization(user=staff, data={"slug": "transport", "name_zh": "市交通委员会"})
 def make(identifier, title, grade="open", **extra):
-    dataset = services.create_dataset(user=staff, organization=org, data={
+    dataset = create_dataset(user=staff, organization=org, data={
         "identifier": identifier, "title": title, "open_grade": grade, "themes": ["transport-public"], **extra})
-    services.add_url_resource(user=staff, dataset=dataset, data={"url": "https://example.org/x.csv"},
-                              claimed_format="csv")
-    services.publish_dataset(user=staff, dataset=dataset)
+    add_url_resource(user=staff, dataset=dataset, data={"url": "https://example.org/x.csv"},
+                     claimed_format="csv")
+    publish_dataset(user=staff, dataset=dataset)
 make("bus", "公交线路 Bus routes", keywords=["公交"])
 make("metro", "地铁客流 Metro ridership", description="换乘公交")
 make("secret", "公交信号 Signal", grade="restricted")

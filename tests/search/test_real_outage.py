@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from datasets import services
+from datasets.services.lifecycle import update_dataset
 from search.tasks import replay_pending_updates
 
 REPO = Path(django_settings.BASE_DIR)
@@ -40,8 +40,8 @@ def test_search_survives_a_stopped_server_and_catches_up(
     es_backend, corpus, publisher, api, stopped_elasticsearch, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_dataset(user=publisher, dataset=corpus["metro-ridership"],
-                                data={"title": "轨道交通客流 Rail ridership"})
+        update_dataset(user=publisher, dataset=corpus["metro-ridership"],
+                       data={"title": "轨道交通客流 Rail ridership"})
 
     during = api.get("/api/v1/search/", {"q": "轨道交通"}).json()
     assert during["degraded"] is True

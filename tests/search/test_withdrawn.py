@@ -7,8 +7,8 @@ stay the same for what it confirmed.
 import pytest
 
 from celery_support import real_workers, wait_for
-from datasets import services
 from datasets.models import Dataset
+from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
 from datasets.signals import dataset_changed
 from search.models import WithdrawnDataset
 from search.tasks import index_datasets
@@ -46,9 +46,9 @@ def test_withdrawals_reach_every_answer_while_no_worker_indexes(
 
     with real_workers(monkeypatch, index_datasets, extra_env={"SEARCH_BACKEND": backend.name}) as pool:
         # No worker consumes the queue: every re-index below waits in the broker.
-        services.update_dataset(user=publisher, dataset=corpus["bus-routes"], data={"open_grade": "restricted"})
-        services.archive_dataset(user=publisher, dataset=corpus["metro-ridership"])
-        services.delete_dataset(user=publisher, dataset=corpus["parking-lots"])
+        update_dataset(user=publisher, dataset=corpus["bus-routes"], data={"open_grade": "restricted"})
+        archive_dataset(user=publisher, dataset=corpus["metro-ridership"])
+        delete_dataset(user=publisher, dataset=corpus["parking-lots"])
         # No service moves a dataset yet; the catalog announces a move as it announces any change.
         air = corpus["air-quality"]
         Dataset.objects.filter(pk=air.pk).update(organization=transport_bureau)

@@ -4,10 +4,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from datasets import demo, services
+from datasets import demo
 from datasets.models import Dataset
 from organizations.models import Membership, Organization
-from organizations import services as organization_services
+from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
+from organizations.services import add_member, save_organization
+from datasets.services.resources import add_file_resource, add_url_resource, replace_resource_file
 
 
 def _upload(name):
@@ -23,8 +25,8 @@ class Command(BaseCommand):
         for slug, name_zh, name_en, publisher in demo.DEPARTMENTS:
             organizations[slug] = self._organization(admin, slug, name_zh, name_en, Organization.Kind.GOVERNMENT)
             member = self._user(publisher, demo.PUBLISHER_PASSWORD)
-            organization_services.add_member(user=admin, organization=organizations[slug], member=member,
-                                role=Membership.Role.PUBLISHER)
+            add_member(user=admin, organization=organizations[slug], member=member,
+                       role=Membership.Role.PUBLISHER)
         self._organization(admin, *demo.ENTERPRISE, Organization.Kind.ENTERPRISE)
         publishers = {slug: publisher for slug, _, _, publisher in demo.DEPARTMENTS}
         created = 0
@@ -50,24 +52,24 @@ class Command(BaseCommand):
         existing = Organization.objects.filter(slug=slug).first()
         if existing is not None:
             return existing
-        return organization_services.save_organization(
+        return save_organization(
             user=admin, data={"slug": slug, "kind": kind, "name_zh": name_zh, "name_en": name_en}
         )
 
     @transaction.atomic
     def _dataset(self, user, organization, spec):
         """Create one dataset with its resources, then bring it to its demo state (all or nothing)."""
-        dataset = services.create_dataset(user=user, organization=organization, data=spec["data"])
+        dataset = create_dataset(user=user, organization=organization, data=spec["data"])
         for position, item in enumerate(spec["resources"]):
             if "url" in item:
-                services.add_url_resource(user=user, dataset=dataset, claimed_format=item["format"],
-                                          data={"name": item["name"], "url": item["url"], "position": position})
+                add_url_resource(user=user, dataset=dataset, claimed_format=item["format"],
+                                 data={"name": item["name"], "url": item["url"], "position": position})
                 continue
-            resource = services.add_file_resource(user=user, dataset=dataset, uploaded=_upload(item["file"]),
-                                                  data={"name": item["name"], "position": position})
+            resource = add_file_resource(user=user, dataset=dataset, uploaded=_upload(item["file"]),
+                                         data={"name": item["name"], "position": position})
             if "replaced_by" in item:
-                services.replace_resource_file(user=user, resource=resource, uploaded=_upload(item["replaced_by"]))
+                replace_resource_file(user=user, resource=resource, uploaded=_upload(item["replaced_by"]))
         if spec["state"] in (Dataset.State.PUBLISHED, Dataset.State.ARCHIVED):
-            services.publish_dataset(user=user, dataset=dataset)
+            publish_dataset(user=user, dataset=dataset)
         if spec["state"] == Dataset.State.ARCHIVED:
-            services.archive_dataset(user=user, dataset=dataset)
+            archive_dataset(user=user, dataset=dataset)

@@ -1,0 +1,49 @@
+"""Change announcement: the datasets a transaction changed go out in one dataset_changed after it commits.
+
+Write services announce every dataset they change. Within a transaction the ids
+are gathered until the outermost atomic block commits, so a merged contribution
+(create, upload, publish), a catalog import's batch or an organization rename
+is announced once and its listeners (the search index) act once per dataset.
+Outside a transaction the write has already committed and is announced at once.
+"""
+import threading
+
+from django.db import transaction
+
+from .. import signals
+from ..models import Dataset
+
+_current = threading.local()
+
+
+class _Announcement:
+    """The dataset ids changed in one transaction, sent by the on-commit callback it registered."""
+
+    def __init__(self):
+        self.dataset_ids = set()
+        self.sent = False
+
+    def send(self):
+        self.sent = True
+        signals.dataset_changed.send(sender=Dataset, dataset_ids=sorted(self.dataset_ids))
+
+
+def announce_dataset_changed(dataset_id):
+    """Tell listeners that this dataset changed, once the transaction has committed."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        signals.dataset_changed.send(sender=Dataset, dataset_ids=[dataset_id])
+        return
+    announcement = getattr(_current, "announcement", None)
+    if announcement is None or not _awaits_commit(announcement, connection):
+        announcement = _current.announcement = _Announcement()
+        transaction.on_commit(announcement.send)
+    announcement.dataset_ids.add(dataset_id)
+
+
+def _awaits_commit(announcement, connection):
+    """Whether its callback is still queued: a commit, a rollback, or rolling back the savepoint it
+    was registered in drops it (Django keeps the queue in connection.run_on_commit)."""
+    return not announcement.sent and any(
+        getattr(callback, "__self__", None) is announcement for _, callback, _ in connection.run_on_commit
+    )

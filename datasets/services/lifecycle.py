@@ -1,0 +1,107 @@
+"""Dataset lifecycle: creating, updating, publishing, archiving and deleting a catalog entry."""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.stored_files import delete_stored_files
+
+from .. import identifiers
+from ..models import Activity, Dataset, ResourceVersion
+from .announcements import announce_dataset_changed
+from .history import record_activity, recorded_value
+from .metadata import clean_dataset_data
+from .publishing_rights import ensure_can_publish
+
+
+def _dataset_value(dataset, field):
+    if field == "themes":
+        return sorted(theme.code for theme in dataset.themes.all()) if dataset.pk else []
+    return recorded_value(getattr(dataset, field))
+
+
+def _apply(dataset, cleaned):
+    themes = cleaned.pop("themes", None)
+    for field, value in cleaned.items():
+        setattr(dataset, field, value)
+    return themes
+
+
+@transaction.atomic
+def create_dataset(*, user, organization, data, state=Dataset.State.DRAFT):
+    ensure_can_publish(user, organization)
+    cleaned = clean_dataset_data(data)
+    identifiers.ensure_available(cleaned["identifier"])
+    dataset = Dataset(organization=organization, state=state)
+    themes = _apply(dataset, dict(cleaned))
+    if state == Dataset.State.PUBLISHED:
+        dataset.published_at = timezone.now()
+    try:
+        with transaction.atomic():
+            dataset.save()
+    except IntegrityError:
+        raise identifiers.unavailable(cleaned["identifier"]) from None
+    if themes is not None:
+        dataset.themes.set(themes)
+    record_activity(user, Activity.Action.CREATED, dataset=dataset)
+    announce_dataset_changed(dataset.pk)
+    return dataset
+
+
+@transaction.atomic
+def update_dataset(*, user, dataset, data):
+    ensure_can_publish(user, dataset.organization)
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    cleaned = clean_dataset_data(data, instance=dataset)
+    changes = {}
+    for field, value in cleaned.items():
+        old = _dataset_value(dataset, field)
+        new = sorted(theme.code for theme in value) if field == "themes" else recorded_value(value)
+        if old != new:
+            changes[field] = [old, new]
+    themes = _apply(dataset, cleaned)
+    dataset.save()
+    if themes is not None:
+        dataset.themes.set(themes)
+    if changes:
+        record_activity(user, Activity.Action.UPDATED, dataset=dataset, changes=changes)
+    announce_dataset_changed(dataset.pk)
+    return dataset
+
+
+@transaction.atomic
+def publish_dataset(*, user, dataset):
+    ensure_can_publish(user, dataset.organization)
+    if dataset.state == Dataset.State.PUBLISHED:
+        return dataset
+    previous = dataset.state
+    dataset.state = Dataset.State.PUBLISHED
+    dataset.published_at = dataset.published_at or timezone.now()
+    dataset.save(update_fields=["state", "published_at", "modified"])
+    record_activity(user, Activity.Action.PUBLISHED, dataset=dataset, changes={"state": [previous, dataset.state]})
+    announce_dataset_changed(dataset.pk)
+    return dataset
+
+
+@transaction.atomic
+def archive_dataset(*, user, dataset):
+    ensure_can_publish(user, dataset.organization)
+    if dataset.state == Dataset.State.ARCHIVED:
+        return dataset
+    previous = dataset.state
+    dataset.state = Dataset.State.ARCHIVED
+    dataset.save(update_fields=["state", "modified"])
+    record_activity(user, Activity.Action.ARCHIVED, dataset=dataset, changes={"state": [previous, dataset.state]})
+    announce_dataset_changed(dataset.pk)
+    return dataset
+
+
+@transaction.atomic
+def delete_dataset(*, user, dataset):
+    """Delete a dataset and its files; its history rows stay, detached."""
+    ensure_can_publish(user, dataset.organization)
+    dataset_id = dataset.pk
+    record_activity(user, Activity.Action.DELETED, organization=dataset.organization,
+                    changes={"identifier": [dataset.identifier, None]})
+    stored = list(ResourceVersion.objects.filter(resource__dataset=dataset).values_list("file", flat=True))
+    dataset.delete()
+    transaction.on_commit(lambda: delete_stored_files(stored))
+    announce_dataset_changed(dataset_id)
