@@ -19,7 +19,8 @@ _current = threading.local()
 class _Announcement:
     """The dataset ids changed in one transaction, sent by the on-commit callback it registered."""
 
-    def __init__(self):
+    def __init__(self, transaction_key):
+        self.transaction_key = transaction_key
         self.dataset_ids = set()
         self.sent = False
 
@@ -34,16 +35,31 @@ def announce_dataset_changed(dataset_id):
     if not connection.in_atomic_block:
         signals.dataset_changed.send(sender=Dataset, dataset_ids=[dataset_id])
         return
+    key = _transaction_key(connection)
     announcement = getattr(_current, "announcement", None)
-    if announcement is None or not _awaits_commit(announcement, connection):
-        announcement = _current.announcement = _Announcement()
+    if announcement is None or not _awaits_commit(announcement, key, connection):
+        announcement = _current.announcement = _Announcement(key)
         transaction.on_commit(announcement.send)
     announcement.dataset_ids.add(dataset_id)
 
 
-def _awaits_commit(announcement, connection):
-    """Whether its callback is still queued: a commit, a rollback, or rolling back the savepoint it
-    was registered in drops it (Django keeps the queue in connection.run_on_commit)."""
-    return not announcement.sent and any(
+def _transaction_key(connection):
+    """The savepoint of the outermost atomic block, None if that block began the transaction.
+
+    A test case's own blocks do not count, as for Django's durable=True: there
+    every block a test step opens stands for a transaction of its own.
+    """
+    blocks, savepoints = connection.atomic_blocks, connection.savepoint_ids
+    offset = len(blocks) - len(savepoints)  # the block that began the transaction has no savepoint
+    for depth, block in enumerate(blocks):
+        if not getattr(block, "_from_testcase", False):
+            return savepoints[depth - offset] if depth >= offset else None
+    return None
+
+
+def _awaits_commit(announcement, key, connection):
+    """Whether it belongs to this transaction and its callback is still queued: a commit, a rollback, or
+    rolling back the savepoint it was registered in drops it (Django keeps the queue in run_on_commit)."""
+    return not announcement.sent and announcement.transaction_key == key and any(
         getattr(callback, "__self__", None) is announcement for _, callback, _ in connection.run_on_commit
     )

@@ -98,7 +98,7 @@ def test_a_transaction_announces_what_it_kept_once_past_a_rolled_back_savepoint(
                 make_dataset("rolled-back")  # its announcement goes with its savepoint
                 raise RuntimeError
             kept = [make_dataset("noise-map").pk, make_dataset("bus-routes").pk]
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             later = make_dataset("metro")  # a later transaction is announced on its own
     finally:
         dataset_changed.disconnect(listen)
