@@ -30,7 +30,7 @@ def required_scopes(request, view):
     if declared is not UNDECLARED:
         return declared
     # Imported here: DRF imports this module while rest_framework.views is still loading.
-    from datasets.downloads import DownloadView
+    from datasets.downloads.views import DownloadView
 
     if isinstance(view, DownloadView):
         return DOWNLOAD_SCOPES

@@ -15,8 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from datasets.downloads import CountedStreamingResponse, DownloadView, content_disposition
-
+from core.counted_responses import CountedStreamingResponse
+from core.http_files import DOWNLOAD_CACHE_CONTROL, content_disposition
+from datasets import tasks as catalog_tasks
+from datasets.downloads.views import DownloadView
 from core.exceptions import documented_errors
 
 from . import exports, query, selectors
@@ -55,9 +57,9 @@ def _stream(request, resource, chunks, fmt, filename=None, counted=False):
     action = AuditEntry.Action.DATA_DOWNLOAD if counted else AuditEntry.Action.DATA_QUERY
     response = CountedStreamingResponse(
         chunks, content_type=content_type, audit=download_audit(request, resource.dataset, resource, action),
-        counted_resource_ids=[resource.pk] if counted else [],
+        counted_ids=[resource.pk] if counted else [], count_download=catalog_tasks.count_download.delay,
     )
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
     if filename:
         response["Content-Disposition"] = content_disposition(filename)

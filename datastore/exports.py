@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 
+from core.stream_sinks import StreamSink
 from core.spreadsheets import safe_cell
 
 from . import types
@@ -158,35 +159,6 @@ def write_xlsx(columns, rows):
         os.unlink(path)
 
 
-class _Sink:
-    """A write-only file for pyarrow whose bytes are taken out after each row group."""
-
-    def __init__(self):
-        self.pieces, self.position, self.closed = [], 0, False
-
-    def write(self, data):
-        data = bytes(data)
-        self.pieces.append(data)
-        self.position += len(data)
-        return len(data)
-
-    def tell(self):
-        return self.position
-
-    def flush(self):
-        pass
-
-    def close(self):
-        self.closed = True
-
-    def writable(self):
-        return True
-
-    def take(self):
-        data, self.pieces = b"".join(self.pieces), []
-        return data
-
-
 def write_parquet(columns, rows):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -197,7 +169,7 @@ def write_parquet(columns, rows):
     }
     schema = pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
     converters = [_parquet_converter(c["type"]) for c in columns]
-    sink = _Sink()
+    sink = StreamSink()  # drained after each row group
     writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="snappy")
     batch = []
 
@@ -211,11 +183,11 @@ def write_parquet(columns, rows):
         batch.append(row)
         if len(batch) >= 10 * CHUNK_ROWS:
             flush()
-            yield sink.take()
-    if batch or not sink.position:
+            yield from sink.drain()
+    if batch or not sink.tell():
         flush()
     writer.close()
-    yield sink.take()
+    yield from sink.drain()
 
 
 def _parquet_converter(column_type):
