@@ -26,7 +26,7 @@ from access import services as access
 from api_support import upload
 from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
-from contributions import services as contributions
+from contributions.services import drafting
 from datasets import services
 from datasets.models import Membership
 from door_sweep_support import (
@@ -151,7 +151,7 @@ class World:
 
     def contribution(self, key):
         with self.capture(execute=True):
-            self.contributions.append(contributions.create(
+            self.contributions.append(drafting.create(
                 user=self.ent_admin_a, enterprise=self.ent_a, kind="new_resource",
                 target={"dataset": identifier(key)}, metadata={"name": f"zqm{key}contrib"},
                 uploaded=upload("contrib.csv", "名称,数量\n自有数据,1\n".encode()), message=f"zqm{key}message", submit=True))
