@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -21,7 +22,8 @@ from datasets.parsers import UploadNameMultiPartParser
 
 from core.exceptions import documented_errors
 
-from . import selectors, services
+from . import selectors
+from .services import comments, drafting, reviewing, submission
 from .models import Kind, Status, ValidationResult
 from .serializers import (
     ContributionApproveSerializer,
@@ -95,8 +97,6 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         key = request.auth if isinstance(request.auth, ApiKey) else None
         if key is not None and request.method not in ("GET", "HEAD", "OPTIONS") \
                 and not key.has_scope(Scope.CONTRIBUTIONS_WRITE):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(_("此密钥缺少所需的权限范围：%(scopes)s。") % {"scopes": Scope.CONTRIBUTIONS_WRITE},
                                    code="scope_missing")
 
@@ -123,7 +123,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data = _valid(ContributionCreateSerializer, request)
         enterprise = self._enterprise(request, data.get("enterprise"))
         target = {name: data.get(name) for name in ("organization", "dataset", "resource")}
-        contribution = services.create(
+        contribution = drafting.create(
             user=request.user, enterprise=enterprise, kind=data["kind"], target=target,
             metadata=data.get("metadata"), uploaded=data.get("file"), message=data.get("message") or "",
             sha256=data.get("sha256") or "", submit=data.get("submit", False),
@@ -137,7 +137,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def partial_update(self, request, pk):
         contribution = self.get_object()
         data = _valid(ContributionUpdateSerializer, request)
-        services.update(user=request.user, contribution=contribution, metadata=data.get("metadata"),
+        drafting.update(user=request.user, contribution=contribution, metadata=data.get("metadata"),
                         uploaded=data.get("file"), message=data.get("message"), sha256=data.get("sha256") or "")
         return self._respond(contribution)
 
@@ -152,7 +152,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def submit(self, request, pk):
         contribution = self.get_object()
         data = _valid(SubmitSerializer, request)
-        return self._respond(services.submit(user=request.user, contribution=contribution,
+        return self._respond(submission.submit(user=request.user, contribution=contribution,
                                              comment=data.get("comment") or ""))
 
     @extend_schema(summary="Withdraw (the contributing enterprise)", request=SubmitSerializer, parameters=[ID],
@@ -161,7 +161,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def withdraw(self, request, pk):
         contribution = self.get_object()
         data = _valid(SubmitSerializer, request)
-        return self._respond(services.withdraw(user=request.user, contribution=contribution,
+        return self._respond(submission.withdraw(user=request.user, contribution=contribution,
                                                comment=data.get("comment") or ""))
 
     @extend_schema(summary="Approve and merge into the catalog (reviewers of the target department)",
@@ -171,7 +171,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def approve(self, request, pk):
         contribution = self.get_object()
         data = _valid(ContributionApproveSerializer, request)
-        return self._respond(services.approve(user=request.user, contribution=contribution, **data))
+        return self._respond(reviewing.approve(user=request.user, contribution=contribution, **data))
 
     @extend_schema(summary="Ask the contributor for changes, with comments per field", request=RequestChangesSerializer,
                    parameters=[ID], responses={200: ContributionDetailSerializer, **documented_errors(400, 401, 403, 404, 409)})
@@ -179,7 +179,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def request_changes(self, request, pk):
         contribution = self.get_object()
         data = _valid(RequestChangesSerializer, request)
-        return self._respond(services.request_changes(user=request.user, contribution=contribution,
+        return self._respond(reviewing.request_changes(user=request.user, contribution=contribution,
                                                       comment=data.get("comment") or "",
                                                       field_comments=data.get("field_comments")))
 
@@ -189,7 +189,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def reject(self, request, pk):
         contribution = self.get_object()
         data = _valid(ContributionReasonSerializer, request)
-        return self._respond(services.reject(user=request.user, contribution=contribution, reason=data["reason"]))
+        return self._respond(reviewing.reject(user=request.user, contribution=contribution, reason=data["reason"]))
 
     @extend_schema(summary="Add to the discussion between contributor and reviewers", request=CommentCreateSerializer,
                    parameters=[ID], responses={201: CommentSerializer, **documented_errors(400, 401, 403, 404)})
@@ -197,7 +197,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def comments(self, request, pk):
         contribution = self.get_object()
         data = _valid(CommentCreateSerializer, request)
-        comment = services.add_comment(user=request.user, contribution=contribution, body=data["body"])
+        comment = comments.add_comment(user=request.user, contribution=contribution, body=data["body"])
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The review queue of the caller's departments", parameters=QUEUE_FILTERS,

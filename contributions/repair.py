@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from core import jobs
 
-from . import services
+from . import dispatch
+from .services import validation_job
 from .models import Contribution, Status
 
 
@@ -12,16 +13,16 @@ def repair_stalled_validations():
     """{"requeued": [ids], "failed": [ids]}: stalled validations, and submissions whose task never started."""
     done = {"requeued": [], "failed": []}
     for contribution in jobs.claim_stalled(Contribution.objects.filter(status=Status.VALIDATING)):
-        jobs.remove_scratch(services.scratch_key(contribution.pk))
+        jobs.remove_scratch(validation_job.scratch_key(contribution.pk))
         if jobs.attempts_spent(contribution.validation_attempts):
-            services.give_up(contribution)
+            validation_job.give_up(contribution)
             done["failed"].append(contribution.pk)
         else:
-            services.enqueue_validation(contribution.pk)
+            dispatch.enqueue_validation(contribution.pk)
             done["requeued"].append(contribution.pk)
     never_started = timezone.now() - timezone.timedelta(minutes=settings.CONTRIBUTION_STUCK_MINUTES)
     for contribution_id in Contribution.objects.filter(status__in=(Status.SUBMITTED, Status.RESUBMITTED),
                                                        submitted_at__lt=never_started).values_list("pk", flat=True):
-        services.enqueue_validation(contribution_id)
+        dispatch.enqueue_validation(contribution_id)
         done["requeued"].append(contribution_id)
     return done

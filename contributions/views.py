@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from datasets.forms import SERVICE_ERRORS
 from enterprises.services import enterprises_of
 
-from . import presentation, selectors, services
+from . import presentation, selectors
+from .services import comments, drafting, permissions, reviewing, submission
 from .forms import ApproveForm, CommentForm, ContributionForm, EditForm, QueueFilterForm, ReasonForm, RequestChangesForm
 from .models import Kind, Status
 from organizations import roles
@@ -55,7 +56,7 @@ def new(request):
     created = {}
 
     def step(data):
-        created["contribution"] = services.create(
+        created["contribution"] = drafting.create(
             user=request.user, enterprise=data["enterprise"], kind=data["kind"],
             target={"organization": data["organization"].slug if data["organization"] else "",
                     "dataset": data["dataset"], "resource": data["resource"]},
@@ -72,14 +73,14 @@ def new(request):
 @login_required
 def edit(request, pk):
     contribution = _contribution(request, pk)
-    if not services.can_edit(request.user, contribution):
+    if not permissions.can_edit(request.user, contribution):
         raise PermissionDenied(_("只有贡献企业可以编辑草稿或需修改的贡献。"))
     metadata = contribution.metadata
     initial = {**metadata, "keywords": ", ".join(metadata.get("keywords") or []), "message": contribution.message}
     form = EditForm(request.POST or None, request.FILES or None, initial=initial)
 
     def step(data):
-        services.update(user=request.user, contribution=contribution, metadata=form.metadata(contribution.kind),
+        drafting.update(user=request.user, contribution=contribution, metadata=form.metadata(contribution.kind),
                         uploaded=data.get("file"), message=data.get("message") or "")
 
     if request.method == "POST" and _run(request, form, step, _("修改已保存。")):
@@ -90,12 +91,12 @@ def edit(request, pk):
 
 
 def _detail_context(request, contribution, **forms):
-    reviewer = services.can_review(request.user, contribution)
+    reviewer = permissions.can_review(request.user, contribution)
     columns = contribution.report.get("header") or []
     return {
         "contribution": contribution,
         "diff": presentation.metadata_diff(contribution),
-        "can_edit": services.can_edit(request.user, contribution),
+        "can_edit": permissions.can_edit(request.user, contribution),
         "is_contributor": enterprises_of(request.user).filter(pk=contribution.enterprise_id).exists(),
         "can_decide": reviewer and contribution.status == Status.AWAITING_REVIEW,
         "can_request_changes": reviewer and contribution.status == Status.AWAITING_REVIEW,
@@ -139,21 +140,21 @@ def _simple(request, pk, step, success):
 @login_required
 @require_POST
 def submit(request, pk):
-    return _simple(request, pk, lambda c: services.submit(user=request.user, contribution=c),
+    return _simple(request, pk, lambda c: submission.submit(user=request.user, contribution=c),
                    _("已提交，正在自动校验。"))
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
-    return _simple(request, pk, lambda c: services.withdraw(user=request.user, contribution=c), _("已撤回。"))
+    return _simple(request, pk, lambda c: submission.withdraw(user=request.user, contribution=c), _("已撤回。"))
 
 
 @login_required
 @require_POST
 def comment(request, pk):
     return _step(request, pk, "comment_form", CommentForm(request.POST),
-                 lambda c, data: services.add_comment(user=request.user, contribution=c, body=data["body"]),
+                 lambda c, data: comments.add_comment(user=request.user, contribution=c, body=data["body"]),
                  _("留言已发布。"))
 
 
@@ -162,7 +163,7 @@ def comment(request, pk):
 def approve(request, pk):
     contribution = _contribution(request, pk)
     form = ApproveForm(request.POST, columns=contribution.report.get("header") or [])
-    return _step(request, pk, "approve_form", form, lambda c, data: services.approve(
+    return _step(request, pk, "approve_form", form, lambda c, data: reviewing.approve(
         user=request.user, contribution=c, open_grade=data["open_grade"], mask_columns=data["mask_columns"],
         comment=data["comment"]), _("已批准并合并到数据目录。"))
 
@@ -172,7 +173,7 @@ def approve(request, pk):
 def request_changes(request, pk):
     contribution = _contribution(request, pk)
     form = RequestChangesForm(request.POST, fields=list(contribution.metadata))
-    return _step(request, pk, "changes_form", form, lambda c, data: services.request_changes(
+    return _step(request, pk, "changes_form", form, lambda c, data: reviewing.request_changes(
         user=request.user, contribution=c, comment=data["comment"], field_comments=form.field_comments()),
         _("已要求修改。"))
 
@@ -180,7 +181,7 @@ def request_changes(request, pk):
 @login_required
 @require_POST
 def reject(request, pk):
-    return _step(request, pk, "reject_form", ReasonForm(request.POST), lambda c, data: services.reject(
+    return _step(request, pk, "reject_form", ReasonForm(request.POST), lambda c, data: reviewing.reject(
         user=request.user, contribution=c, reason=data["reason"]), _("已驳回。"))
 
 

@@ -12,9 +12,9 @@ class DatastoreConfig(AppConfig):
         from datasets.signals import resource_version_created
         from core import jobs
 
-        from . import loading, repair
+        from . import dispatch, loading, repair
         from .models import DatastoreTable
 
-        resource_version_created.connect(loading.queue_load, dispatch_uid="datastore.queue_load")
+        resource_version_created.connect(dispatch.queue_load, dispatch_uid="datastore.queue_load")
         post_delete.connect(loading.drop_deleted_table, sender=DatastoreTable, dispatch_uid="datastore.drop_table")
         jobs.register_repair(repair.repair_stalled_loads)

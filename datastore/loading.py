@@ -41,33 +41,14 @@ def staging_name(table):
     return f"{table.table_name}_load"
 
 
-def _record_for(version):
+def record_for(version):
+    """The version's table record, created pending on first sight."""
     table, _created = DatastoreTable.objects.get_or_create(
         version=version,
         defaults={"resource_id": version.resource_id, "table_name": table_name(version),
                   "source_format": version.format.upper(), "bytes_total": version.size},
     )
     return table
-
-
-# --- queueing -------------------------------------------------------------------
-
-def queue_load(sender, resource_id, version_id, **kwargs):
-    """resource_version_created receiver (after commit): record a pending table and queue its load.
-
-    A broker outage must not lose the load, so it then runs in-process.
-    """
-    from .tasks import load_resource_version
-
-    version = ResourceVersion.objects.filter(pk=version_id).first()
-    if version is None or not readers.is_tabular(version.format):
-        return
-    _record_for(version)
-    try:
-        load_resource_version.delay(version_id)
-    except Exception:
-        log.exception("could not queue the datastore load of version %s; loading now", version_id)
-        load_resource_version.run(version_id)
 
 
 # --- loading --------------------------------------------------------------------
@@ -81,7 +62,7 @@ def load_version(version_id):
     version = ResourceVersion.objects.select_related("resource").filter(pk=version_id).first()
     if version is None or not readers.is_tabular(version.format):
         return None
-    table = _record_for(version)
+    table = record_for(version)
     if table.status in (DatastoreTable.Status.READY, DatastoreTable.Status.FAILED):
         return table
     if jobs.attempts_spent(table.attempts):

@@ -1,9 +1,8 @@
 """Loads whose worker stopped: requeued, or failed once their attempts are spent (a core.jobs repair)."""
 from core import jobs
 
-from . import loading
+from . import dispatch, loading
 from .models import DatastoreTable
-from .tasks import load_resource_version
 
 
 def repair_stalled_loads():
@@ -15,6 +14,6 @@ def repair_stalled_loads():
             done["failed"].append(table.version_id)
             continue
         loading.drop_tables(table)
-        load_resource_version.delay(table.version_id)
+        dispatch.enqueue_load(table.version_id)
         done["requeued"].append(table.version_id)
     return done

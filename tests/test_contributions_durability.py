@@ -106,7 +106,7 @@ def _stale():
 @pytest.mark.django_db
 def test_the_repair_requeues_a_stalled_validation_and_removes_its_temporary_files(
         enterprise_a, enterprise_admin, transport_bureau, django_capture_on_commit_callbacks):
-    from contributions.services import scratch_key
+    from contributions.services.validation_job import scratch_key
     from core import jobs
     from core.tasks import repair_stalled_jobs
 

@@ -81,9 +81,9 @@ def test_the_enterprise_sees_its_contributions_and_can_withdraw(client, enterpri
 
 def test_strangers_get_404_and_reviewers_of_other_departments_cannot_decide(
         client, citizen, enterprise_a, enterprise_admin, transport_bureau, other_publisher):
-    from contributions import services
+    from contributions.services import drafting
 
-    contribution = services.create(user=enterprise_admin, enterprise=enterprise_a.organization, kind="new_dataset",
+    contribution = drafting.create(user=enterprise_admin, enterprise=enterprise_a.organization, kind="new_dataset",
                                    target={"organization": transport_bureau.slug},
                                    metadata={"identifier": "z", "title": "Z"},
                                    uploaded=SimpleUploadedFile("z.csv", csv_bytes(ROWS)))

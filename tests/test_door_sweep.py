@@ -26,11 +26,9 @@ from access import services as access
 from api_support import upload
 from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
-from contributions import services as contributions
+from contributions.services import drafting
+from datasets import services
 from organizations.models import Membership
-from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
-from organizations.services import add_member
-from datasets.services.resources import add_file_resource
 from door_sweep_support import (
     EXCLUDED,
     body_bytes,
@@ -154,7 +152,7 @@ class World:
 
     def contribution(self, key):
         with self.capture(execute=True):
-            self.contributions.append(contributions.create(
+            self.contributions.append(drafting.create(
                 user=self.ent_admin_a, enterprise=self.ent_a, kind="new_resource",
                 target={"dataset": identifier(key)}, metadata={"name": f"zqm{key}contrib"},
                 uploaded=upload("contrib.csv", "名称,数量\n自有数据,1\n".encode()), message=f"zqm{key}message", submit=True))

@@ -1,0 +1,18 @@
+"""Queueing a contribution's validation: the one way from the services to the Celery task.
+
+The task runs contributions.services.validation_job; the services reach the task only
+through this module, so neither imports the other.
+"""
+from django.db import transaction
+
+from .tasks import validate_contribution
+
+
+def enqueue_validation(contribution_id):
+    """Queue the validation now (the repair: the contribution is already committed)."""
+    validate_contribution.delay(contribution_id)
+
+
+def enqueue_validation_on_commit(contribution_id):
+    """Queue the validation once the submitting transaction commits, so the task finds it submitted."""
+    transaction.on_commit(lambda: enqueue_validation(contribution_id))
