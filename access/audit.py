@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from datasets.models import OpenGrade
+from datasets.grading import is_audited
 from portal.spreadsheets import safe_cell
 
 from . import repeats, services
@@ -42,7 +42,7 @@ def download_audit(request, dataset, resource=None, action=AuditEntry.Action.DAT
 
     Data queries (datastore rows and aggregates) pass action=DATA_QUERY.
     """
-    if dataset.open_grade != OpenGrade.CONDITIONAL:
+    if not is_audited(dataset):
         return None
     return DownloadAudit(request, dataset, resource, action)
 
@@ -53,7 +53,7 @@ def record_refusal(request, dataset, resource, status_code, code, api_key=None):
     `api_key` names the key when its authentication itself failed (revoked, expired):
     request.auth is empty then. Bounded per caller, dataset and minute (access.repeats).
     """
-    if dataset.open_grade != OpenGrade.CONDITIONAL:
+    if not is_audited(dataset):
         return
     services.record_audit(
         AuditEntry.Action.DATA_REFUSED, actor=request.user, api_key=api_key or getattr(request, "auth", None),

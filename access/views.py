@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from datasets import selectors as catalog
 from datasets.forms import SERVICE_ERRORS
-from datasets.grading import is_platform_staff
+from datasets.grading import is_platform_staff, viewer_for
 from enterprises.services import enterprises_of
 
 from . import audit, selectors, services
@@ -68,7 +68,7 @@ def mine(request):
 
 @login_required
 def apply(request, identifier):
-    dataset = catalog.dataset_for(request.user, identifier)
+    dataset = catalog.dataset_for(viewer_for(request), identifier)
     enterprises = services.applicable_enterprises(request.user)
     if not enterprises.exists():
         raise PermissionDenied(_("只有通过认证的企业成员可以申请使用有条件开放数据。"))

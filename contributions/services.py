@@ -135,6 +135,7 @@ def _clean_metadata(kind, data, dataset=None):
 def _target(user, kind, target):
     """(target organization, dataset, resource, target key) for what the contribution is about."""
     from datasets import selectors as catalog_selectors
+    from datasets.grading import Viewer
 
     if kind == Kind.NEW_DATASET:
         organization = Organization.objects.filter(
@@ -145,13 +146,13 @@ def _target(user, kind, target):
     if kind == Kind.NEW_VERSION:
         if not target.get("resource"):
             raise ValidationError({"resource": _("此字段为必填项。")})
-        resource = catalog_selectors.resource_for(user, target["resource"])
+        resource = catalog_selectors.resource_for(Viewer(user), target["resource"])
         if resource.kind != "file":
             raise ValidationError({"resource": _("外部链接资源没有文件版本。")})
         return resource.dataset.organization, resource.dataset, resource, f"resource:{resource.pk}"
     if not target.get("dataset"):
         raise ValidationError({"dataset": _("此字段为必填项。")})
-    dataset = catalog_selectors.dataset_for(user, target["dataset"])
+    dataset = catalog_selectors.dataset_for(Viewer(user), target["dataset"])
     return dataset.organization, dataset, None, f"dataset:{dataset.pk}"
 
 
