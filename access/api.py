@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
 from datasets import selectors as catalog
+from datasets.grading import viewer_for
 from organizations.models import Organization
 from datasets.permissions import ReadAnyoneWriteSignedIn
 
@@ -101,7 +102,7 @@ class ApplicationViewSet(FilteredByQuery, mixins.ListModelMixin, mixins.Retrieve
         enterprise = Organization.objects.filter(slug=data.pop("enterprise")).first()
         if enterprise is None:
             raise ValidationError({"enterprise": [_("没有这个企业。")]})
-        dataset = catalog.dataset_for(request.user, data.pop("dataset"))
+        dataset = catalog.dataset_for(viewer_for(request), data.pop("dataset"))
         application = services.apply(user=request.user, enterprise=enterprise, dataset=dataset, data=data)
         return self._respond(application, status.HTTP_201_CREATED)
 

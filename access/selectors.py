@@ -1,8 +1,10 @@
-"""Queries of the access app reused by grading, pages, the API and tasks."""
+"""Queries of the access app reused by grading (the grant check, see apps.py), pages, the API and tasks."""
 from django.db.models import Q
 from django.utils import timezone
 
-from datasets.grading import filter_visible_through
+from datasets.grading import Viewer
+from organizations.roles import is_platform_staff
+from organizations.models import Membership, Organization
 from enterprises.services import enterprises_of
 from organizations.roles import is_platform_staff, reviewed_organization_ids
 
@@ -32,7 +34,7 @@ def _involving(user, enterprise_field, dataset_org_field):
 def _visible(queryset, user, condition):
     """The rows `condition` gives `user`, without those naming a dataset hidden from `user`."""
     queryset = queryset if condition is None else queryset.filter(condition)
-    return filter_visible_through(queryset, user)
+    return Viewer(user).filter_visible_through(queryset)
 
 
 def applications_for(user):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets import grading
-from datasets.models import Dataset, OpenGrade, Resource
+from datasets.models import Resource
 from enterprises.models import EnterpriseProfile
 from enterprises.services import acting_enterprise, enterprises_of
 from audit.models import AuditEntry
@@ -125,9 +125,9 @@ def _application_fields(dataset, data):
 
 def _ensure_applicable(user, dataset):
     # A dataset the user may not see does not exist for them, whatever its grade.
-    if not grading.can_view_dataset(user, dataset):
+    if not grading.Viewer(user).can_view(dataset):
         raise Http404("No such dataset")
-    if dataset.open_grade != OpenGrade.CONDITIONAL or dataset.state != Dataset.State.PUBLISHED:
+    if not grading.needs_application(dataset):
         raise ValidationError({"dataset": [_("只有已发布的有条件开放数据集需要申请。")]})
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from datasets import selectors as catalog
 from datasets.forms import SERVICE_ERRORS
+from datasets.grading import viewer_for
 from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
 
@@ -74,7 +75,7 @@ def mine(request):
 
 @login_required
 def apply(request, identifier):
-    dataset = catalog.dataset_for(request.user, identifier)
+    dataset = catalog.dataset_for(viewer_for(request), identifier)
     enterprises = services.applicable_enterprises(request.user)
     if not enterprises.exists():
         raise PermissionDenied(_("只有通过认证的企业成员可以申请使用有条件开放数据。"))

@@ -1,7 +1,7 @@
 """Queueing a contribution's validation: the one way from the services to the Celery task.
 
-The task runs contributions.services.validation_job; the services reach the task only
-through this module, so neither imports the other.
+The task runs contributions.services.validation_job; the services only announce
+`signals.validation_requested`, which this module follows, so services never import tasks.
 """
 from django.db import transaction
 
@@ -13,6 +13,7 @@ def enqueue_validation(contribution_id):
     validate_contribution.delay(contribution_id)
 
 
-def enqueue_validation_on_commit(contribution_id):
-    """Queue the validation once the submitting transaction commits, so the task finds it submitted."""
+def enqueue_validation_on_commit(sender, *, contribution_id, **kwargs):
+    """validation_requested receiver: queue the validation once the submitting transaction commits,
+    so the task finds the contribution submitted."""
     transaction.on_commit(lambda: enqueue_validation(contribution_id))

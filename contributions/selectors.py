@@ -1,7 +1,9 @@
 """Who sees which contributions, and the review queue's filters."""
 from django.db.models import Q
 
-from datasets.grading import filter_visible_through
+from datasets.grading import Viewer
+from organizations.roles import is_platform_staff
+from organizations.models import Membership, Organization
 from enterprises.services import enterprises_of
 from organizations.roles import is_platform_staff, reviewed_organization_ids
 
@@ -24,7 +26,7 @@ def contributions_for(user):
     queryset = queryset.filter(Q(enterprise_id__in=enterprise_ids)
                                | Q(target_organization_id__in=reviewed_organization_ids(user)))
     # A contribution naming a dataset hidden from the viewer (re-graded, unpublished) is hidden with it.
-    return filter_visible_through(queryset, user, "dataset", "merged_dataset")
+    return Viewer(user).filter_visible_through(queryset, "dataset", "merged_dataset")
 
 
 def review_queue(user, *, kind="", status="", enterprise="", validation="", sort="age"):

@@ -1,8 +1,8 @@
-"""Which data accesses the audit log records: those of conditional data (grading.is_access_audited)."""
+"""Which data accesses the audit log records: those of conditional data (grading.is_audited)."""
 from audit import deliveries
 from audit.models import AuditEntry
 
-from .grading import is_access_audited
+from .grading import is_audited
 
 
 def download_audit(request, dataset, resource=None, action=AuditEntry.Action.DATA_DOWNLOAD):
@@ -10,12 +10,12 @@ def download_audit(request, dataset, resource=None, action=AuditEntry.Action.DAT
 
     Data queries (datastore rows and aggregates) pass action=DATA_QUERY.
     """
-    if not is_access_audited(dataset):
+    if not is_audited(dataset):
         return None
     return deliveries.DeliveryAudit(request, dataset, resource, action)
 
 
 def record_refusal(request, dataset, resource, status_code, code, api_key=None):
     """Record a 401/403 on data whose accesses are audited."""
-    if is_access_audited(dataset):
+    if is_audited(dataset):
         deliveries.record_refusal(request, dataset, resource, status_code, code, api_key=api_key)

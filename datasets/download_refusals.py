@@ -47,6 +47,6 @@ def _refusal_error(refusal):
 def ensure_can_download(request, dataset):
     """Refuse with a 403 naming what is missing (an application, a key's scope, a grant)."""
     # Only conditional datasets get here: restricted ones and drafts were 404 in the selectors.
-    refusal = grading.download_refusal(request.user, dataset, getattr(request, "auth", None))
+    refusal = grading.viewer_for(request).download_refusal(dataset)
     if refusal is not None:
         raise _refusal_error(refusal)

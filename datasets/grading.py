@@ -1,4 +1,4 @@
-"""The open-grade rules, in one place.
+"""The open-grade rules, in one place: a `Viewer` answers them for one caller.
 
 - open: anyone may find the dataset and download its data;
 - conditional: anyone may see its metadata; its data reaches its own
@@ -8,8 +8,19 @@
   members and platform staff.
 
 Drafts are seen only by their organization and staff. Every entry point
-(pages, API, search, downloads, counts, feeds) asks these functions.
+(pages, API, search, downloads, counts, feeds) asks the request's viewer
+(`viewer_for(request)`, or `Viewer(user)` where there is no request): as a
+database filter, as plain terms a search engine translates into its own
+query, or about one dataset.
+
+This app sits below apikeys and access: an API key is recognised by what it
+offers (`DataKey`), and whether its enterprise holds a grant is asked of the
+check access registers (`register_grant_check`).
 """
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol, runtime_checkable
+
 from django.db.models import Q
 
 from organizations.roles import is_platform_staff, member_organization_ids
@@ -18,44 +29,19 @@ from .models import Dataset, OpenGrade
 
 PUBLIC_STATES = (Dataset.State.PUBLISHED, Dataset.State.ARCHIVED)
 PUBLICLY_LISTED_GRADES = (OpenGrade.OPEN, OpenGrade.CONDITIONAL)
+# The dataset fields the rules read: a change to one of them may hide the dataset (search.withdrawals).
+VISIBILITY_FIELDS = ("state", "open_grade", "organization_id")
+DATA_SCOPE = "data:read"
 
 
-def visible_datasets_filter(user):
-    """A Q selecting the datasets `user` may know exist, or None for 'all of them'."""
-    if is_platform_staff(user):
-        return None
-    public = Q(state__in=PUBLIC_STATES, open_grade__in=PUBLICLY_LISTED_GRADES)
-    own = member_organization_ids(user)
-    if own:
-        return public | Q(organization_id__in=own)
-    return public
+def needs_application(dataset):
+    """Whether an enterprise applies for the dataset's data (access.services): published conditional ones."""
+    return dataset.open_grade == OpenGrade.CONDITIONAL and dataset.state == Dataset.State.PUBLISHED
 
 
-def filter_visible(queryset, user):
-    condition = visible_datasets_filter(user)
-    return queryset if condition is None else queryset.filter(condition)
-
-
-def filter_visible_through(queryset, user, *fields):
-    """Rows of `queryset` whose datasets (the foreign keys `fields`, default `dataset`) `user` may see.
-
-    For every list or detail that embeds a dataset (grants, applications, usage
-    reports, contributions): a row naming a dataset hidden from the viewer is
-    hidden with it. An empty reference hides nothing.
-    """
-    condition = visible_datasets_filter(user)
-    if condition is None:
-        return queryset
-    visible = Dataset.objects.filter(condition).values("pk")
-    for field in fields or ("dataset",):
-        queryset = queryset.filter(Q(**{f"{field}__in": visible}) | Q(**{f"{field}__isnull": True}))
-    return queryset
-
-
-def can_view_dataset(user, dataset):
-    if is_platform_staff(user) or dataset.organization_id in member_organization_ids(user):
-        return True
-    return dataset.state in PUBLIC_STATES and dataset.open_grade in PUBLICLY_LISTED_GRADES
+def is_audited(dataset):
+    """Whether serving, querying or refusing the dataset's data goes to the audit log: conditional data only."""
+    return dataset.open_grade == OpenGrade.CONDITIONAL
 
 
 class Refusal:
@@ -68,73 +54,148 @@ class Refusal:
     GRANT_REQUIRED = "grant_required"
 
 
-DATA_SCOPE = "data:read"
+@runtime_checkable
+class DataKey(Protocol):
+    """What an API key (apikeys.models.ApiKey, the request's `auth`) offers the rules."""
+
+    organization_id: int | None  # the enterprise it acts for; None for a personal key
+    is_active: bool
+
+    def has_scope(self, scope): ...
 
 
-def _is_api_key(credential):
-    from apikeys.models import ApiKey  # lazy: apikeys' models import this app's
-
-    return isinstance(credential, ApiKey)
+def _no_grant(organization_id, dataset_id):
+    return False
 
 
-def _granted(credential, dataset):
-    """Whether the key's enterprise holds an active grant for the dataset (cached on the key for one request)."""
-    from access.selectors import has_active_grant  # lazy: access imports this module
-
-    if credential.organization_id is None:
-        return False
-    cache = credential.__dict__.setdefault("_granted_dataset_ids", {})
-    if dataset.pk not in cache:
-        cache[dataset.pk] = has_active_grant(credential.organization_id, dataset.pk)
-    return cache[dataset.pk]
+_grant_check = _no_grant
 
 
-def is_access_audited(dataset):
-    """Every handing over or refusal of conditional data is written to the audit log."""
-    return dataset.open_grade == OpenGrade.CONDITIONAL
+def register_grant_check(check):
+    """`check(organization_id, dataset_id)` tells whether the enterprise holds an active grant for the
+    dataset. Registered by access in AccessConfig.ready(): access builds on this app, so it cannot be imported."""
+    global _grant_check
+    _grant_check = check
 
 
-def download_refusal(user, dataset, credential=None):
-    """None when the dataset's files and rows may reach the caller, else a Refusal code.
-
-    `credential` is what authenticated the request (request.auth). Conditional
-    data reaches an enterprise only through its API key: a key that is active,
-    has the data:read scope, and whose enterprise holds an active grant for the
-    dataset (access.selectors). A signed-in enterprise member without a key gets
-    the metadata only.
-    """
-    if not can_view_dataset(user, dataset):
-        return Refusal.NOT_VISIBLE
-    if dataset.open_grade == OpenGrade.OPEN:
-        return None
-    if is_platform_staff(user) or dataset.organization_id in member_organization_ids(user):
-        return None
-    if dataset.open_grade != OpenGrade.CONDITIONAL or not _is_api_key(credential):
-        return Refusal.APPLICATION_REQUIRED
-    if not credential.is_active:
-        return Refusal.KEY_INACTIVE
-    if not credential.has_scope(DATA_SCOPE):
-        return Refusal.SCOPE_REQUIRED
-    if not _granted(credential, dataset):
-        return Refusal.GRANT_REQUIRED
-    return None
-
-
-def can_download_data(user, dataset, credential=None):
-    """Whether the dataset's files and rows may reach the caller (viewing is checked too)."""
-    return download_refusal(user, dataset, credential) is None
-
-
-class Visibility:
-    """`visible_datasets_filter` as plain values, for engines that cannot take a Q (the search index).
+@dataclass(frozen=True)
+class VisibilityTerms:
+    """The rule as plain values, for engines that cannot take a Q (the search index translates them).
 
     A dataset is visible when `everything` is true, or its organization is in
     `organization_ids`, or its state is in `public_states` and its grade in `public_grades`.
     """
 
-    public_states = tuple(str(state) for state in PUBLIC_STATES)
-    public_grades = tuple(str(grade) for grade in PUBLICLY_LISTED_GRADES)
+    everything: bool
+    organization_ids: tuple
+    public_states: tuple = tuple(str(state) for state in PUBLIC_STATES)
+    public_grades: tuple = tuple(str(grade) for grade in PUBLICLY_LISTED_GRADES)
 
-    def __init__(self, user):
-        self.everything = is_platform_staff(user)
-        self.organization_ids = frozenset() if self.everything else member_organization_ids(user)
+    def as_q(self):
+        """The terms as a Q on fields named as the dataset's (`VISIBILITY_FIELDS`); empty for everything."""
+        if self.everything:
+            return Q()
+        public = Q(state__in=self.public_states, open_grade__in=self.public_grades)
+        return public | Q(organization_id__in=self.organization_ids) if self.organization_ids else public
+
+    def admit(self, dataset):
+        return (self.everything or dataset.organization_id in self.organization_ids
+                or (dataset.state in self.public_states and dataset.open_grade in self.public_grades))
+
+
+class Viewer:
+    """One caller: the user and what authenticated the request (`credential`, request.auth).
+
+    Cheap to make; `viewer_for(request)` keeps one per request, so a key's grant
+    is asked once per dataset however many answers need it.
+    """
+
+    def __init__(self, user, credential=None):
+        self.user = user
+        self.credential = credential
+        self._granted = {}
+
+    @cached_property
+    def sees_everything(self):
+        return is_platform_staff(self.user)
+
+    @cached_property
+    def terms(self):
+        everything = self.sees_everything
+        own = () if everything else tuple(sorted(member_organization_ids(self.user)))
+        return VisibilityTerms(everything=everything, organization_ids=own)
+
+    # --- the database ---
+
+    def visible_filter(self):
+        """A Q selecting the datasets the viewer may know exist (empty for staff: all of them)."""
+        return self.terms.as_q()
+
+    def filter_visible(self, queryset):
+        return queryset if self.sees_everything else queryset.filter(self.visible_filter())
+
+    def filter_visible_through(self, queryset, *fields):
+        """Rows of `queryset` whose datasets (the foreign keys `fields`, default `dataset`) the viewer may see.
+
+        For every list or detail that embeds a dataset (grants, applications, usage
+        reports, contributions): a row naming a dataset hidden from the viewer is
+        hidden with it. An empty reference hides nothing.
+        """
+        if self.sees_everything:
+            return queryset
+        visible = Dataset.objects.filter(self.visible_filter()).values("pk")
+        for field in fields or ("dataset",):
+            queryset = queryset.filter(Q(**{f"{field}__in": visible}) | Q(**{f"{field}__isnull": True}))
+        return queryset
+
+    # --- one dataset ---
+
+    def can_view(self, dataset):
+        return self.terms.admit(dataset)
+
+    def _is_own(self, dataset):
+        return self.sees_everything or dataset.organization_id in self.terms.organization_ids
+
+    def _holds_grant(self, key, dataset):
+        if key.organization_id is None:
+            return False
+        if dataset.pk not in self._granted:
+            self._granted[dataset.pk] = _grant_check(key.organization_id, dataset.pk)
+        return self._granted[dataset.pk]
+
+    def download_refusal(self, dataset):
+        """None when the dataset's files and rows may reach the viewer, else a Refusal code.
+
+        Conditional data reaches an enterprise only through its API key: a key that
+        is active, has the data:read scope, and whose enterprise holds an active
+        grant for the dataset. A signed-in enterprise member without a key gets the
+        metadata only.
+        """
+        if not self.can_view(dataset):
+            return Refusal.NOT_VISIBLE
+        if dataset.open_grade == OpenGrade.OPEN or self._is_own(dataset):
+            return None
+        key = self.credential
+        if dataset.open_grade != OpenGrade.CONDITIONAL or not isinstance(key, DataKey):
+            return Refusal.APPLICATION_REQUIRED
+        if not key.is_active:
+            return Refusal.KEY_INACTIVE
+        if not key.has_scope(DATA_SCOPE):
+            return Refusal.SCOPE_REQUIRED
+        if not self._holds_grant(key, dataset):
+            return Refusal.GRANT_REQUIRED
+        return None
+
+    def can_download(self, dataset):
+        """Whether the dataset's files and rows may reach the viewer (viewing is checked too)."""
+        return self.download_refusal(dataset) is None
+
+
+def viewer_for(request):
+    """The request's Viewer: its user and credential (request.auth on API calls), made once per request."""
+    user, credential = request.user, getattr(request, "auth", None)
+    viewer = getattr(request, "_viewer", None)
+    if viewer is None or viewer.user is not user or viewer.credential is not credential:
+        viewer = Viewer(user, credential)
+        request._viewer = viewer
+    return viewer

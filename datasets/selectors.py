@@ -1,44 +1,43 @@
-"""Catalog queries reused by pages, the API, downloads and search."""
+"""Catalog queries reused by pages, the API, downloads and search, for one `viewer` (datasets.grading.Viewer)."""
 from django.db import connections
 from django.db.models import Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from . import grading
 from .models import Activity, Dataset, Resource, Theme
 from organizations.models import Organization
 
 
-def datasets_for(user):
-    """Datasets `user` may see, with what list views need fetched in a fixed number of queries."""
+def datasets_for(viewer):
+    """Datasets the viewer may see, with what list views need fetched in a fixed number of queries."""
     queryset = Dataset.objects.select_related("organization", "licence").prefetch_related(
         "themes", Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
     )
-    return grading.filter_visible(queryset, user)
+    return viewer.filter_visible(queryset)
 
 
-def listed_datasets_for(user):
-    """What catalog lists show by default: published datasets the user may see."""
-    return datasets_for(user).filter(state=Dataset.State.PUBLISHED)
+def listed_datasets_for(viewer):
+    """What catalog lists show by default: published datasets the viewer may see."""
+    return datasets_for(viewer).filter(state=Dataset.State.PUBLISHED)
 
 
-def dataset_for(user, identifier):
-    """The dataset, or 404 when it does not exist *for this user* (restricted ones included)."""
+def dataset_for(viewer, identifier):
+    """The dataset, or 404 when it does not exist *for this viewer* (restricted ones included)."""
     try:
-        return datasets_for(user).get(identifier=identifier)
+        return datasets_for(viewer).get(identifier=identifier)
     except Dataset.DoesNotExist:
         raise Http404("No such dataset") from None
 
 
-def resource_for(user, resource_id):
-    """A resource of a dataset the user may see, or 404."""
+def resource_for(viewer, resource_id):
+    """A resource of a dataset the viewer may see, or 404."""
     queryset = Resource.objects.select_related("dataset__organization", "current_version")
     try:
         resource = queryset.get(pk=resource_id)
     except (Resource.DoesNotExist, ValueError, TypeError):
         raise Http404("No such resource") from None
-    if not grading.can_view_dataset(user, resource.dataset):
+    if not viewer.can_view(resource.dataset):
         raise Http404("No such resource")
     return resource
 
@@ -51,27 +50,20 @@ def dataset_activity(dataset, limit=50):
     )
 
 
-def organizations_with_counts(user):
-    """Organizations with the number of published datasets this user can see in each."""
-    visible_ids = listed_datasets_for(user).values("pk")
+def organizations_with_counts(viewer):
+    """Organizations with the number of published datasets this viewer can see in each."""
+    visible_ids = listed_datasets_for(viewer).values("pk")
     return Organization.objects.annotate(
         dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True)
     )
 
 
-def themes_with_counts(user):
-    visible_ids = listed_datasets_for(user).values("pk")
-    return Theme.objects.select_related("parent").annotate(
-        dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True)
-    )
-
-
-def theme_tree_with_counts(user):
+def theme_tree_with_counts(viewer):
     """Top-level themes, each with `sub_themes`; a parent's count includes its sub-themes' datasets.
 
     Counted in the database (two grouped queries), so the cost does not grow with the catalog.
     """
-    links = Dataset.themes.through.objects.filter(dataset__in=listed_datasets_for(user).values("pk"))
+    links = Dataset.themes.through.objects.filter(dataset__in=listed_datasets_for(viewer).values("pk"))
     direct = dict(
         links.values("theme_id").annotate(n=Count("dataset_id", distinct=True)).values_list("theme_id", "n")
     )

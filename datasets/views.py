@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import grading, selectors
+from . import selectors, services
 from .forms import (
     SERVICE_ERRORS,
     DatasetFilterForm,
@@ -19,6 +19,7 @@ from .forms import (
     ResourceEditForm,
     ResourceForm,
 )
+from .grading import viewer_for
 from .models import Dataset, Resource, Theme
 from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, SORTS
@@ -26,6 +27,7 @@ from .services.lifecycle import archive_dataset, create_dataset, delete_dataset,
 from .services.publishing_rights import ensure_can_publish
 from organizations.roles import is_publisher, published_organizations
 from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
+from organizations import roles
 
 HOME_LIST_LENGTH = 6
 
@@ -37,24 +39,24 @@ def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
 # --- what anyone may see ------------------------------------------------------
 
 def home(request):
-    user = request.user
-    listed = selectors.listed_datasets_for(user)
+    viewer = viewer_for(request)
+    listed = selectors.listed_datasets_for(viewer)
     figures = listed.aggregate(datasets=Count("pk"), downloads=Sum("download_count"))
     figures["resources"] = Resource.objects.filter(dataset__in=listed.values("pk")).count()
-    organizations = selectors.organizations_with_counts(user).filter(dataset_count__gt=0).order_by("-dataset_count", "slug")
+    organizations = selectors.organizations_with_counts(viewer).filter(dataset_count__gt=0).order_by("-dataset_count", "slug")
     organizations = list(organizations)
     figures["organizations"] = len(organizations)
     return render(request, "portal/home.html", {
         "figures": figures,
         "newest": listed.order_by(*SORTS["newest"][1])[:HOME_LIST_LENGTH],
         "most_downloaded": listed.order_by(*SORTS["downloads"][1])[:HOME_LIST_LENGTH],
-        "themes": selectors.theme_tree_with_counts(user),
+        "themes": selectors.theme_tree_with_counts(viewer),
         "organizations": organizations[:12],
     })
 
 
 def dataset_list(request):
-    listed = selectors.listed_datasets_for(request.user)
+    listed = selectors.listed_datasets_for(viewer_for(request))
     formats = Resource.objects.filter(dataset__in=listed.values("pk")).exclude(format="")
     formats = formats.order_by("format").values_list("format", flat=True).distinct()
     form = DatasetFilterForm(request.GET, formats=list(formats))
@@ -63,25 +65,26 @@ def dataset_list(request):
 
 
 def dataset_detail(request, identifier):
-    dataset = selectors.dataset_for(request.user, identifier)
+    viewer = viewer_for(request)
+    dataset = selectors.dataset_for(viewer, identifier)
     prefetch_related_objects([dataset], "resources__versions", "themes__parent")
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,
-        "can_download": grading.can_download_data(request.user, dataset),
-        "can_edit": is_publisher(request.user, dataset.organization),
+        "can_download": viewer.can_download(dataset),
+        "can_edit": roles.is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
         "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
     })
 
 
 def organization_list(request):
-    organizations = selectors.organizations_with_counts(request.user).order_by("-dataset_count", "slug")
+    organizations = selectors.organizations_with_counts(viewer_for(request)).order_by("-dataset_count", "slug")
     return render(request, "portal/organization_list.html", {"organizations": organizations})
 
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
-    datasets = selectors.listed_datasets_for(request.user).filter(organization=organization)
+    datasets = selectors.listed_datasets_for(viewer_for(request)).filter(organization=organization)
     return render(request, "portal/organization_detail.html", {
         "organization": organization,
         "page": _page(request, datasets.order_by(*SORTS["newest"][1])),
@@ -89,12 +92,12 @@ def organization_detail(request, slug):
 
 
 def theme_list(request):
-    return render(request, "portal/theme_list.html", {"themes": selectors.theme_tree_with_counts(request.user)})
+    return render(request, "portal/theme_list.html", {"themes": selectors.theme_tree_with_counts(viewer_for(request))})
 
 
 def theme_detail(request, code):
     theme = get_object_or_404(Theme.objects.select_related("parent"), code=code)
-    datasets = selectors.filter_theme(selectors.listed_datasets_for(request.user), theme)
+    datasets = selectors.filter_theme(selectors.listed_datasets_for(viewer_for(request)), theme)
     return render(request, "portal/theme_detail.html", {
         "theme": theme,
         "sub_themes": theme.children.all(),
@@ -106,14 +109,14 @@ def theme_detail(request, code):
 
 def _editable_dataset(request, identifier):
     """404 when the user may not know the dataset exists, 403 when they may see but not change it."""
-    dataset = selectors.dataset_for(request.user, identifier)
-    ensure_can_publish(request.user, dataset.organization)
+    dataset = selectors.dataset_for(viewer_for(request), identifier)
+    services.ensure_can_publish(request.user, dataset.organization)
     return dataset
 
 
 def _editable_resource(request, pk):
-    resource = selectors.resource_for(request.user, pk)
-    ensure_can_publish(request.user, resource.dataset.organization)
+    resource = selectors.resource_for(viewer_for(request), pk)
+    services.ensure_can_publish(request.user, resource.dataset.organization)
     return resource
 
 
@@ -135,7 +138,7 @@ def my_datasets(request):
     organizations = published_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied(_("只有发布者可以管理数据集。"))
-    datasets = selectors.datasets_for(request.user).filter(organization__in=organizations)
+    datasets = selectors.datasets_for(viewer_for(request)).filter(organization__in=organizations)
     state = request.GET.get("state")
     if state in Dataset.State.values:
         datasets = datasets.filter(state=state)

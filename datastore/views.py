@@ -17,9 +17,10 @@ EXPORT_FORMATS = ("csv", "json", "xlsx", "parquet")
 
 
 def resource_data(request, pk):
-    resource = catalog.resource_for(request.user, pk)  # 404 when the dataset is hidden from the user
+    viewer = grading.viewer_for(request)
+    resource = catalog.resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
     dataset = resource.dataset
-    can_download = grading.can_download_data(request.user, dataset, getattr(request, "auth", None))
+    can_download = viewer.can_download(dataset)
     active = latest = None
     if can_download:
         active = DatastoreTable.objects.filter(resource=resource, is_active=True).select_related("version").first()

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from datasets import selectors
+from datasets.grading import viewer_for
 from datasets.models import OpenGrade, UpdateFrequency
 from core.exceptions import DomainError, PageNotFound, documented_errors
 from core.query_params import refuse_repeated_or_empty
@@ -75,7 +76,7 @@ class SearchView(APIView):
     def get(self, request):
         refuse_repeated_or_empty(request.query_params, single=SINGLE_VALUED, non_empty=TYPED)
         try:
-            outcome = searching.search(request.query_params, request.user)
+            outcome = searching.search(request.query_params, viewer_for(request))
         except QueryError as error:
             raise DomainError(error.message, field=error.field) from None
         if outcome.page > 1 and (outcome.page - 1) * outcome.page_size >= outcome.total:
@@ -93,7 +94,7 @@ class SuggestView(APIView):
     )
     def get(self, request):
         refuse_repeated_or_empty(request.query_params, single=["q"])
-        suggestions = searching.suggest(request.query_params.get("q", ""), request.user)
+        suggestions = searching.suggest(request.query_params.get("q", ""), viewer_for(request))
         return Response(SuggestResponseSerializer({"results": suggestions}).data)
 
 
@@ -107,6 +108,7 @@ class RelatedView(APIView):
         responses={200: RelatedResponseSerializer, **documented_errors(404)},
     )
     def get(self, request, identifier):
-        dataset = selectors.dataset_for(request.user, identifier)
-        datasets = searching.related(dataset, request.user)
+        viewer = viewer_for(request)
+        dataset = selectors.dataset_for(viewer, identifier)
+        datasets = searching.related(dataset, viewer)
         return Response(RelatedResponseSerializer({"results": datasets}, context={"request": request}).data)

@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from datasets.grading import viewer_for
 from organizations.roles import is_platform_staff
 from searchstats import services as stats
 
@@ -94,7 +95,7 @@ def search_page(request):
     params = request.GET
     context = {"q": params.get("q", ""), "sorts": [(value, SORT_LABELS[value]) for value in SORTS]}
     try:
-        outcome = searching.search(params, request.user)
+        outcome = searching.search(params, viewer_for(request))
     except QueryError as error:
         context["error"] = {"title": PARAMETER_TITLES.get(error.field, error.field), "message": error.message}
         return render(request, "search/search.html", context, status=400)

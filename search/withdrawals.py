@@ -13,12 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from datasets.grading import VISIBILITY_FIELDS
 from datasets.models import Dataset
 
 from .models import PendingIndexUpdate, SearchEntry, WithdrawnDataset
-
-# What decides who may see a dataset in the index (search.backends: the visibility filters).
-VISIBILITY_FIELDS = ("state", "open_grade", "organization_id")
 
 
 def record(dataset_ids):

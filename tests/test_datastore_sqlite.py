@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 from django.conf import settings
-from organizations import services as organization_services
 
 # What a deployment sets; the subprocess starts from the test environment minus these.
 SERVICE_VARIABLES = (

@@ -22,12 +22,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from datasets.services.resources import add_file_resource
+from organizations.services import add_member
 from access import services as access
 from api_support import upload
 from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
 from contributions.services import drafting
-from datasets import services
 from organizations.models import Membership
 from door_sweep_support import (
     EXCLUDED,
@@ -41,7 +43,6 @@ from door_sweep_support import (
     unechoed,
 )
 from portal.celery import app as celery_app
-from organizations import services as organization_services
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Blocks the dataset page takes from the access app: how to apply, and the results built with the data."""
 from django import template
 
-from datasets.models import Dataset, OpenGrade
+from datasets.grading import needs_application
 from enterprises.services import enterprises_of
 
 from .. import selectors, services
@@ -14,7 +14,7 @@ register = template.Library()
 def dataset_access(context, dataset):
     """For a published conditional dataset: the caller's enterprises' application and grant, or the apply button."""
     user = context["request"].user
-    shown = dataset.open_grade == OpenGrade.CONDITIONAL and dataset.state == Dataset.State.PUBLISHED
+    shown = needs_application(dataset)
     if not (shown and user.is_authenticated):
         return {"shown": shown, "dataset": dataset}
     enterprise_ids = list(enterprises_of(user).values_list("pk", flat=True))

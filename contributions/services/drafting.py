@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.stored_files import atomic_with_files, delete_stored_files
 from datasets import identifiers
 from datasets import selectors as catalog_selectors
+from datasets.grading import Viewer
 from organizations.models import Organization
 from enterprises.services import acting_enterprise
 from core.exceptions import Conflict
@@ -33,13 +34,13 @@ def _target(user, kind, target):
     if kind == Kind.NEW_VERSION:
         if not target.get("resource"):
             raise ValidationError({"resource": _("此字段为必填项。")})
-        resource = catalog_selectors.resource_for(user, target["resource"])
+        resource = catalog_selectors.resource_for(Viewer(user), target["resource"])
         if resource.kind != "file":
             raise ValidationError({"resource": _("外部链接资源没有文件版本。")})
         return resource.dataset.organization, resource.dataset, resource, f"resource:{resource.pk}"
     if not target.get("dataset"):
         raise ValidationError({"dataset": _("此字段为必填项。")})
-    dataset = catalog_selectors.dataset_for(user, target["dataset"])
+    dataset = catalog_selectors.dataset_for(Viewer(user), target["dataset"])
     return dataset.organization, dataset, None, f"dataset:{dataset.pk}"
 
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 
-from .. import dispatch
-from ..models import Status
+from .. import signals
+from ..models import Contribution, Status
 from .comments import write_comment
 from .moves import EDITABLE, locked, move
 from .permissions import ensure_contributor
@@ -18,7 +18,7 @@ def mark_submitted(user, contribution):
     contribution.submitted_at = timezone.now()
     contribution.validation_attempts, contribution.interrupted = 0, False
     move(contribution, target, user)
-    dispatch.enqueue_validation_on_commit(contribution.pk)
+    signals.validation_requested.send(sender=Contribution, contribution_id=contribution.pk)
 
 
 @transaction.atomic

@@ -3,12 +3,12 @@
 Typical use by a view (see base.py for every field):
 
     try:
-        query = SearchQuery.from_params(request.GET, viewer=request.user)
+        query = SearchQuery.from_params(request.GET, viewer=viewer_for(request))   # datasets.grading
     except QueryError as error:          # -> 400 naming error.field
         ...
     results = get_search_backend().search(query)
     results.total, results.hits, results.facets, results.degraded
-    summaries = summaries_for_hits(request.user, results.hits)   # search.summaries
+    summaries = summaries_for_hits(query.viewer, results.hits)   # search.summaries
 
 Backends are cached per configuration so each request reuses one Elasticsearch
 client, while tests that override the settings get a backend of their own.

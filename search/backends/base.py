@@ -3,9 +3,10 @@
 Callers (the search page and API) build a `SearchQuery` (directly or with
 `SearchQuery.from_params`), call `get_search_backend().search(query)` and get a
 `SearchResults`: the total, one page of `Hit`s (dataset id, score, highlights)
-and facet counts. The viewer's visibility (datasets.grading) is applied inside
-the engine, so totals and facet counts never include what the viewer may not
-see, and only published datasets are listed. Invalid input raises `QueryError`
+and facet counts. The viewer (a datasets.grading.Viewer) is applied inside the
+engine, each translating the viewer's visibility terms into its own query, so
+totals and facet counts never include what the viewer may not see, and only
+published datasets are listed. Invalid input raises `QueryError`
 (a ValueError naming the parameter) for the API to turn into a 400.
 
 Facets are disjunctive within a facet (choosing two themes shows either) and
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.models import Organization
 from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
@@ -137,7 +139,7 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
-    viewer: object = None
+    viewer: Viewer = field(default_factory=lambda: Viewer(None))  # anonymous unless given
     parsed: object = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -164,7 +166,7 @@ class SearchQuery:
         self.parsed = parse_query(self.text)
 
     @classmethod
-    def from_params(cls, params, viewer=None):
+    def from_params(cls, params, viewer):
         """Build from request parameters (a QueryDict: repeated or comma-separated values)."""
         def many(name):
             values = params.getlist(name) if hasattr(params, "getlist") else params.get(name) or []

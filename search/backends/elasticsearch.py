@@ -16,6 +16,8 @@
   unreachable the dataset is recorded in PendingIndexUpdate and replayed later
   (`replay_pending`, `reconcile`), and searches answer from the database with
   `degraded=True`.
+
+The query DSL (text, visibility, filters, facets) is built in elasticsearch_query.
 """
 import datetime
 import logging
@@ -26,37 +28,21 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.dsl import A, Index, Mapping, Q, Search, analyzer, token_filter
 from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Text
 
-from datasets.grading import Visibility
-
 from .. import withdrawals
 from ..documents import build_document, documents_for, iter_documents, searchable_datasets
 from ..models import PendingIndexUpdate
 from ..query import tokenize
 from .base import (
-    FACET_SIZE, Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions, labelled_facets,
-    local_day_start, organization_suggestions, sorted_counts,
+    FACET_SIZE, SearchBackend, SearchResults, Suggestion, keyword_suggestions, labelled_facets,
+    organization_suggestions, sorted_counts,
 )
 from .database import DatabaseBackend
+from .elasticsearch_query import (
+    FACET_FIELDS, HIGHLIGHT_OPTIONS, SORTS, base_filters, facet_filters, hit_from, text_query, visibility_filter,
+)
 
 log = logging.getLogger(__name__)
 
-FACET_FIELDS = {
-    "organization": "organization_slug", "theme": "themes", "keyword": "keywords", "format": "formats",
-    "open_grade": "open_grade", "licence": "licence", "update_frequency": "update_frequency",
-}
-SORTS = {
-    "relevance": ["_score", {"published_at": "desc"}, {"id": "desc"}],
-    "newest": [{"published_at": "desc"}, {"id": "desc"}],
-    "modified": [{"modified": "desc"}, {"id": "desc"}],
-    "title": [{"title.sort": "asc"}, {"id": "asc"}],
-    "downloads": [{"download_count": "desc"}, {"id": "desc"}],
-}
-RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organization_name_en^2",
-                 "theme_names^2", "description"]
-HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                     "require_field_match": False}
-# Above any sum of text scores (each at most a few hundred per query word).
-EXACT_TITLE_BOOST = 1_000_000
 BULK_CHUNK = 1000
 BULK_THREADS = 2
 
@@ -108,91 +94,6 @@ def build_mapping():
     for name, field in fields.items():
         mapping.field(name, field)
     return mapping
-
-
-def _term_query(term, fuzzy=False):
-    if term.phrase:
-        return Q("match_phrase", all_text=term.text)
-    options = {"query": term.text, "operator": "and"}
-    if fuzzy and term.text.replace(" ", "").isascii() and term.text.replace(" ", "").isalpha():
-        options.update(fuzziness="AUTO", prefix_length=1)
-    return Q("match", all_text=options)
-
-
-def _text_query(parsed):
-    must = [_term_query(term, fuzzy=True) for term in parsed.terms] or [Q("match_all")]
-    should = []
-    if parsed.terms:
-        text = parsed.positive_text
-        should = [
-            # A title that is exactly the query comes first, as on the database backend; the text scores
-            # cannot tell it from longer titles containing it (Lucene's length norms are coarse).
-            Q("constant_score", filter=Q("term", title_tokens=parsed.token_text), boost=EXACT_TITLE_BOOST),
-            Q("multi_match", query=text, fields=RANKED_FIELDS),
-            Q("match_phrase", title={"query": text, "slop": 2, "boost": 4}),
-            Q("match", **{"title.shingle": {"query": text, "boost": 3}}),
-            Q("match", **{"all_text.shingle": {"query": text}}),
-        ]
-    return Q("bool", must=must, must_not=[_term_query(term) for term in parsed.excluded], should=should)
-
-
-def _visibility_filter(viewer):
-    visibility = Visibility(viewer)
-    clauses = [Q("term", state="published")]
-    withdrawn = withdrawals.withdrawn_ids()
-    if withdrawn:
-        clauses.append(Q("bool", must_not=[Q("ids", values=[str(pk) for pk in withdrawn])]))
-    if not visibility.everything:
-        either = [Q("bool", filter=[Q("terms", state=list(visibility.public_states)),
-                                    Q("terms", open_grade=list(visibility.public_grades))])]
-        if visibility.organization_ids:
-            either.append(Q("terms", organization_id=sorted(visibility.organization_ids)))
-        clauses.append(Q("bool", should=either, minimum_should_match=1))
-    return clauses
-
-
-def _base_filters(query):
-    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
-    clauses = []
-    if query.region:
-        clauses.append(Q("term", region=query.region))
-    for field, prefix in (("modified", "modified"), ("published_at", "published")):
-        start, end = getattr(query, f"{prefix}_from"), getattr(query, f"{prefix}_to")
-        bounds = {}
-        if start:
-            bounds["gte"] = local_day_start(start).isoformat()
-        if end:
-            bounds["lt"] = local_day_start(end + datetime.timedelta(days=1)).isoformat()
-        if bounds:
-            clauses.append(Q("range", **{field: bounds}))
-    if query.temporal_start or query.temporal_end:
-        clauses.append(Q("bool", should=[Q("exists", field="temporal_start"), Q("exists", field="temporal_end")],
-                         minimum_should_match=1))
-        for field, bound, value in (("temporal_start", "lte", query.temporal_end),
-                                    ("temporal_end", "gte", query.temporal_start)):
-            if value:
-                clauses.append(Q("bool", minimum_should_match=1, should=[
-                    Q("range", **{field: {bound: value.isoformat()}}),
-                    Q("bool", must_not=[Q("exists", field=field)]),
-                ]))
-    if query.bbox:
-        west, south, east, north = query.bbox
-        for field, bound, value in (("bbox_west", "lte", east), ("bbox_east", "gte", west),
-                                    ("bbox_south", "lte", north), ("bbox_north", "gte", south)):
-            clauses.append(Q("range", **{field: {bound: value}}))
-    return clauses
-
-
-def _facet_filters(filters):
-    return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
-
-
-def _hit(raw):
-    """A Hit from one raw response hit (`_source` limited to the summary, which an index built before
-    summaries existed lacks: search.summaries then builds it from the database)."""
-    highlights = {field: " … ".join(fragments) for field, fragments in raw.get("highlight", {}).items()}
-    summary = raw.get("_source", {}).get("summary") or {}
-    return Hit(int(raw["_id"]), float(raw.get("_score") or 0.0), highlights, summary)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -387,13 +288,13 @@ class ElasticsearchBackend(SearchBackend):
         return self._fallback("related", dataset, viewer, limit)[0]
 
     def _search_object(self, viewer):
-        return Search(using=self.client, index=self.alias).filter(Q("bool", filter=_visibility_filter(viewer)))
+        return Search(using=self.client, index=self.alias).filter(Q("bool", filter=visibility_filter(viewer)))
 
     def _es_search(self, query):
-        search = self._search_object(query.viewer).query(_text_query(query.parsed)).extra(track_total_hits=True)
-        base = _base_filters(query)
+        search = self._search_object(query.viewer).query(text_query(query.parsed)).extra(track_total_hits=True)
+        base = base_filters(query)
         search = search.filter(Q("bool", filter=base)) if base else search
-        selected = _facet_filters(query.facet_filters())
+        selected = facet_filters(query.facet_filters())
         if selected:
             search = search.post_filter(Q("bool", filter=selected))
         if not query.parsed.is_empty:
@@ -402,7 +303,7 @@ class ElasticsearchBackend(SearchBackend):
         search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.page_size]
         # Aggregations last: they are added in place, while every call above copies the whole search.
         for facet, field in FACET_FIELDS.items():
-            others = _facet_filters(query.facet_filters(exclude=facet))
+            others = facet_filters(query.facet_filters(exclude=facet))
             bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
             bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
         response = self._execute(search)
@@ -412,7 +313,7 @@ class ElasticsearchBackend(SearchBackend):
             for facet in FACET_FIELDS
         }
         return SearchResults(total=response["hits"]["total"]["value"],
-                             hits=[_hit(raw) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),
+                             hits=[hit_from(raw) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
 
     def _execute(self, search):
@@ -444,4 +345,4 @@ class ElasticsearchBackend(SearchBackend):
         search = self._search_object(viewer).query(
             Q("bool", should=should, minimum_should_match=1, must_not=[Q("ids", values=[str(dataset.pk)])])
         ).sort("_score", {"download_count": "desc"}, {"id": "desc"})[:limit]
-        return [_hit(raw) for raw in self._execute(search)["hits"]["hits"]]
+        return [hit_from(raw) for raw in self._execute(search)["hits"]["hits"]]

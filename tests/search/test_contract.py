@@ -7,15 +7,17 @@ import pytest
 
 from datasets.services.download_counts import count_download
 from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
+from datasets.grading import Viewer
 from search.backends import QueryError, SearchQuery
 
 pytestmark = pytest.mark.django_db
 
+ANONYMOUS = Viewer(None)
 ANONYMOUS_PUBLISHED = {"bus-routes", "metro-ridership", "parking-lots", "air-quality"}
 
 
-def run(backend, viewer=None, **params):
-    return backend.search(SearchQuery(viewer=viewer, page_size=100, **params))
+def run(backend, user=None, **params):
+    return backend.search(SearchQuery(viewer=Viewer(user), page_size=100, **params))
 
 
 def identifiers(backend, results, corpus):
@@ -23,8 +25,8 @@ def identifiers(backend, results, corpus):
     return [by_id[pk] for pk in results.dataset_ids]
 
 
-def found(backend, corpus, viewer=None, **params):
-    return set(identifiers(backend, run(backend, viewer, **params), corpus))
+def found(backend, corpus, user=None, **params):
+    return set(identifiers(backend, run(backend, user, **params), corpus))
 
 
 def facet(results, name):
@@ -100,8 +102,8 @@ def test_nasty_text_never_fails_and_agrees(backend, corpus, text):
     ("staff", {"bus-routes", "parking-lots", "signal-control", "eco-secret"}),
 ])
 def test_grades_decide_hits_totals_and_facets(backend, corpus, request, viewer_name, expected):
-    viewer = request.getfixturevalue(viewer_name) if viewer_name else None
-    results = run(backend, viewer, text="公交")
+    user = request.getfixturevalue(viewer_name) if viewer_name else None
+    results = run(backend, user, text="公交")
     assert set(identifiers(backend, results, corpus)) == expected
     assert results.total == len(expected)
     grades = facet(results, "open_grade")
@@ -220,23 +222,23 @@ def test_deepest_allowed_page_works(backend, corpus):
 
 
 def test_suggest(backend, corpus, publisher):
-    anonymous = backend.suggest("公交", None)
+    anonymous = backend.suggest("公交", ANONYMOUS)
     assert [(s.kind, s.value) for s in anonymous if s.kind == "dataset"] == [("dataset", "bus-routes")]
     assert [(s.kind, s.value) for s in anonymous if s.kind == "keyword"] == [("keyword", "公交")]
-    assert {s.value for s in backend.suggest("公交", publisher) if s.kind == "dataset"} == {"bus-routes"}
-    assert [s.value for s in backend.suggest("信号", publisher) if s.kind == "dataset"] == ["signal-control"]
-    assert backend.suggest("信号", None) == []  # restricted: not even its keyword
-    assert [s.value for s in backend.suggest("Bu", None) if s.kind == "dataset"] == ["bus-routes"]
-    assert [s.value for s in backend.suggest("pm", None) if s.kind == "keyword"] == ["PM2.5"]
-    assert [(s.kind, s.value) for s in backend.suggest("市交", None)] == [("organization", "transport-bureau")]
-    assert backend.suggest("  🚌 ", None) == []
+    assert {s.value for s in backend.suggest("公交", Viewer(publisher)) if s.kind == "dataset"} == {"bus-routes"}
+    assert [s.value for s in backend.suggest("信号", Viewer(publisher)) if s.kind == "dataset"] == ["signal-control"]
+    assert backend.suggest("信号", ANONYMOUS) == []  # restricted: not even its keyword
+    assert [s.value for s in backend.suggest("Bu", ANONYMOUS) if s.kind == "dataset"] == ["bus-routes"]
+    assert [s.value for s in backend.suggest("pm", ANONYMOUS) if s.kind == "keyword"] == ["PM2.5"]
+    assert [(s.kind, s.value) for s in backend.suggest("市交", ANONYMOUS)] == [("organization", "transport-bureau")]
+    assert backend.suggest("  🚌 ", ANONYMOUS) == []
 
 
 def test_related(backend, corpus, publisher):
     ids = {dataset.pk: identifier for identifier, dataset in corpus.items()}
-    anonymous = [(ids[hit.dataset_id], hit.score) for hit in backend.related(corpus["bus-routes"], None)]
+    anonymous = [(ids[hit.dataset_id], hit.score) for hit in backend.related(corpus["bus-routes"], ANONYMOUS)]
     assert anonymous == [("metro-ridership", 2.0), ("parking-lots", 1.0)]
-    member = [ids[hit.dataset_id] for hit in backend.related(corpus["bus-routes"], publisher)]
+    member = [ids[hit.dataset_id] for hit in backend.related(corpus["bus-routes"], Viewer(publisher))]
     assert member == ["signal-control", "metro-ridership", "parking-lots"]  # shares 公交 (2) + transport (1)
 
 

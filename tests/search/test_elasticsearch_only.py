@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from datasets.services.lifecycle import delete_dataset, update_dataset
+from datasets.grading import Viewer
 from search.backends import SearchQuery, get_search_backend
 from search.tasks import replay_pending_updates
 
@@ -67,7 +68,7 @@ def test_outage_degrades_to_the_database_and_replays_updates(
         down.ping()
     during = down.search(SearchQuery(text="轨道交通"))
     assert during.degraded and ids(during, corpus) == {"metro-ridership"}
-    assert [s.value for s in down.suggest("轨道", None) if s.kind == "dataset"] == ["metro-ridership"]
+    assert [s.value for s in down.suggest("轨道", Viewer(None)) if s.kind == "dataset"] == ["metro-ridership"]
     assert replay_pending_updates.delay().get() == []  # still down: kept for later
 
     settings.ELASTICSEARCH_URL = real_url

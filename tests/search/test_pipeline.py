@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 
 from datasets.services.lifecycle import archive_dataset, delete_dataset
 from datasets.services.resources import add_url_resource
+from datasets.grading import Viewer
 from search.backends import SearchQuery
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_an_import_batch_is_announced_and_indexed_together(backend, staff, djang
     imported = sorted(Dataset.objects.values_list("pk", flat=True))
     assert len(imported) == 30
     assert announced == [imported]  # one batch of the loader: one announcement, one indexing task
-    assert backend.search(SearchQuery(viewer=staff, page_size=100)).total == 30  # OPM's are restricted
+    assert backend.search(SearchQuery(viewer=Viewer(staff), page_size=100)).total == 30  # OPM's are restricted
 
 
 
@@ -110,9 +111,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from accounts.models import User
-from datasets.services.lifecycle import create_dataset, publish_dataset
-from datasets.services.organizations import save_organization
-from datasets.services.resources import add_url_resource
+from datasets.grading import Viewer
 from search.backends import SearchQuery, get_search_backend
 
 staff = User.objects.create_user("staff", password="x", is_staff=True)
@@ -133,8 +132,8 @@ for text in ["公交", '"公交线路"', "bus", "公交 -地铁", "公共交通"
 first = backend.search(SearchQuery(text="公交"))
 out["first"] = first.dataset_ids[0]
 out["facets"] = first.facets["open_grade"]
-out["staff_total"] = backend.search(SearchQuery(text="公交", viewer=staff)).total
-out["suggest"] = [s.value for s in backend.suggest("公交", None)]
+out["staff_total"] = backend.search(SearchQuery(text="公交", viewer=Viewer(staff))).total
+out["suggest"] = [s.value for s in backend.suggest("公交", Viewer(None))]
 out["ids"] = {d.identifier: d.pk for d in __import__("datasets.models", fromlist=["Dataset"]).Dataset.objects.all()}
 print(json.dumps(out))
 """

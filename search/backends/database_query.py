@@ -1,0 +1,164 @@
+"""The database backend's query: text into the engine's syntax, the viewer's visibility, the filters.
+
+Engine syntax is built only from clean tokens (search.query), never from user text:
+PostgreSQL's tsquery on the GIN-indexed tsvector, or SQLite's FTS5 MATCH.
+"""
+import datetime
+
+from django.contrib.postgres.search import SearchQuery as TsQuery
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import Case, CharField, F, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat, Length, StrIndex
+from django.db.models.lookups import GreaterThan
+
+from datasets.models import Dataset
+
+from .. import withdrawals
+from ..models import SearchTerm
+from .base import local_day_start
+
+# Facets stored as a column of the entry, and those stored as SearchTerm rows.
+SINGLE_VALUED = {"organization": "organization_slug", "open_grade": "open_grade", "licence": "licence",
+                 "update_frequency": "update_frequency"}
+MULTI_VALUED = {"theme": SearchTerm.Facet.THEME, "keyword": SearchTerm.Facet.KEYWORD,
+                "format": SearchTerm.Facet.FORMAT}
+ORDERINGS = {
+    "relevance": ("-title_match", "-rank", "-published_at", "-dataset_id"),
+    "newest": ("-published_at", "-dataset_id"),
+    "modified": ("-modified", "-dataset_id"),
+    "title": ("title", "dataset_id"),
+    "downloads": ("-download_count", "-dataset_id"),
+}
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+# --- query text -> engine syntax ---
+
+def pg_lexeme(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _fts_token(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _match_expression(term):
+    """The engine's query for one term: its tokens adjacent (phrase) or all present."""
+    if is_postgres():
+        return "(" + (" <-> " if term.phrase else " & ").join(map(pg_lexeme, term.tokens)) + ")"
+    if term.phrase:
+        return '"' + " ".join(token.replace('"', '""') for token in term.tokens) + '"'
+    return "(" + " AND ".join(map(_fts_token, term.tokens)) + ")"
+
+
+def _rank_expression(terms):
+    """All terms required; multi-token terms that occur contiguously rank higher."""
+    parts = []
+    for term in terms:
+        match = _match_expression(term)
+        if len(term.tokens) > 1 and not term.phrase:
+            contiguous = _match_expression(type(term)(text=term.text, tokens=term.tokens, phrase=True))
+            if is_postgres():
+                match = f"({match} & ({contiguous} | {pg_lexeme(term.tokens[0])}))"
+            else:
+                match = f"({match} AND ({contiguous} OR {_fts_token(term.tokens[0])}))"
+        parts.append(match)
+    return (" & " if is_postgres() else " AND ").join(parts)
+
+
+def tsquery(expression):
+    return TsQuery(expression, search_type="raw", config="simple")
+
+
+def fts_ids(expression):
+    return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
+
+
+def _title_match(parsed):
+    """2 when the title is exactly the query's words; between 1 and 2 when it contains them in
+    order (the shorter the title, the higher); else 0. Ranked before the text score, which cannot
+    tell a title made of the query alone from a longer one containing it."""
+    phrase = parsed.token_text
+    padded = Concat(Value(" "), F("title_tokens"), Value(" "), output_field=CharField())
+    share = Value(float(len(phrase))) / Cast(Length("title_tokens"), FloatField())
+    return Case(When(title_tokens=phrase, then=Value(2.0)),
+                When(GreaterThan(StrIndex(padded, Value(f" {phrase} ")), 0), then=Value(1.0) + share),
+                default=Value(0.0), output_field=FloatField())
+
+
+def with_text(queryset, parsed, ranked=True):
+    """Filter by the parsed query and, if `ranked`, annotate `rank` (0 when there is no text)."""
+    for term in parsed.excluded:
+        if is_postgres():
+            queryset = queryset.exclude(search_vector=tsquery(_match_expression(term)))
+        else:
+            queryset = queryset.exclude(pk__in=fts_ids(_match_expression(term)))
+    if parsed.is_empty:
+        if not ranked:
+            return queryset
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()), title_match=Value(0.0))
+    expression = _rank_expression(parsed.terms)
+    if not ranked and not is_postgres():
+        return queryset.filter(pk__in=fts_ids(expression))
+    queryset = queryset.annotate(title_match=_title_match(parsed))
+    if is_postgres():
+        query = tsquery(expression)
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    # A join, so FTS5 evaluates the match once and drives the query (a per-row subquery re-ran it).
+    return queryset.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchentry.dataset_id", "search_fts MATCH %s"], params=[expression],
+        select={"rank": f"-bm25(search_fts, {SQLITE_WEIGHTS})"},
+    )
+
+
+# --- filters ---
+
+def visible_entries(queryset, viewer):
+    """The published, not withdrawn entries the viewer may see. An entry holds the dataset's
+    visibility fields under the dataset's names (datasets.grading.VISIBILITY_FIELDS), so the
+    viewer's own database filter applies to it as it is."""
+    queryset = queryset.filter(state=Dataset.State.PUBLISHED).exclude(pk__in=withdrawals.withdrawn_subquery())
+    return viewer.filter_visible(queryset)
+
+
+def _facet_condition(facet, values):
+    if facet in SINGLE_VALUED:
+        return Q(**{f"{SINGLE_VALUED[facet]}__in": values})
+    return Q(pk__in=SearchTerm.objects.filter(facet=MULTI_VALUED[facet], value__in=values).values("entry_id"))
+
+
+def base_filters(queryset, query):
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
+    if query.region:
+        queryset = queryset.filter(region=query.region)
+    for name in ("modified", "published_at"):
+        prefix = "modified" if name == "modified" else "published"
+        start, end = getattr(query, f"{prefix}_from"), getattr(query, f"{prefix}_to")
+        if start:
+            queryset = queryset.filter(**{f"{name}__gte": local_day_start(start)})
+        if end:
+            queryset = queryset.filter(**{f"{name}__lt": local_day_start(end + datetime.timedelta(days=1))})
+    if query.temporal_start or query.temporal_end:
+        queryset = queryset.filter(Q(temporal_start__isnull=False) | Q(temporal_end__isnull=False))
+        if query.temporal_end:
+            queryset = queryset.filter(Q(temporal_start__lte=query.temporal_end) | Q(temporal_start__isnull=True))
+        if query.temporal_start:
+            queryset = queryset.filter(Q(temporal_end__gte=query.temporal_start) | Q(temporal_end__isnull=True))
+    if query.bbox:
+        west, south, east, north = query.bbox
+        queryset = queryset.filter(bbox_west__lte=east, bbox_east__gte=west, bbox_south__lte=north,
+                                   bbox_north__gte=south)
+    return queryset
+
+
+def with_facets(queryset, filters):
+    for facet, values in filters.items():
+        queryset = queryset.filter(_facet_condition(facet, values))
+    return queryset

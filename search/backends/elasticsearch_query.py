@@ -1,0 +1,111 @@
+"""The Elasticsearch backend's query DSL: text, the viewer's visibility, filters, facets, hits."""
+import datetime
+
+from elasticsearch.dsl import Q
+
+from .. import withdrawals
+from .base import Hit, local_day_start
+
+FACET_FIELDS = {
+    "organization": "organization_slug", "theme": "themes", "keyword": "keywords", "format": "formats",
+    "open_grade": "open_grade", "licence": "licence", "update_frequency": "update_frequency",
+}
+SORTS = {
+    "relevance": ["_score", {"published_at": "desc"}, {"id": "desc"}],
+    "newest": [{"published_at": "desc"}, {"id": "desc"}],
+    "modified": [{"modified": "desc"}, {"id": "desc"}],
+    "title": [{"title.sort": "asc"}, {"id": "asc"}],
+    "downloads": [{"download_count": "desc"}, {"id": "desc"}],
+}
+RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organization_name_en^2",
+                 "theme_names^2", "description"]
+HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+                     "require_field_match": False}
+# Above any sum of text scores (each at most a few hundred per query word).
+EXACT_TITLE_BOOST = 1_000_000
+
+
+def _term_query(term, fuzzy=False):
+    if term.phrase:
+        return Q("match_phrase", all_text=term.text)
+    options = {"query": term.text, "operator": "and"}
+    if fuzzy and term.text.replace(" ", "").isascii() and term.text.replace(" ", "").isalpha():
+        options.update(fuzziness="AUTO", prefix_length=1)
+    return Q("match", all_text=options)
+
+
+def text_query(parsed):
+    must = [_term_query(term, fuzzy=True) for term in parsed.terms] or [Q("match_all")]
+    should = []
+    if parsed.terms:
+        text = parsed.positive_text
+        should = [
+            # A title that is exactly the query comes first, as on the database backend; the text scores
+            # cannot tell it from longer titles containing it (Lucene's length norms are coarse).
+            Q("constant_score", filter=Q("term", title_tokens=parsed.token_text), boost=EXACT_TITLE_BOOST),
+            Q("multi_match", query=text, fields=RANKED_FIELDS),
+            Q("match_phrase", title={"query": text, "slop": 2, "boost": 4}),
+            Q("match", **{"title.shingle": {"query": text, "boost": 3}}),
+            Q("match", **{"all_text.shingle": {"query": text}}),
+        ]
+    return Q("bool", must=must, must_not=[_term_query(term) for term in parsed.excluded], should=should)
+
+
+def visibility_filter(viewer):
+    """Published, not withdrawn, and the viewer's visibility terms (datasets.grading) in the DSL."""
+    terms = viewer.terms
+    clauses = [Q("term", state="published")]
+    withdrawn = withdrawals.withdrawn_ids()
+    if withdrawn:
+        clauses.append(Q("bool", must_not=[Q("ids", values=[str(pk) for pk in withdrawn])]))
+    if not terms.everything:
+        either = [Q("bool", filter=[Q("terms", state=list(terms.public_states)),
+                                    Q("terms", open_grade=list(terms.public_grades))])]
+        if terms.organization_ids:
+            either.append(Q("terms", organization_id=list(terms.organization_ids)))
+        clauses.append(Q("bool", should=either, minimum_should_match=1))
+    return clauses
+
+
+def base_filters(query):
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
+    clauses = []
+    if query.region:
+        clauses.append(Q("term", region=query.region))
+    for field, prefix in (("modified", "modified"), ("published_at", "published")):
+        start, end = getattr(query, f"{prefix}_from"), getattr(query, f"{prefix}_to")
+        bounds = {}
+        if start:
+            bounds["gte"] = local_day_start(start).isoformat()
+        if end:
+            bounds["lt"] = local_day_start(end + datetime.timedelta(days=1)).isoformat()
+        if bounds:
+            clauses.append(Q("range", **{field: bounds}))
+    if query.temporal_start or query.temporal_end:
+        clauses.append(Q("bool", should=[Q("exists", field="temporal_start"), Q("exists", field="temporal_end")],
+                         minimum_should_match=1))
+        for field, bound, value in (("temporal_start", "lte", query.temporal_end),
+                                    ("temporal_end", "gte", query.temporal_start)):
+            if value:
+                clauses.append(Q("bool", minimum_should_match=1, should=[
+                    Q("range", **{field: {bound: value.isoformat()}}),
+                    Q("bool", must_not=[Q("exists", field=field)]),
+                ]))
+    if query.bbox:
+        west, south, east, north = query.bbox
+        for field, bound, value in (("bbox_west", "lte", east), ("bbox_east", "gte", west),
+                                    ("bbox_south", "lte", north), ("bbox_north", "gte", south)):
+            clauses.append(Q("range", **{field: {bound: value}}))
+    return clauses
+
+
+def facet_filters(filters):
+    return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
+
+
+def hit_from(raw):
+    """A Hit from one raw response hit (`_source` limited to the summary, which an index built before
+    summaries existed lacks: search.summaries then builds it from the database)."""
+    highlights = {field: " … ".join(fragments) for field, fragments in raw.get("highlight", {}).items()}
+    summary = raw.get("_source", {}).get("summary") or {}
+    return Hit(int(raw["_id"]), float(raw.get("_score") or 0.0), highlights, summary)
