@@ -3,7 +3,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from datasets.forms import DateInput, ServiceForm
+from core.service_forms import ServiceForm
+from datasets.forms import DateInput
 from portal.datetimes import StorableDateField
 
 from .models import AuditEntry

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datasets.forms import ServiceForm
+from core.service_forms import ServiceForm
 from datasets.models import Licence, OpenGrade, Organization
 
 from .models import Kind, Status, ValidationResult

@@ -11,14 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import grading, selectors, services
-from .forms import (
-    SERVICE_ERRORS,
-    DatasetFilterForm,
-    DatasetForm,
-    ReplaceFileForm,
-    ResourceEditForm,
-    ResourceForm,
-)
+from core.service_forms import attempt
+
+from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .models import Dataset, Organization, Resource, Theme
 from .presentation import DEFAULT_PAGE_SIZE, SORTS
 
@@ -116,15 +111,6 @@ def _dataset_url(dataset):
     return reverse("dataset-detail", args=[dataset.identifier])
 
 
-def _attempt(form, action):
-    """Run a service call; its refusal becomes form errors and the result None."""
-    try:
-        return action()
-    except SERVICE_ERRORS as error:
-        form.add_service_error(error)
-        return None
-
-
 @login_required
 def my_datasets(request):
     organizations = services.publishable_organizations(request.user)
@@ -148,7 +134,7 @@ def dataset_create(request):
         raise PermissionDenied(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        dataset = _attempt(form, lambda: services.create_dataset(
+        dataset = attempt(form, lambda: services.create_dataset(
             user=request.user, organization=form.cleaned_data["organization"], data=form.service_data()
         ))
         if dataset:
@@ -162,7 +148,7 @@ def dataset_edit(request, identifier):
     dataset = _editable_dataset(request, identifier)
     form = DatasetForm(request.POST or None, user=request.user, dataset=dataset)
     if request.method == "POST" and form.is_valid():
-        updated = _attempt(form, lambda: services.update_dataset(
+        updated = attempt(form, lambda: services.update_dataset(
             user=request.user, dataset=dataset, data=form.service_data()
         ))
         if updated:
@@ -204,7 +190,7 @@ def resource_create(request, identifier):
     dataset = _editable_dataset(request, identifier)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: _add_resource(request.user, dataset, form)):
+        if attempt(form, lambda: _add_resource(request.user, dataset, form)):
             messages.success(request, _("资源已添加。"))
             return redirect(_dataset_url(dataset))
     return render(request, "portal/resource_form.html", {"form": form, "dataset": dataset, "multipart": True})
@@ -224,7 +210,7 @@ def resource_edit(request, pk):
     resource = _editable_resource(request, pk)
     form = ResourceEditForm(request.POST or None, resource=resource)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.update_resource(user=request.user, resource=resource, data=form.service_data())):
+        if attempt(form, lambda: services.update_resource(user=request.user, resource=resource, data=form.service_data())):
             messages.success(request, _("资源已更新。"))
             return redirect(_dataset_url(resource.dataset))
     return render(request, "portal/resource_form.html", {
@@ -237,7 +223,7 @@ def resource_replace(request, pk):
     resource = _editable_resource(request, pk)
     form = ReplaceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.replace_resource_file(
+        if attempt(form, lambda: services.replace_resource_file(
             user=request.user, resource=resource, uploaded=form.cleaned_data["file"],
             claimed_format=form.cleaned_data["format"],
         )):

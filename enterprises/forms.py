@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datasets.forms import ServiceForm
+from core.service_forms import ServiceForm
 from datasets.models import Membership
 
 ROLE_CHOICES = [(Membership.Role.MEMBER, Membership.Role.MEMBER.label), (Membership.Role.ADMIN, _("企业管理员"))]
