@@ -7,8 +7,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from core.spreadsheets import safe_cell
 from datasets.models import OpenGrade
-from portal.spreadsheets import safe_cell
 
 from . import repeats, services
 from .models import AuditEntry

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from apikeys.models import ApiKey, Scope
 from datasets.models import Organization
-from datasets.parsers import UploadNameMultiPartParser
+from core.parsers import UploadNameMultiPartParser
 
 from portal.exceptions import documented_errors
 

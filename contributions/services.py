@@ -28,8 +28,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import safe_cell
 from portal import jobs
-from portal.spreadsheets import safe_cell
 from datasets import identifiers
 from datasets import services as catalog
 from datasets.models import Dataset, OpenGrade, Organization

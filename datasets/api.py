@@ -14,12 +14,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
+from core.parsers import UploadNameMultiPartParser
 from portal.exceptions import documented_errors
 
 from . import selectors, services
 from .filters import DatasetFilter
 from .models import Licence, ResourceVersion
-from .parsers import UploadNameMultiPartParser
 from .permissions import ReadAnyoneWriteSignedIn
 from .serializers import (
     DatasetCreateSerializer,

@@ -51,10 +51,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from access.audit import download_audit, record_refusal
+from core.uploads import CHUNK_SIZE
 from portal.exceptions import DomainError, error_body
 
 from . import grading, selectors, tasks
-from .files import CHUNK_SIZE
 from .models import Dataset, Resource
 
 logger = logging.getLogger(__name__)
@@ -599,7 +599,7 @@ class DownloadView(APIView):
         return response
 
 
-# A file is sent with its own media type, read from its bytes at upload (datasets.files.detect_format).
+# A file is sent with its own media type, read from its bytes at upload (core.uploads.detect_format).
 _FILE_RESPONSES = {
     (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its own Content-Type."),
     (206, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range of the file."),

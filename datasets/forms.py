@@ -112,7 +112,7 @@ class ResourceForm(ServiceForm):
     )
     name = forms.CharField(label=_("名称"), required=False, max_length=300, help_text=_("留空则使用文件名。"))
     description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    # Empty files are let through so the upload rules in datasets.files name the problem.
+    # Empty files are let through so the upload rules in core.uploads name the problem.
     file = forms.FileField(label=_("上传文件"), required=False, allow_empty_file=True)
     url = forms.CharField(label=_("外部链接"), required=False)
     format = forms.CharField(

@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import uploads
 from portal.exceptions import Conflict
 
-from . import files, identifiers, signals
+from . import identifiers, signals
 from .grading import is_platform_staff
 from .models import (
     Activity,
@@ -473,7 +474,7 @@ def _atomic_with_files():
 
 
 def _store_version(*, user, resource, uploaded, claimed_format, stored):
-    facts = files.inspect_upload(uploaded, claimed_format)
+    facts = uploads.inspect_upload(uploaded, claimed_format)
     number = (resource.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ResourceVersion(
         resource=resource, number=number, filename=facts.filename, format=facts.format,
@@ -540,7 +541,7 @@ def add_file_resource(*, user, dataset, uploaded, data=None, claimed_format=None
     cleaned.pop("url", None)
     with _atomic_with_files() as stored:
         resource = Resource(dataset=dataset, kind=Resource.Kind.FILE, **cleaned)
-        resource.name = resource.name or files.safe_filename(getattr(uploaded, "name", "") or "")
+        resource.name = resource.name or uploads.safe_filename(getattr(uploaded, "name", "") or "")
         resource.save()
         _store_version(user=user, resource=resource, uploaded=uploaded, claimed_format=claimed_format, stored=stored)
         resource.save()
@@ -561,7 +562,7 @@ def build_url_resource(*, dataset, data, claimed_format=""):
     if len(fmt) > 30:
         raise _error("format", _("最多 %(n)d 个字符。") % {"n": 30})
     return Resource(
-        dataset=dataset, kind=Resource.Kind.URL, format=fmt, media_type=files.MEDIA_TYPES.get(fmt, ""), **cleaned
+        dataset=dataset, kind=Resource.Kind.URL, format=fmt, media_type=uploads.MEDIA_TYPES.get(fmt, ""), **cleaned
     )
 
 

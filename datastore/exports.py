@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 
-from portal.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 from . import types
 

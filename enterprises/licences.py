@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from datasets.files import SNIFF_BYTES, detect_format, safe_filename
+from core.uploads import SNIFF_BYTES, detect_format, safe_filename
 from portal.exceptions import PayloadTooLarge
 
 LICENCE_FORMATS = {"PDF", "PNG", "JPEG"}

@@ -3,7 +3,7 @@ import calendar
 import json
 import re
 
-from datasets.files import MEDIA_TYPES
+from core.uploads import MEDIA_TYPES
 from datasets.models import OpenGrade, UpdateFrequency
 
 from . import cleaning, fields

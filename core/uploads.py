@@ -1,4 +1,4 @@
-"""Uploaded files: safe names, format detection from content, checksums, container limits (inspection.py).
+"""Uploaded files: safe names, format detection from content, checksums, size and container limits.
 
 The format of a file is read from its bytes, never trusted from its name or
 from what the uploader claims; a claim that contradicts the content is refused.
@@ -16,9 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core import encodings, inspection
 from portal.exceptions import PayloadTooLarge
-
-from . import inspection
 
 CHUNK_SIZE = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -57,9 +56,6 @@ COMPATIBLE_CLAIMS = {
     "ZIP": {"ZIP", "SHP"},
 }
 
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
-
-
 @dataclass
 class StoredFacts:
     filename: str
@@ -86,19 +82,8 @@ def safe_filename(name):
     return unicodedata.normalize("NFC", name.strip())
 
 
-def _decode_text(head):
-    for encoding in TEXT_ENCODINGS:
-        try:
-            return head.decode(encoding)
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut by the sniff window is still text.
-            if error.start >= len(head) - 4:
-                return head[: error.start].decode(encoding)
-    return None
-
-
 def _detect_text_format(head, extension):
-    text = _decode_text(head)
+    text = encodings.decode(head)  # a multi-byte character cut by the sniff window is still text
     if text is None or "\x00" in text:
         return None
     stripped = text.lstrip()
@@ -178,15 +163,20 @@ def check_claimed_format(claimed, detected):
     )
 
 
-def inspect_upload(uploaded, claimed_format=None):
-    """Check an uploaded file and return its facts; reads it once, in chunks."""
+def _too_large(limit):
+    return PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
+
+
+def inspect_upload(uploaded, claimed_format=None, limit=None):
+    """Check an uploaded file and return its facts; reads it once, in chunks.
+
+    `limit` is the size limit in bytes, RESOURCE_MAX_UPLOAD_BYTES unless the caller has its own.
+    """
     filename = safe_filename(getattr(uploaded, "name", "") or "")
     size = getattr(uploaded, "size", None)
-    limit = settings.RESOURCE_MAX_UPLOAD_BYTES
+    limit = settings.RESOURCE_MAX_UPLOAD_BYTES if limit is None else limit
     if size is not None and size > limit:
-        raise PayloadTooLarge(
-            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
-        )
+        raise _too_large(limit)
     digest = hashlib.sha256()
     head = b""
     total = 0
@@ -199,9 +189,7 @@ def inspect_upload(uploaded, claimed_format=None):
         digest.update(chunk)
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(
-            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
-        )
+            raise _too_large(limit)
     uploaded.seek(0)
     if total == 0:
         raise ValidationError({"file": _("文件为空。")})
