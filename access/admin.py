@@ -8,23 +8,14 @@ staff filter it and export the selection as CSV.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.read_only_admin import ReadOnlyAdminMixin
+
 from . import audit
 from .models import AccessApplication, AuditEntry, Grant, UsageReport
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AccessApplication)
-class AccessApplicationAdmin(ReadOnlyAdmin):
+class AccessApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "enterprise", "dataset", "status", "period_start", "period_end", "created")
     list_filter = ("status",)
     search_fields = ("enterprise__name_zh", "dataset__identifier", "dataset__title")
@@ -32,14 +23,14 @@ class AccessApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(ReadOnlyAdmin):
+class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "enterprise", "dataset", "starts_at", "expires_at", "revoked_at")
     search_fields = ("enterprise__name_zh", "dataset__identifier")
     list_select_related = ("enterprise", "dataset")
 
 
 @admin.register(UsageReport)
-class UsageReportAdmin(ReadOnlyAdmin):
+class UsageReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "enterprise", "dataset", "is_public", "created")
     list_filter = ("is_public",)
     list_select_related = ("enterprise", "dataset")
@@ -51,7 +42,7 @@ def export_csv(modeladmin, request, queryset):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created", "action", "actor_username", "key_prefix", "organization_label",
                     "dataset_identifier", "resource_label", "bytes", "ip_address")
     list_filter = ("action", ("created", admin.DateFieldListFilter))

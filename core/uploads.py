@@ -44,6 +44,17 @@ MEDIA_TYPES = {
     "BIN": "application/octet-stream",
 }
 
+# Formats told by their first bytes (a zip package is told apart by its name, in detect_format).
+MAGIC_NUMBERS = (
+    (b"PAR1", "PARQUET"),
+    (inspection.GZIP_MAGIC, "GZIP"),
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\xd0\xcf\x11\xe0", "XLS"),
+)
+
 # Claimed formats that a detected format may legitimately satisfy.
 COMPATIBLE_CLAIMS = {
     "CSV": {"CSV", "TXT"},
@@ -55,6 +66,7 @@ COMPATIBLE_CLAIMS = {
     "DOCX": {"DOCX", "ZIP"},
     "ZIP": {"ZIP", "SHP"},
 }
+
 
 @dataclass
 class StoredFacts:
@@ -120,27 +132,16 @@ def detect_format(head, filename):
     extension = os.path.splitext(filename)[1].lower().lstrip(".")
     if not head:
         raise ValidationError({"file": _("文件为空。")})
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(inspection.ZIP_MAGIC):
         if extension in {"xlsx", "docx"}:
             # An OOXML package is a zip; its name is the only cheap hint left.
             fmt = extension.upper()
         else:
             fmt = "ZIP"
         return fmt, MEDIA_TYPES[fmt]
-    if head.startswith(b"PAR1"):
-        return "PARQUET", MEDIA_TYPES["PARQUET"]
-    if head.startswith(b"\x1f\x8b"):
-        return "GZIP", MEDIA_TYPES["GZIP"]
-    if head.startswith(b"%PDF"):
-        return "PDF", MEDIA_TYPES["PDF"]
-    if head.startswith(b"\x89PNG"):
-        return "PNG", MEDIA_TYPES["PNG"]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG", MEDIA_TYPES["JPEG"]
-    if head.startswith(b"GIF8"):
-        return "GIF", MEDIA_TYPES["GIF"]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "XLS", MEDIA_TYPES["XLS"]
+    for magic, fmt in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return fmt, MEDIA_TYPES[fmt]
     text_format = _detect_text_format(head, extension)
     if text_format:
         return text_format, MEDIA_TYPES[text_format]

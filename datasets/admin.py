@@ -12,7 +12,8 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.exceptions import DomainError
+from core.read_only_admin import ReadOnlyAdminMixin
+from core.service_forms import SERVICE_ERRORS
 
 from . import services
 from .models import Activity, Dataset, Licence, Membership, Organization, Resource, Theme
@@ -40,7 +41,7 @@ class ServiceErrorsMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, DomainError) as error:
+        except SERVICE_ERRORS as error:
             self.message_user(request, _error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -103,7 +104,7 @@ class LicenceAdmin(admin.ModelAdmin):
 
 # --- datasets -------------------------------------------------------------------
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Files are uploaded, inspected and versioned by the publishing pages and API, not here."""
 
     model = Resource
@@ -111,15 +112,6 @@ class ResourceInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DatasetAdminForm(forms.ModelForm):
@@ -200,7 +192,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         for dataset in queryset.select_related("organization"):
             try:
                 service(user=request.user, dataset=dataset)
-            except (ValidationError, DomainError) as error:
+            except SERVICE_ERRORS as error:
                 self.message_user(request, f"{dataset.identifier}: {_error_text(error)}", messages.ERROR)
             else:
                 done += 1
@@ -220,7 +212,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 # --- history ----------------------------------------------------------------------
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history is written only by the services and never edited: read-only for everyone."""
 
     list_display = ("created", "actor", "action", "object_type", "object_label", "organization")
@@ -228,12 +220,3 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ("actor", "organization")
     search_fields = ("object_label", "actor__username")
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
