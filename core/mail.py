@@ -33,17 +33,19 @@ def _compose(subject_template, body_template, recipients, context):
 def send_now(subject_template, body_template, recipients, context):
     composed = _compose(subject_template, body_template, recipients, context)
     if composed:
-        send_mail(*composed[:2], settings.DEFAULT_FROM_EMAIL, composed[2])
+        subject, body, recipients = composed
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def send_after_commit(subject_template, body_template, recipients, context):
     composed = _compose(subject_template, body_template, recipients, context)
     if not composed:
         return
+    subject, body, recipients = composed
 
     def deliver():
         try:
-            send_mail(*composed[:2], settings.DEFAULT_FROM_EMAIL, composed[2])
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         except Exception:  # a mail server outage must not undo a decision already stored
             logger.exception("Could not send the %s e-mail", subject_template)
 
