@@ -157,20 +157,23 @@ def dataset_edit(request, identifier):
     return render(request, "portal/dataset_form.html", {"form": form, "dataset": dataset})
 
 
+def _change_state(request, identifier, change, done):
+    """Publish or archive through the service, say so, and go back to the dataset."""
+    dataset = change(user=request.user, dataset=_editable_dataset(request, identifier))
+    messages.success(request, done)
+    return redirect(_dataset_url(dataset))
+
+
 @login_required
 @require_POST
 def dataset_publish(request, identifier):
-    dataset = services.publish_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
-    messages.success(request, _("数据集已发布。"))
-    return redirect(_dataset_url(dataset))
+    return _change_state(request, identifier, services.publish_dataset, _("数据集已发布。"))
 
 
 @login_required
 @require_POST
 def dataset_archive(request, identifier):
-    dataset = services.archive_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
-    messages.success(request, _("数据集已归档。"))
-    return redirect(_dataset_url(dataset))
+    return _change_state(request, identifier, services.archive_dataset, _("数据集已归档。"))
 
 
 @login_required
