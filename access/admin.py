@@ -6,13 +6,13 @@ more. The audit log's admin is in the audit app.
 """
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import AccessApplication, Grant, UsageReport
 
 
 @admin.register(AccessApplication)
-class AccessApplicationAdmin(ReadOnlyAdmin):
+class AccessApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "enterprise", "dataset", "status", "period_start", "period_end", "created")
     list_filter = ("status",)
     search_fields = ("enterprise__name_zh", "dataset__identifier", "dataset__title")
@@ -20,14 +20,14 @@ class AccessApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(ReadOnlyAdmin):
+class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "enterprise", "dataset", "starts_at", "expires_at", "revoked_at")
     search_fields = ("enterprise__name_zh", "dataset__identifier")
     list_select_related = ("enterprise", "dataset")
 
 
 @admin.register(UsageReport)
-class UsageReportAdmin(ReadOnlyAdmin):
+class UsageReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "enterprise", "dataset", "is_public", "created")
     list_filter = ("is_public",)
     list_select_related = ("enterprise", "dataset")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from datasets.forms import DateInput, ServiceForm
 from core.datetimes import StorableDateField
+from core.service_forms import ServiceForm
+from datasets.forms import DateInput
 
 from audit.models import AuditEntry
 

@@ -4,7 +4,6 @@ from django.utils import timezone
 
 from datasets.grading import Viewer
 from organizations.roles import is_platform_staff
-from organizations.models import Membership, Organization
 from enterprises.services import enterprises_of
 from organizations.roles import is_platform_staff, reviewed_organization_ids
 

@@ -2,7 +2,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from datasets.serializers import DatasetRefSerializer, OrganizationRefSerializer, StrictSerializer, text_field
+from core.serializers import StrictSerializer, text_field
+from datasets.serializers import DatasetRefSerializer, OrganizationRefSerializer
 
 from audit.models import AuditEntry
 

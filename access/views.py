@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.service_forms import run_action, run_step
 from datasets import selectors as catalog
-from datasets.forms import SERVICE_ERRORS
 from datasets.grading import viewer_for
 from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
@@ -40,24 +40,6 @@ def staff_required(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped
-
-
-def _message_error(request, error):
-    for text in getattr(error, "messages", None) or [getattr(error, "message", str(error))]:
-        messages.error(request, text)
-
-
-def _run(request, form, step, success):
-    """Run a service step with the form's data; on refusal put the error on the form. True when done."""
-    if not form.is_valid():
-        return False
-    try:
-        step(form.cleaned_data)
-    except SERVICE_ERRORS as error:
-        form.add_service_error(error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- enterprise side ------------------------------------------------------------
@@ -87,7 +69,7 @@ def apply(request, identifier):
             user=request.user, enterprise=data.pop("enterprise"), dataset=dataset, data=data
         )
 
-    if request.method == "POST" and _run(request, form, step, _("申请已提交，请等待数据提供部门审核。")):
+    if request.method == "POST" and run_step(request, form, step, _("申请已提交，请等待数据提供部门审核。")):
         return redirect("access-application-detail", created["application"].pk)
     return render(request, "access/apply.html", {"form": form, "dataset": dataset})
 
@@ -113,18 +95,14 @@ def application_detail(request, pk):
 @require_POST
 def application_withdraw(request, pk):
     application = _application(request, pk)
-    try:
-        services.withdraw(user=request.user, application=application)
-        messages.success(request, _("申请已撤回。"))
-    except SERVICE_ERRORS as error:
-        _message_error(request, error)
+    run_action(request, lambda: services.withdraw(user=request.user, application=application), _("申请已撤回。"))
     return redirect("access-application-detail", application.pk)
 
 
 def _decision(request, pk, form_class, step, success):
     application = _application(request, pk)
     form = form_class(request.POST)
-    if _run(request, form, lambda data: step(application, data), success):
+    if run_step(request, form, lambda data: step(application, data), success):
         return redirect("access-application-detail", application.pk)
     forms = {"approve_form": ApproveForm(), "reject_form": ReasonForm()}
     forms["approve_form" if form_class is ApproveForm else "reject_form"] = form
@@ -161,7 +139,7 @@ def grant_report(request, pk):
     def step(data):
         services.file_usage_report(user=request.user, grant=grant, data=data)
 
-    if request.method == "POST" and _run(request, form, step, _("使用成果已提交。")):
+    if request.method == "POST" and run_step(request, form, step, _("使用成果已提交。")):
         return redirect("access-mine")
     return render(request, "access/grant_form.html", {
         "form": form, "grant": grant, "title": _("提交使用成果报告"), "submit": _("提交"),
@@ -177,7 +155,7 @@ def grant_renew(request, pk):
     def step(data):
         created["application"] = services.renew(user=request.user, grant=grant, data=data)
 
-    if request.method == "POST" and _run(request, form, step, _("续期申请已提交，请等待审核。")):
+    if request.method == "POST" and run_step(request, form, step, _("续期申请已提交，请等待审核。")):
         return redirect("access-application-detail", created["application"].pk)
     return render(request, "access/grant_form.html", {
         "form": form, "grant": grant, "title": _("申请续期"), "submit": _("提交续期申请"),
@@ -203,7 +181,7 @@ def review(request):
 def grant_revoke(request, pk):
     grant = _grant(request, pk)
     form = ReasonForm(request.POST)
-    if not _run(request, form, lambda data: services.revoke_grant(user=request.user, grant=grant, **data),
+    if not run_step(request, form, lambda data: services.revoke_grant(user=request.user, grant=grant, **data),
                 _("授权已撤销。")):
         for errors in form.errors.values():
             for text in errors:

@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datasets.forms import DateInput, ServiceForm
+from core.service_forms import ServiceForm
+from datasets.forms import DateInput
 from enterprises.services import enterprises_of, is_verified_enterprise
 
 from .models import Scope

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from datasets.forms import SERVICE_ERRORS
 from organizations.roles import is_platform_staff
+from core.service_forms import attempt, run_action
 
 from . import charts, selectors, services
 from .forms import KeyForm, RotateForm, UsageFilterForm
@@ -16,17 +16,6 @@ from .forms import KeyForm, RotateForm, UsageFilterForm
 def _show_token(request, key, token):
     """The one page that ever shows a token: answered to the POST itself, never stored or cached."""
     return render(request, "apikeys/key_issued.html", {"key": key, "token": token})
-
-
-def _attempt(request, form, action):
-    try:
-        return action()
-    except SERVICE_ERRORS as error:
-        if form is None:
-            messages.error(request, str(getattr(error, "message", None) or "; ".join(error.messages)))
-        else:
-            form.add_service_error(error)
-        return None
 
 
 @login_required
@@ -43,7 +32,7 @@ def key_list(request):
 def key_create(request):
     form = KeyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        issued = _attempt(request, form, lambda: services.issue_key(user=request.user, **form.service_data()))
+        issued = attempt(form, lambda: services.issue_key(user=request.user, **form.service_data()))
         if issued:
             return _show_token(request, *issued)
     return render(request, "apikeys/key_form.html", {"form": form})
@@ -57,8 +46,8 @@ def _key(request, pk):
 @login_required
 def key_revoke(request, pk):
     key = _key(request, pk)
-    if _attempt(request, None, lambda: services.revoke_key(user=request.user, key=key)):
-        messages.success(request, _("密钥 %(prefix)s 已吊销。") % {"prefix": key.prefix})
+    run_action(request, lambda: services.revoke_key(user=request.user, key=key),
+               _("密钥 %(prefix)s 已吊销。") % {"prefix": key.prefix})
     return redirect("apikey-list")
 
 
@@ -71,7 +60,7 @@ def key_rotate(request, pk):
     if not form.is_valid():
         messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))
         return redirect("apikey-list")
-    issued = _attempt(request, None, lambda: services.rotate_key(user=request.user, key=key, **form.cleaned_data))
+    issued = run_action(request, lambda: services.rotate_key(user=request.user, key=key, **form.cleaned_data))
     return _show_token(request, *issued) if issued else redirect("apikey-list")
 
 

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdminMixin
 
 from . import exports
 from .models import AuditEntry
@@ -14,7 +14,7 @@ def export_csv(modeladmin, request, queryset):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created", "action", "actor_username", "key_prefix", "organization_label",
                     "dataset_identifier", "resource_label", "bytes", "ip_address")
     list_filter = ("action", ("created", admin.DateFieldListFilter))

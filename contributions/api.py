@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from apikeys.models import ApiKey, Scope
 from organizations.models import Organization
-from datasets.parsers import UploadNameMultiPartParser
+from core.parsers import UploadNameMultiPartParser
 
 from core.exceptions import documented_errors
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from datasets.forms import ServiceForm
 from datasets.models import Licence, OpenGrade
 from organizations.models import Organization
+from core.service_forms import ServiceForm
 
 from .models import Kind, Status, ValidationResult
 

@@ -3,35 +3,16 @@
 Reviewers hear of contributions waiting for them; the contributor (and the
 enterprise's contact address) hears of validation results and decisions.
 """
-import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 
 from organizations.models import Membership
-
-logger = logging.getLogger(__name__)
+from core.mail import absolute_link, send_after_commit
 
 
 def _send(event, recipients, contribution, **extra):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("contribution-detail", args=[contribution.pk])
-    context = {"event": event, "contribution": contribution, "link": link, **extra}
-    subject = " ".join(render_to_string("contributions/email/subject.txt", context).split())
-    body = render_to_string("contributions/email/body.txt", context)
-
-    def deliver():
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # a mail outage must not undo a stored decision
-            logger.exception("Could not send the contribution %s e-mail", event)
-
-    transaction.on_commit(deliver)
+    context = {"event": event, "contribution": contribution,
+               "link": absolute_link("contribution-detail", contribution.pk), **extra}
+    send_after_commit("contributions/email/subject.txt", "contributions/email/body.txt", recipients, context)
 
 
 def _reviewers(contribution):

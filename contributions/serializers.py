@@ -2,14 +2,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializers import JSONValueField, StrictSerializer, text_field
 from datasets.models import OpenGrade
-from datasets.serializers import (
-    DatasetRefSerializer,
-    JSONValueField,
-    OrganizationRefSerializer,
-    StrictSerializer,
-    text_field,
-)
+from datasets.serializers import DatasetRefSerializer, OrganizationRefSerializer
 
 from .models import Comment, Contribution, Kind, Provenance, Transition
 from .selectors import provenance_of

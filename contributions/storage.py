@@ -15,20 +15,16 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from datasets import files
-from core.exceptions import PayloadTooLarge
+from core import uploads
 
 CHUNK = 1024 * 1024
 
 
 def inspect(uploaded, declared_sha256=""):
-    """Facts of an upload (datasets.files rules, container limits included) under the contribution size limit."""
-    limit = settings.CONTRIBUTION_MAX_UPLOAD_BYTES
-    if (getattr(uploaded, "size", None) or 0) > limit:
-        raise PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
-    facts = files.inspect_upload(uploaded)
-    if facts.size > limit:
-        raise PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
+    """Facts of an upload (core.uploads rules, container limits included) under the contribution size limit."""
+    # A contribution becomes a resource when merged, so the resource limit holds as well.
+    limit = min(settings.CONTRIBUTION_MAX_UPLOAD_BYTES, settings.RESOURCE_MAX_UPLOAD_BYTES)
+    facts = uploads.inspect_upload(uploaded, limit=limit)
     declared = (declared_sha256 or "").strip().lower()
     if declared and declared != facts.sha256:
         raise ValidationError({"sha256": _("文件校验和不符：收到的文件的 SHA-256 为 %(got)s。") % {"got": facts.sha256}})

@@ -2,15 +2,14 @@
 
 CSV/TSV stream line by line (each line decoded on its own, so a file that
 mixes encodings is reported with row numbers instead of failing whole); XLSX
-goes through datasets.inspection (read-only openpyxl, streaming) only after its
+goes through core.inspection (read-only openpyxl, streaming) only after its
 zip directory passed the size and ratio limits; JSON arrays go through datastore.readers.
 """
 import csv
 
 from django.utils.translation import gettext as _
 
-from datasets import inspection
-from datastore import encoding as encodings
+from core import encodings, inspection
 from datastore.readers import LoadError, Source, as_text
 
 TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")

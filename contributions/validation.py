@@ -18,8 +18,8 @@ import sqlite3
 
 from django.utils.translation import gettext as _
 
-from datasets import files, inspection
 from core import jobs
+from core import inspection, uploads
 
 from . import pii
 from .tables import TABULAR_FORMATS, Table, Unreadable
@@ -286,10 +286,10 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None, scratch="con
 def validate_file(fileobj, filename, target_schema=None, progress=None, scratch="contribution"):
     """(report, pii) for any contributed file; a file that cannot be read gets a report saying why."""
     fileobj.seek(0)
-    head = fileobj.read(files.SNIFF_BYTES)
+    head = fileobj.read(uploads.SNIFF_BYTES)
     fileobj.seek(0)
     try:
-        fmt, _media_type = files.detect_format(head, filename)
+        fmt, _media_type = uploads.detect_format(head, filename)
     except Exception as error:  # an empty file: ValidationError with the reason
         return fatal_report("", getattr(error, "messages", [str(error)])[0]), {}
     try:

@@ -3,14 +3,13 @@
 Thin views: objects come from contributions.selectors (outside them: 404),
 every step from contributions.services, whose refusals show on the form.
 """
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from datasets.forms import SERVICE_ERRORS
+from core.service_forms import run_action, run_step
 from enterprises.services import enterprises_of
 
 from . import presentation, selectors
@@ -18,19 +17,6 @@ from .services import comments, drafting, permissions, reviewing, submission
 from .forms import ApproveForm, CommentForm, ContributionForm, EditForm, QueueFilterForm, ReasonForm, RequestChangesForm
 from .models import Kind, Status
 from organizations import roles
-
-
-def _run(request, form, step, success):
-    """Run a service step with the form's data; on refusal put the error on the form. True when done."""
-    if not form.is_valid():
-        return False
-    try:
-        step(form.cleaned_data)
-    except SERVICE_ERRORS as error:
-        form.add_service_error(error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _contribution(request, pk):
@@ -64,7 +50,7 @@ def new(request):
             submit=data.get("submit_now"),
         )
 
-    if request.method == "POST" and _run(request, form, step, _("数据贡献已保存。")):
+    if request.method == "POST" and run_step(request, form, step, _("数据贡献已保存。")):
         return redirect("contribution-detail", created["contribution"].pk)
     return render(request, "contributions/form.html", {"form": form, "title": _("提交数据贡献")},
                   status=400 if request.method == "POST" else 200)
@@ -83,7 +69,7 @@ def edit(request, pk):
         drafting.update(user=request.user, contribution=contribution, metadata=form.metadata(contribution.kind),
                         uploaded=data.get("file"), message=data.get("message") or "")
 
-    if request.method == "POST" and _run(request, form, step, _("修改已保存。")):
+    if request.method == "POST" and run_step(request, form, step, _("修改已保存。")):
         return redirect("contribution-detail", contribution.pk)
     return render(request, "contributions/form.html", {"form": form, "title": _("编辑数据贡献"),
                                                        "contribution": contribution},
@@ -119,7 +105,7 @@ def detail(request, pk):
 
 def _step(request, pk, form_name, form, step, success):
     contribution = _contribution(request, pk)
-    if _run(request, form, lambda data: step(contribution, data), success):
+    if run_step(request, form, lambda data: step(contribution, data), success):
         return redirect("contribution-detail", contribution.pk)
     contribution = _contribution(request, pk)
     return render(request, "contributions/detail.html",
@@ -128,12 +114,7 @@ def _step(request, pk, form_name, form, step, success):
 
 def _simple(request, pk, step, success):
     contribution = _contribution(request, pk)
-    try:
-        step(contribution)
-        messages.success(request, success)
-    except SERVICE_ERRORS as error:
-        for text in getattr(error, "messages", None) or [getattr(error, "message", str(error))]:
-            messages.error(request, text)
+    run_action(request, lambda: step(contribution), success)
     return redirect("contribution-detail", contribution.pk)
 
 

@@ -1,9 +1,9 @@
-"""What every admin page that writes through a service needs: service errors as messages."""
-from django.contrib import admin, messages
+"""What admin pages built on services share: service errors as messages, rows only services write."""
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from .exceptions import DomainError
+from .service_forms import SERVICE_ERRORS
 
 
 def error_text(error):
@@ -28,13 +28,17 @@ class ServiceErrorsMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, DomainError) as error:
+        except SERVICE_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: the admin shows them and nothing more."""
+class ReadOnlyAdminMixin:
+    """No add, change or delete in the admin, whoever asks; the view permission still lists and shows the rows.
+
+    For what services write (history, decisions, the audit log). Mixed into a ModelAdmin or an
+    inline (whose permission checks also receive the parent object).
+    """
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ServiceErrorsMixin, error_text, load_saved
-from core.exceptions import DomainError
+from core.admin import ReadOnlyAdminMixin, ServiceErrorsMixin, error_text, load_saved
+from core.service_forms import SERVICE_ERRORS
 
 from .models import Activity, Dataset, Licence, Resource, Theme
 from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
@@ -39,7 +39,7 @@ class LicenceAdmin(admin.ModelAdmin):
 
 # --- datasets -------------------------------------------------------------------
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Files are uploaded, inspected and versioned by the publishing pages and API, not here."""
 
     model = Resource
@@ -47,15 +47,6 @@ class ResourceInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DatasetAdminForm(forms.ModelForm):
@@ -136,7 +127,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         for dataset in queryset.select_related("organization"):
             try:
                 service(user=request.user, dataset=dataset)
-            except (ValidationError, DomainError) as error:
+            except SERVICE_ERRORS as error:
                 self.message_user(request, f"{dataset.identifier}: {error_text(error)}", messages.ERROR)
             else:
                 done += 1
@@ -156,7 +147,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 # --- history ----------------------------------------------------------------------
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history is written only by the services and never edited: read-only for everyone."""
 
     list_display = ("created", "actor", "action", "object_type", "object_label", "organization")
@@ -164,12 +155,3 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ("actor", "organization")
     search_fields = ("object_label", "actor__username")
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

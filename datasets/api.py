@@ -15,12 +15,12 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from core.exceptions import documented_errors
+from core.parsers import UploadNameMultiPartParser
 
 from . import selectors
 from .filters import DatasetFilter
 from .grading import viewer_for
 from .models import Licence, ResourceVersion
-from .parsers import UploadNameMultiPartParser
 from .permissions import ReadAnyoneWriteSignedIn
 from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
 from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource

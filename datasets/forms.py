@@ -1,16 +1,16 @@
 """Page forms. They only shape input for datasets.services, which decides what is valid.
 
 Refusals from the services (ValidationError, Conflict, PayloadTooLarge) are put
-back on the form next to the field they name, so a bad input is a form error, never a 500.
+back on the form next to the field they name (core.service_forms), so a bad input
+is a form error, never a 500.
 """
 import json
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import DomainError
+from core.service_forms import ServiceForm
 
 from . import selectors
 from .models import Licence, OpenGrade, Resource, Theme, UpdateFrequency
@@ -18,9 +18,6 @@ from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, DEFAULT_SORT, GRADE_EXPLANATIONS, PAGE_SIZES, SORTS
 from .services.metadata import DATASET_FIELDS
 from organizations.roles import published_organizations
-
-# What the services raise for bad input; anything else is a bug and should surface.
-SERVICE_ERRORS = (ValidationError, DomainError)
 
 
 def theme_choices():
@@ -31,25 +28,6 @@ def theme_choices():
         children = [(t.code, t.name) for t in themes if t.parent_id == parent.pk]
         groups.append((parent.name, [(parent.code, parent.name), *children]))
     return groups
-
-
-class ServiceForm(forms.Form):
-    """A form whose data is checked by a service; shows the service's refusals on the form."""
-
-    def add_service_error(self, error):
-        if isinstance(error, DomainError):
-            fields = {error.field: [error.message]}
-        elif hasattr(error, "error_dict"):
-            fields = error.message_dict
-        else:
-            fields = {None: error.messages}
-        for field, messages in fields.items():
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message if target else self._labelled(field, message))
-
-    def _labelled(self, field, message):
-        return f"{field}: {message}" if field and field != "__all__" else message
 
 
 class DateInput(forms.DateInput):
@@ -137,7 +115,7 @@ class ResourceForm(ServiceForm):
     )
     name = forms.CharField(label=_("名称"), required=False, max_length=300, help_text=_("留空则使用文件名。"))
     description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    # Empty files are let through so the upload rules in datasets.files name the problem.
+    # Empty files are let through so the upload rules in core.uploads name the problem.
     file = forms.FileField(label=_("上传文件"), required=False, allow_empty_file=True)
     url = forms.CharField(label=_("外部链接"), required=False)
     format = forms.CharField(

@@ -7,13 +7,12 @@ rules (lengths, vocabularies, identifier format, date order, bbox, GeoJSON,
 upload content) belong to datasets.services, which receives a plain dict of
 the fields the client actually sent.
 """
-import json
-
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.serializers import JSONValueField, StrictSerializer, text_field
 
 from . import grading
 from .models import Activity, Dataset, Licence, OpenGrade, Resource, ResourceVersion, Theme
@@ -228,45 +227,6 @@ class DatasetDetailSerializer(DatasetListSerializer):
 
 
 # --- writes -------------------------------------------------------------------
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses body fields it does not declare instead of silently dropping them."""
-
-    # The schema says so (core.schema: additionalProperties: false).
-    refuses_unknown_fields = True
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("未知字段。")] for name in unknown})
-        return super().to_internal_value(data)
-
-    def provided(self):
-        """The validated fields the client actually sent, as the plain dict services take."""
-        return dict(self.validated_data)
-
-
-def text_field(**kwargs):
-    """A string whose content rules (blank, length) are left to the services."""
-    return serializers.CharField(
-        required=kwargs.pop("required", False), allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs
-    )
-
-
-class JSONValueField(serializers.JSONField):
-    """JSON in a JSON body, or a JSON-encoded string in a form/multipart body."""
-
-    default_error_messages = {"invalid": _("不是合法的 JSON。")}
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and isinstance(self.root.initial_data, QueryDict):
-            try:
-                return json.loads(data) if data.strip() else None
-            except ValueError:
-                self.fail("invalid")
-        return super().to_internal_value(data)
-
 
 class DatasetWriteSerializer(StrictSerializer):
     """Publisher-editable dataset fields. PUT needs identifier and title; PATCH any subset."""

@@ -10,24 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import (
-    SERVICE_ERRORS,
-    DatasetFilterForm,
-    DatasetForm,
-    ReplaceFileForm,
-    ResourceEditForm,
-    ResourceForm,
-)
+from core.service_forms import attempt
+from organizations.models import Organization
+from organizations.roles import is_publisher, published_organizations
+
+from . import selectors
+from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
 from .models import Dataset, Resource, Theme
-from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, SORTS
 from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
 from .services.publishing_rights import ensure_can_publish
-from organizations.roles import is_publisher, published_organizations
 from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
-from organizations import roles
 
 HOME_LIST_LENGTH = 6
 
@@ -71,7 +65,7 @@ def dataset_detail(request, identifier):
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,
         "can_download": viewer.can_download(dataset),
-        "can_edit": roles.is_publisher(request.user, dataset.organization),
+        "can_edit": is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
         "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
     })
@@ -110,27 +104,18 @@ def theme_detail(request, code):
 def _editable_dataset(request, identifier):
     """404 when the user may not know the dataset exists, 403 when they may see but not change it."""
     dataset = selectors.dataset_for(viewer_for(request), identifier)
-    services.ensure_can_publish(request.user, dataset.organization)
+    ensure_can_publish(request.user, dataset.organization)
     return dataset
 
 
 def _editable_resource(request, pk):
     resource = selectors.resource_for(viewer_for(request), pk)
-    services.ensure_can_publish(request.user, resource.dataset.organization)
+    ensure_can_publish(request.user, resource.dataset.organization)
     return resource
 
 
 def _dataset_url(dataset):
     return reverse("dataset-detail", args=[dataset.identifier])
-
-
-def _attempt(form, action):
-    """Run a service call; its refusal becomes form errors and the result None."""
-    try:
-        return action()
-    except SERVICE_ERRORS as error:
-        form.add_service_error(error)
-        return None
 
 
 @login_required
@@ -156,7 +141,7 @@ def dataset_create(request):
         raise PermissionDenied(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        dataset = _attempt(form, lambda: create_dataset(
+        dataset = attempt(form, lambda: create_dataset(
             user=request.user, organization=form.cleaned_data["organization"], data=form.service_data()
         ))
         if dataset:
@@ -170,7 +155,7 @@ def dataset_edit(request, identifier):
     dataset = _editable_dataset(request, identifier)
     form = DatasetForm(request.POST or None, user=request.user, dataset=dataset)
     if request.method == "POST" and form.is_valid():
-        updated = _attempt(form, lambda: update_dataset(
+        updated = attempt(form, lambda: update_dataset(
             user=request.user, dataset=dataset, data=form.service_data()
         ))
         if updated:
@@ -179,20 +164,23 @@ def dataset_edit(request, identifier):
     return render(request, "portal/dataset_form.html", {"form": form, "dataset": dataset})
 
 
+def _change_state(request, identifier, change, done):
+    """Publish or archive through the service, say so, and go back to the dataset."""
+    dataset = change(user=request.user, dataset=_editable_dataset(request, identifier))
+    messages.success(request, done)
+    return redirect(_dataset_url(dataset))
+
+
 @login_required
 @require_POST
 def dataset_publish(request, identifier):
-    dataset = publish_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
-    messages.success(request, _("数据集已发布。"))
-    return redirect(_dataset_url(dataset))
+    return _change_state(request, identifier, publish_dataset, _("数据集已发布。"))
 
 
 @login_required
 @require_POST
 def dataset_archive(request, identifier):
-    dataset = archive_dataset(user=request.user, dataset=_editable_dataset(request, identifier))
-    messages.success(request, _("数据集已归档。"))
-    return redirect(_dataset_url(dataset))
+    return _change_state(request, identifier, archive_dataset, _("数据集已归档。"))
 
 
 @login_required
@@ -212,7 +200,7 @@ def resource_create(request, identifier):
     dataset = _editable_dataset(request, identifier)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: _add_resource(request.user, dataset, form)):
+        if attempt(form, lambda: _add_resource(request.user, dataset, form)):
             messages.success(request, _("资源已添加。"))
             return redirect(_dataset_url(dataset))
     return render(request, "portal/resource_form.html", {"form": form, "dataset": dataset, "multipart": True})
@@ -232,7 +220,7 @@ def resource_edit(request, pk):
     resource = _editable_resource(request, pk)
     form = ResourceEditForm(request.POST or None, resource=resource)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: update_resource(user=request.user, resource=resource, data=form.service_data())):
+        if attempt(form, lambda: update_resource(user=request.user, resource=resource, data=form.service_data())):
             messages.success(request, _("资源已更新。"))
             return redirect(_dataset_url(resource.dataset))
     return render(request, "portal/resource_form.html", {
@@ -245,7 +233,7 @@ def resource_replace(request, pk):
     resource = _editable_resource(request, pk)
     form = ReplaceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: replace_resource_file(
+        if attempt(form, lambda: replace_resource_file(
             user=request.user, resource=resource, uploaded=form.cleaned_data["file"],
             claimed_format=form.cleaned_data["format"],
         )):

@@ -7,7 +7,9 @@ with the connection's quote_name; values are always parameters.
 from django.db import connection
 from psycopg import sql
 
-from . import encoding, types
+from core import encodings
+
+from . import types
 
 ROW_ID = "_id"
 
@@ -78,7 +80,7 @@ class PostgreSQL(Dialect):
         # COPY options take no parameters: psycopg quotes them as literals, client side.
         literal = lambda value: sql.Literal(value).as_string(cursor.cursor)  # noqa: E731
         options = " WITH (FORMAT csv, DELIMITER %s, ENCODING %s, HEADER %s, NULL %s)" % (
-            literal(delimiter), literal(encoding.POSTGRES_NAMES[source_encoding]),
+            literal(delimiter), literal(encodings.POSTGRES_NAMES[source_encoding]),
             "true" if header else "false", literal(null),
         )
         with cursor.cursor.copy(self._copy_sql(table, physical, options)) as copy:

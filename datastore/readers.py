@@ -1,7 +1,7 @@
 """Read a stored tabular file as a header and rows of text, whatever its format.
 
 CSV/TSV stream through the csv module; XLSX through openpyxl in read-only
-mode, within datasets.inspection's limits (checked again on the stored file);
+mode, within core.inspection's limits (checked again on the stored file);
 JSON arrays and GeoJSON feature collections are parsed whole, so their size
 is bounded (DATASTORE_MAX_JSON_BYTES). Every value comes out as text or None,
 so one type check (datastore.types) serves every format.
@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from datasets import inspection
+from core import encodings, inspection
 
-from . import encoding, types
+from . import types
 
 TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON", "GEOJSON")
 DELIMITED_FORMATS = ("CSV", "TSV")
@@ -85,8 +85,8 @@ class Source:
 
     # --- CSV / TSV ---
     def _open_delimited(self):
-        self.encoding = encoding.detect_file(self.file)
-        head = self.file.read(encoding.SAMPLE_BYTES)
+        self.encoding = encodings.detect_file(self.file)
+        head = self.file.read(encodings.SAMPLE_BYTES)
         self.file.seek(0)
         text = head.decode(self.encoding, errors="ignore")
         if self.format == "TSV":
@@ -161,7 +161,7 @@ class Source:
                             % {"limit": settings.DATASTORE_MAX_JSON_BYTES})
         self.file.seek(0)
         raw = self.file.read()
-        self.encoding = encoding.detect(raw[: encoding.SAMPLE_BYTES])
+        self.encoding = encodings.detect(raw[: encodings.SAMPLE_BYTES])
         try:
             document = json.loads(raw.decode(self.encoding))
         except (ValueError, UnicodeDecodeError) as error:

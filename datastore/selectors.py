@@ -3,7 +3,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from datasets import selectors as catalog
-from datasets.downloads import ensure_can_download
+from datasets.download_refusals import ensure_can_download
 from datasets.grading import viewer_for
 from core.exceptions import DomainError
 

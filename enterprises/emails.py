@@ -3,18 +3,13 @@
 Sent in the language of the request that caused them, through Django's email
 backend; subject and body are templates under templates/enterprises/email/.
 """
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from core.mail import send_now
 
 
 def _send(name, recipients, context):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    subject = " ".join(render_to_string(f"enterprises/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"enterprises/email/{name}.txt", context)
-    send_mail(subject, body, None, recipients)
+    send_now(f"enterprises/email/{name}_subject.txt", f"enterprises/email/{name}.txt", recipients, context)
 
 
 def _profile_recipients(profile):

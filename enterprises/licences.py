@@ -3,8 +3,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from datasets.files import SNIFF_BYTES, detect_format, safe_filename
 from core.exceptions import PayloadTooLarge
+from core.uploads import SNIFF_BYTES, detect_format, safe_filename
 
 LICENCE_FORMATS = {"PDF", "PNG", "JPEG"}
 FIELD = "business_licence"

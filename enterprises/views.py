@@ -11,26 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from datasets.forms import SERVICE_ERRORS
 from organizations import services as organization_services
+from core.service_forms import SERVICE_ERRORS, attempt, run_action
 
 from . import invitations, selectors, services, workflow
 from .forms import EnterpriseRegisterForm, MemberAddForm, RejectForm
 from .models import EnterpriseProfile
 from .permissions import can_manage_enterprise, ensure_can_manage, ensure_can_view, ensure_platform_staff
-
-
-def _attempt(form, action):
-    """Run a workflow step; a refusal becomes form errors and the result None."""
-    try:
-        return action()
-    except SERVICE_ERRORS as error:
-        form.add_service_error(error)
-        return None
-
-
-def _error_text(error):
-    return getattr(error, "message", None) or " ".join(error.messages)
 
 
 def _viewable(request, slug):
@@ -57,7 +44,7 @@ def my_enterprises(request):
 def register(request):
     form = EnterpriseRegisterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        profile = _attempt(form, lambda: workflow.register(request, **form.cleaned_data))
+        profile = attempt(form, lambda: workflow.register(request, **form.cleaned_data))
         if profile:
             messages.success(request, _("企业认证申请已提交，请等待平台管理员审核。"))
             return redirect("enterprise-detail", profile.organization.slug)
@@ -85,7 +72,7 @@ def member_add(request, slug):
     profile = _manageable(request, slug)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = _attempt(form, lambda: workflow.add_member(
+        result = attempt(form, lambda: workflow.add_member(
             request, profile.organization, form.cleaned_data["user"], form.cleaned_data["role"]
         ))
         if result:
@@ -105,12 +92,9 @@ def member_remove(request, slug, username):
     member = get_object_or_404(get_user_model(), username=username)
     if not selectors.members_of(profile.organization).filter(user=member).exists():
         raise Http404
-    try:
-        organization_services.remove_member(user=request.user, organization=profile.organization, member=member)
-    except SERVICE_ERRORS as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("已移除成员 %(user)s。") % {"user": member.username})
+    run_action(request, lambda: organization_services.remove_member(
+        user=request.user, organization=profile.organization, member=member,
+    ), _("已移除成员 %(user)s。") % {"user": member.username})
     return redirect("enterprise-detail", slug)
 
 
@@ -160,12 +144,8 @@ def review(request):
 def verify(request, slug):
     ensure_platform_staff(request.user)
     profile = selectors.enterprise_by_slug(slug)
-    try:
-        workflow.verify(request, profile)
-    except SERVICE_ERRORS as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("企业“%(name)s”已通过认证。") % {"name": profile.organization})
+    run_action(request, lambda: workflow.verify(request, profile),
+               _("企业“%(name)s”已通过认证。") % {"name": profile.organization})
     return redirect("enterprise-review")
 
 
@@ -175,7 +155,7 @@ def reject(request, slug):
     profile = selectors.enterprise_by_slug(slug)
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: workflow.reject(request, profile, form.cleaned_data["reason"])):
+        if attempt(form, lambda: workflow.reject(request, profile, form.cleaned_data["reason"])):
             messages.success(request, _("企业“%(name)s”的申请已驳回。") % {"name": profile.organization})
             return redirect("enterprise-review")
     return render(request, "enterprises/reject.html", {"profile": profile, "form": form})

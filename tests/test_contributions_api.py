@@ -1,5 +1,4 @@
 """Contributions through the API: the whole loop, the lifecycle's refusals, keys, and bad input."""
-import json
 
 import pytest
 from django.core import mail

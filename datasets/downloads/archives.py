@@ -11,7 +11,7 @@ from core.http_files import DOWNLOAD_CACHE_CONTROL, content_disposition, set_hea
 from core.zip_streams import member_info, member_name, unique_member_name, zip_stream
 
 from .. import tasks
-from ..files import CHUNK_SIZE
+from core.uploads import CHUNK_SIZE
 from ..models import Resource
 
 # Stored as is in zips: already compressed, or unknown binaries (usually dense);

@@ -19,7 +19,7 @@ from core.http_files import (
 )
 
 from .. import tasks
-from ..files import CHUNK_SIZE
+from core.uploads import CHUNK_SIZE
 
 
 def version_headers(version):

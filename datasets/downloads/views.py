@@ -63,7 +63,7 @@ class DownloadView(APIView):
         return response
 
 
-# A file is sent with its own media type, read from its bytes at upload (datasets.files.detect_format).
+# A file is sent with its own media type, read from its bytes at upload (core.uploads.detect_format).
 _FILE_RESPONSES = {
     (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its own Content-Type."),
     (206, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range of the file."),

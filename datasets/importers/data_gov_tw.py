@@ -4,7 +4,7 @@ import re
 from datasets.models import OpenGrade, UpdateFrequency
 
 from . import cleaning, fields
-from .records import Record, frequency_for_days
+from .records import frequency_for_days
 
 NAME = "data-gov-tw"
 
@@ -50,20 +50,12 @@ def update_frequency(record, value):
 
 
 def parse(entry):
-    if not isinstance(entry, dict):
-        return Record(source_id=str(entry)[:80], skip="entry is not a JSON object")
-    entry, repaired = cleaning.repair_tree(entry)
-    node = str(entry.get("NODE") or "").strip()
-    record = Record(source_id=node or str(entry.get("TITLE") or "")[:80])
-    if repaired:
-        record.notes.append("lone UTF-16 surrogates repaired")
-    if not node:
-        record.skip = "missing identifier"
+    entry, record, node = fields.open_record(entry, "NODE", "TITLE")
+    if record.skip:
         return record
     record.identifier = cleaning.catalog_identifier(f"data.gov.tw-{node}")
-    title = fields.text(record, entry.get("TITLE"), fields.TITLE_LIMIT, "title")
-    if not title:
-        record.skip = "missing title"
+    title = fields.title(record, entry.get("TITLE"))
+    if record.skip:
         return record
     record.organization_name = str(entry.get("AGENCY") or "").strip()
     themes = [THEMES[key] for key in (entry.get("CATEGORY"), entry.get("SERVICE_TYPE")) if key in THEMES]

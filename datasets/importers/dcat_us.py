@@ -3,11 +3,11 @@ import calendar
 import json
 import re
 
-from datasets.files import MEDIA_TYPES
+from core.uploads import MEDIA_TYPES
 from datasets.models import OpenGrade, UpdateFrequency
 
 from . import cleaning, fields
-from .records import Record, frequency_for_days
+from .records import frequency_for_days
 
 NAME = "dcat-us"
 
@@ -124,22 +124,14 @@ def _name(value):
 
 def parse(entry):
     """One catalog entry -> a Record (with `skip` set when it cannot be imported)."""
-    if not isinstance(entry, dict):
-        return Record(source_id=str(entry)[:80], skip="entry is not a JSON object")
-    entry, repaired = cleaning.repair_tree(entry)
-    raw_id = str(entry.get("identifier") or "").strip()
-    record = Record(source_id=raw_id or str(entry.get("title") or "")[:80])
-    if repaired:
-        record.notes.append("lone UTF-16 surrogates repaired")
-    if not raw_id:
-        record.skip = "missing identifier"
+    entry, record, raw_id = fields.open_record(entry, "identifier", "title")
+    if record.skip:
         return record
     record.identifier = cleaning.catalog_identifier(raw_id)
     if record.identifier != raw_id:
         record.notes.append("identifier rewritten to a valid one")
-    title = fields.text(record, entry.get("title"), fields.TITLE_LIMIT, "title")
-    if not title:
-        record.skip = "missing title"
+    title = fields.title(record, entry.get("title"))
+    if record.skip:
         return record
     record.organization_name = _name(entry.get("publisher"))
     contact = entry.get("contactPoint") if isinstance(entry.get("contactPoint"), dict) else {}

@@ -2,6 +2,7 @@
 import re
 
 from . import cleaning
+from .records import Record
 
 TITLE_LIMIT = 300
 DESCRIPTION_LIMIT = 50000
@@ -33,6 +34,31 @@ LICENCE_URLS = {
     "usa.gov/government-works": "public-domain",
     "data.gov.tw/license": "gov-open-data",
 }
+
+
+def open_record(entry, id_key, title_key):
+    """The opening every parser shares: (the entry, surrogates repaired; its Record; the entry's own id).
+
+    The record's `skip` is set when the entry is not an object or has no id.
+    """
+    if not isinstance(entry, dict):
+        return entry, Record(source_id=str(entry)[:80], skip="entry is not a JSON object"), ""
+    entry, repaired = cleaning.repair_tree(entry)
+    raw_id = str(entry.get(id_key) or "").strip()
+    record = Record(source_id=raw_id or str(entry.get(title_key) or "")[:80])
+    if repaired:
+        record.notes.append("lone UTF-16 surrogates repaired")
+    if not raw_id:
+        record.skip = "missing identifier"
+    return entry, record, raw_id
+
+
+def title(record, value):
+    """The title within TITLE_LIMIT; the record is skipped without one."""
+    value = text(record, value, TITLE_LIMIT, "title")
+    if not value:
+        record.skip = "missing title"
+    return value
 
 
 def licence_code(value):

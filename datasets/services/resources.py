@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.stored_files import atomic_with_files, delete_stored_files
 
-from .. import files, signals
+from core import uploads
+
+from .. import signals
 from ..models import Activity, Dataset, Resource, ResourceVersion
 from .announcements import announce_dataset_changed
 from .history import record_activity, recorded_value
@@ -22,7 +24,7 @@ RESOURCE_FIELDS = ("name", "description", "url", "table_schema", "position")
 
 
 def _store_version(*, user, resource, uploaded, claimed_format, stored):
-    facts = files.inspect_upload(uploaded, claimed_format)
+    facts = uploads.inspect_upload(uploaded, claimed_format)
     number = (resource.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ResourceVersion(
         resource=resource, number=number, filename=facts.filename, format=facts.format,
@@ -89,7 +91,7 @@ def add_file_resource(*, user, dataset, uploaded, data=None, claimed_format=None
     cleaned.pop("url", None)
     with atomic_with_files() as stored:
         resource = Resource(dataset=dataset, kind=Resource.Kind.FILE, **cleaned)
-        resource.name = resource.name or files.safe_filename(getattr(uploaded, "name", "") or "")
+        resource.name = resource.name or uploads.safe_filename(getattr(uploaded, "name", "") or "")
         resource.save()
         _store_version(user=user, resource=resource, uploaded=uploaded, claimed_format=claimed_format, stored=stored)
         resource.save()
@@ -110,7 +112,7 @@ def build_url_resource(*, dataset, data, claimed_format=""):
     if len(fmt) > 30:
         raise field_error("format", _("最多 %(n)d 个字符。") % {"n": 30})
     return Resource(
-        dataset=dataset, kind=Resource.Kind.URL, format=fmt, media_type=files.MEDIA_TYPES.get(fmt, ""), **cleaned
+        dataset=dataset, kind=Resource.Kind.URL, format=fmt, media_type=uploads.MEDIA_TYPES.get(fmt, ""), **cleaned
     )
 
 

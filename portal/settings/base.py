@@ -242,7 +242,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# What a compressed upload may hold (datasets/inspection.py, for every upload and every stored file a task
+# What a compressed upload may hold (core/inspection.py, for every upload and every stored file a task
 # reads): uncompressed size, compression ratio; for XLSX the shared strings (read whole) and the sheet size.
 UPLOAD_MAX_UNZIPPED_BYTES = int(env("UPLOAD_MAX_UNZIPPED_BYTES", str(1024**3)))
 UPLOAD_MAX_COMPRESSION_RATIO = int(env("UPLOAD_MAX_COMPRESSION_RATIO", "100"))

@@ -111,7 +111,6 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from accounts.models import User
-from datasets.grading import Viewer
 from search.backends import SearchQuery, get_search_backend
 
 staff = User.objects.create_user("staff", password="x", is_staff=True)

@@ -1,7 +1,7 @@
 """What a compressed file may hold: one rule for every upload and every stored file a task reads.
 
 Resources (pages, API, admin, the contribution merge) and contributions are
-checked at upload time through datasets.files.inspect_upload; the datastore
+checked at upload time through core.uploads.inspect_upload; the datastore
 loader and the contribution validator check the stored file again before
 parsing it. Zip containers (ZIP, XLSX, DOCX...) are judged by their central
 directory: Python's zipfile (which openpyxl uses) never inflates a member

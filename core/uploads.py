@@ -1,4 +1,4 @@
-"""Uploaded files: safe names, format detection from content, checksums, container limits (inspection.py).
+"""Uploaded files: safe names, format detection from content, checksums, size and container limits.
 
 The format of a file is read from its bytes, never trusted from its name or
 from what the uploader claims; a claim that contradicts the content is refused.
@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.exceptions import PayloadTooLarge
-
-from . import inspection
+from core import encodings, inspection
 
 CHUNK_SIZE = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -45,6 +44,17 @@ MEDIA_TYPES = {
     "BIN": "application/octet-stream",
 }
 
+# Formats told by their first bytes (a zip package is told apart by its name, in detect_format).
+MAGIC_NUMBERS = (
+    (b"PAR1", "PARQUET"),
+    (inspection.GZIP_MAGIC, "GZIP"),
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\xd0\xcf\x11\xe0", "XLS"),
+)
+
 # Claimed formats that a detected format may legitimately satisfy.
 COMPATIBLE_CLAIMS = {
     "CSV": {"CSV", "TXT"},
@@ -56,8 +66,6 @@ COMPATIBLE_CLAIMS = {
     "DOCX": {"DOCX", "ZIP"},
     "ZIP": {"ZIP", "SHP"},
 }
-
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
 
 
 @dataclass
@@ -86,19 +94,8 @@ def safe_filename(name):
     return unicodedata.normalize("NFC", name.strip())
 
 
-def _decode_text(head):
-    for encoding in TEXT_ENCODINGS:
-        try:
-            return head.decode(encoding)
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut by the sniff window is still text.
-            if error.start >= len(head) - 4:
-                return head[: error.start].decode(encoding)
-    return None
-
-
 def _detect_text_format(head, extension):
-    text = _decode_text(head)
+    text = encodings.decode(head)  # a multi-byte character cut by the sniff window is still text
     if text is None or "\x00" in text:
         return None
     stripped = text.lstrip()
@@ -135,27 +132,16 @@ def detect_format(head, filename):
     extension = os.path.splitext(filename)[1].lower().lstrip(".")
     if not head:
         raise ValidationError({"file": _("文件为空。")})
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(inspection.ZIP_MAGIC):
         if extension in {"xlsx", "docx"}:
             # An OOXML package is a zip; its name is the only cheap hint left.
             fmt = extension.upper()
         else:
             fmt = "ZIP"
         return fmt, MEDIA_TYPES[fmt]
-    if head.startswith(b"PAR1"):
-        return "PARQUET", MEDIA_TYPES["PARQUET"]
-    if head.startswith(b"\x1f\x8b"):
-        return "GZIP", MEDIA_TYPES["GZIP"]
-    if head.startswith(b"%PDF"):
-        return "PDF", MEDIA_TYPES["PDF"]
-    if head.startswith(b"\x89PNG"):
-        return "PNG", MEDIA_TYPES["PNG"]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG", MEDIA_TYPES["JPEG"]
-    if head.startswith(b"GIF8"):
-        return "GIF", MEDIA_TYPES["GIF"]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "XLS", MEDIA_TYPES["XLS"]
+    for magic, fmt in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return fmt, MEDIA_TYPES[fmt]
     text_format = _detect_text_format(head, extension)
     if text_format:
         return text_format, MEDIA_TYPES[text_format]
@@ -178,15 +164,20 @@ def check_claimed_format(claimed, detected):
     )
 
 
-def inspect_upload(uploaded, claimed_format=None):
-    """Check an uploaded file and return its facts; reads it once, in chunks."""
+def _too_large(limit):
+    return PayloadTooLarge(_("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file")
+
+
+def inspect_upload(uploaded, claimed_format=None, limit=None):
+    """Check an uploaded file and return its facts; reads it once, in chunks.
+
+    `limit` is the size limit in bytes, RESOURCE_MAX_UPLOAD_BYTES unless the caller has its own.
+    """
     filename = safe_filename(getattr(uploaded, "name", "") or "")
     size = getattr(uploaded, "size", None)
-    limit = settings.RESOURCE_MAX_UPLOAD_BYTES
+    limit = settings.RESOURCE_MAX_UPLOAD_BYTES if limit is None else limit
     if size is not None and size > limit:
-        raise PayloadTooLarge(
-            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
-        )
+        raise _too_large(limit)
     digest = hashlib.sha256()
     head = b""
     total = 0
@@ -199,9 +190,7 @@ def inspect_upload(uploaded, claimed_format=None):
         digest.update(chunk)
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(
-            _("文件超过大小上限（%(limit)s 字节）。") % {"limit": limit}, field="file"
-        )
+            raise _too_large(limit)
     uploaded.seek(0)
     if total == 0:
         raise ValidationError({"file": _("文件为空。")})

@@ -2,7 +2,7 @@
 
 Django's parser (and UploadedFile itself) silently drops path components and
 control characters from file names. The upload rules refuse such names
-instead (datasets.files.safe_filename), so the publisher learns the name is
+instead (core.uploads.safe_filename), so the publisher learns the name is
 wrong; this parser applies that rule to the raw name, before Django rewrites it.
 """
 import html
@@ -13,7 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, get_encoding
 from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
 
-from . import files
+from core import uploads
 
 
 class _CheckedNameParser(DjangoMultiPartParser):
@@ -21,7 +21,7 @@ class _CheckedNameParser(DjangoMultiPartParser):
         # Entities are how some browsers quote names; undoing them is decoding, not cleaning.
         file_name = html.unescape(file_name)
         # Raises a ValidationError naming `file` (-> 400) before any byte is stored.
-        files.safe_filename(file_name)
+        uploads.safe_filename(file_name)
         return file_name
 
 

@@ -1,6 +1,7 @@
 """Which text encoding a tabular file uses: UTF-8 (with or without BOM), GB18030/GBK or Big5.
 
-The one place that decides it; the loaders and readers all ask `detect`.
+The one place that decides it: the upload format sniffing (core.uploads), the
+datastore readers and the contribution validator all ask `detect` (or `decode`).
 
 UTF-8 is unambiguous (a strict decode of real GBK or Big5 text almost never
 succeeds). GB18030 and Big5 overlap: most Big5 byte pairs are also valid
@@ -68,6 +69,11 @@ def detect(sample):
     gb_score = _frequent_share(gb_text, "gb2312", (0xB0, 0xD7))
     big5_score = _frequent_share(big5_text, BIG5, (0xA4, 0xC6))
     return BIG5 if big5_score > gb_score else GB18030
+
+
+def decode(sample):
+    """The sample as text in its detected encoding, or None when it is text in none of them."""
+    return _strict_decode(sample, detect(sample))
 
 
 def detect_file(fileobj):
