@@ -4,7 +4,7 @@ import io
 import json
 import re
 import zipfile
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
