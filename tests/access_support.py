@@ -8,18 +8,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from apikeys_support import error, issue, key_client, session_client  # noqa: F401 - re-exported
+from apikeys_support import issue, session_client
 from organizations.models import Membership
 from organizations.services import add_member
-from enterprise_support import (  # noqa: F401 - fixtures, re-exported for the test modules
-    enterprise_a,
-    enterprise_admin,
-    enterprise_b,
-    enterprise_member,
-    fresh_cache,
-    other_admin,
-    reviewer,
-)
 
 APPLICATIONS = "/api/v1/access/applications/"
 GRANTS = "/api/v1/access/grants/"

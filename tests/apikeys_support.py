@@ -64,11 +64,6 @@ def error(response, status, code):
 
 
 @pytest.fixture
-def enterprise_admin(make_user):
-    return make_user("ent_admin")
-
-
-@pytest.fixture
 def enterprise(enterprise_admin, staff):
     return make_enterprise(enterprise_admin, staff)
 

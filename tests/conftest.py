@@ -1,10 +1,16 @@
-"""Shared fixtures: people in every role and datasets of every grade.
+"""Shared fixtures: people in every role, datasets of every grade and the search tests' seed catalog.
 
 Everything is created through the public services, the way the portal itself
 creates it, so fixtures never bypass a rule the tests are checking.
+
+The fixtures of each area live in its *_support module, registered below as a
+plugin so every test module can ask for them by name (their plain helpers are
+imported as usual); tests/search and tests/search_ui add their own conftest.py.
 """
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from datasets.models import Dataset
@@ -14,6 +20,10 @@ from organizations.services import add_member, save_organization
 from datasets.services.resources import add_file_resource
 
 from api_support import upload
+from datasets.services.resources import add_url_resource
+
+# pytest allows pytest_plugins only in this top-level conftest.
+pytest_plugins = ["enterprise_support", "apikeys_support", "access_support", "contributions_support", "fuzz_support"]
 
 
 def pytest_collection_modifyitems(items):
@@ -30,6 +40,15 @@ def pytest_collection_modifyitems(items):
         )
         if transactional and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit and login-failure counters live in the cache (this run's own Redis database): each test
+    starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -121,6 +140,59 @@ def graded_datasets(make_dataset):
 
 
 @pytest.fixture
+def make_seed_catalog(make_dataset, other_publisher, eco_bureau):
+    """make_seed_catalog() -> {identifier: dataset}: the search tests' catalog, not yet indexed.
+
+    Every grade and state in two organizations (transport bureau: publisher; eco bureau:
+    other_publisher), with the text features search must find: Chinese and English titles,
+    descriptions, keywords, themes, region, coverage, bounding boxes, formats, column names.
+    The caller indexes it: by a rebuild, or by running the on-commit callbacks of its creation.
+    """
+    def make():
+        def eco(identifier, **fields):
+            return make_dataset(identifier, user=other_publisher, organization=eco_bureau, **fields)
+
+        made = [
+            make_dataset(
+                "bus-routes", title="公交线路 Bus routes", description="全市公交线路与站点 timetable",
+                keywords=["公交", "线路"], themes=["transport-public"], update_frequency="monthly",
+                temporal_start="2020-01-01", temporal_end="2020-12-31", spatial_bbox=[121.0, 31.0, 121.5, 31.5],
+                spatial_region="浦东新区",
+            ),
+            make_dataset(
+                "metro-ridership", title="地铁客流 Metro ridership", description="每日进出站客流",
+                keywords=["地铁", "客流"], themes=["transport-public"], update_frequency="daily",
+                temporal_start="2022-01-01", spatial_bbox=[121.2, 31.1, 121.8, 31.4], licence="cc0-1.0",
+            ),
+            make_dataset(
+                "parking-lots", open_grade="conditional", title="停车场 Parking lots",
+                description="靠近公交站点的停车场泊位", keywords=["停车"], themes=["transport-parking"],
+                licence="gov-open-data",
+            ),
+            make_dataset("signal-control", open_grade="restricted", title="信号控制 Signal control",
+                         keywords=["公交", "信号"]),
+            make_dataset("draft-counts", state=Dataset.State.DRAFT, title="公交草稿 Draft counts", keywords=["公交"]),
+            make_dataset("old-routes", state=Dataset.State.ARCHIVED, title="公交旧线路 Old routes", keywords=["公交"]),
+            eco("eco-secret", open_grade="restricted", title="污染源 Pollution sources", keywords=["公交"],
+                themes=["environment"]),
+        ]
+        air = eco("air-quality", state=Dataset.State.DRAFT, with_file=False, title="空气质量 Air quality",
+                  description="各站点 PM2.5 小时浓度", keywords=["PM2.5", "空气"], themes=["environment-air"],
+                  update_frequency="realtime", spatial_region="浦东新区")
+        add_file_resource(
+            user=other_publisher, dataset=air,
+            uploaded=SimpleUploadedFile("air.csv", b"station_code,pm25\nA01,35\n", content_type="text/csv"),
+            data={"name": "小时浓度", "table_schema": {"fields": [{"name": "station_code", "title": "监测站"}]}},
+        )
+        add_url_resource(user=other_publisher, dataset=air, data={"url": "https://example.org/air.json"},
+                         claimed_format="json")
+        publish_dataset(user=other_publisher, dataset=air)
+        made.append(air)
+        return {dataset.identifier: Dataset.objects.get(pk=dataset.pk) for dataset in made}
+    return make
+
+
+@pytest.fixture
 def api():
     return APIClient()
 
@@ -132,7 +204,6 @@ def api_as():
         client.force_authenticate(user)
         return client
     return make
-
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,13 +12,7 @@ import zipfile
 import pytest
 
 from api_support import upload
-from apikeys_support import error, issue, key_client, session_client  # noqa: F401 - re-exported
-from enterprise_support import (  # noqa: F401 - fixtures, re-exported for the test modules
-    enterprise_a,
-    enterprise_admin,
-    fresh_cache,
-    reviewer,
-)
+from apikeys_support import session_client
 
 CONTRIBUTIONS = "/api/v1/contributions/"
 VALID_ID = "11010519491231002X"  # a well-known example with a correct MOD 11-2 check character

@@ -1,12 +1,11 @@
 """Helpers for the accounts and enterprises tests: valid credit codes, licence scans, people in every enterprise role.
 
-Fixtures here are imported by the test modules that use them; enterprises are
-created and decided through enterprises.services, the way the portal does it.
+Its fixtures reach every test through tests/conftest.py (pytest_plugins); enterprises
+are created and decided through enterprises.services, the way the portal does it.
 """
 import re
 
 import pytest
-from django.core.cache import cache
 
 from api_support import upload
 from enterprises import services as enterprise_services
@@ -43,14 +42,6 @@ def link_in(message):
 
 def path_of(url):
     return re.sub(r"^https?://[^/]+", "", url)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate-limit counters live in the cache (this run's own Redis database); each test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _register(user, code, name, verify_by=None):

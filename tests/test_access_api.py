@@ -11,30 +11,8 @@ from django.utils import timezone
 
 from access.models import AccessApplication, Grant, UsageReport
 from audit.models import AuditEntry
-from access_support import (  # noqa: F401 - fixtures
-    APPLICATIONS,
-    GRANTS,
-    REPORTS,
-    apply_as,
-    application_body,
-    conditional,
-    data_key,
-    days,
-    enterprise_a,
-    enterprise_admin,
-    enterprise_b,
-    enterprise_member,
-    error,
-    fresh_cache,
-    granted,
-    issue,
-    key_client,
-    other_admin,
-    other_reviewer,
-    post_as,
-    reviewer,
-    session_client,
-)
+from access_support import APPLICATIONS, GRANTS, REPORTS, application_body, days
+from apikeys_support import error, issue, key_client, session_client
 
 pytestmark = pytest.mark.django_db
 

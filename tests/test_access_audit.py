@@ -12,25 +12,8 @@ from django.utils import timezone
 from access import tasks
 from access.models import AccessApplication, Grant
 from audit.models import AuditEntry
-from access_support import (  # noqa: F401 - fixtures
-    APPLICATIONS,
-    AUDIT,
-    apply_as,
-    conditional,
-    data_key,
-    days,
-    enterprise_a,
-    enterprise_admin,
-    enterprise_b,
-    error,
-    fresh_cache,
-    granted,
-    key_client,
-    other_admin,
-    post_as,
-    reviewer,
-    session_client,
-)
+from access_support import APPLICATIONS, AUDIT, days
+from apikeys_support import error, key_client, session_client
 from enterprise_support import _register
 
 pytestmark = pytest.mark.django_db

@@ -10,20 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from audit.models import AuditEntry
-from access_support import (  # noqa: F401 - fixtures
-    apply_as,
-    conditional,
-    data_key,
-    enterprise_a,
-    enterprise_admin,
-    fresh_cache,
-    granted,
-    key_client,
-    post_as,
-    reviewer,
-    session_client,
-)
-from test_datastore_support import add_table, content
+from apikeys_support import key_client, session_client
+from datastore_support import add_table, content
 
 pytestmark = pytest.mark.django_db
 

@@ -3,22 +3,7 @@ import pytest
 from django.core import mail
 
 from access.models import AccessApplication, Grant, UsageReport
-from access_support import (  # noqa: F401 - fixtures
-    apply_as,
-    conditional,
-    days,
-    enterprise_a,
-    enterprise_admin,
-    enterprise_b,
-    enterprise_member,
-    fresh_cache,
-    granted,
-    other_admin,
-    other_reviewer,
-    post_as,
-    reviewer,
-)
-from enterprise_support import pending_enterprise  # noqa: F401 - fixture
+from access_support import days
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from enterprise_support import fresh_cache, link_in, path_of  # noqa: F401  (autouse fixture)
+from enterprise_support import link_in, path_of
 
 pytestmark = pytest.mark.django_db
 

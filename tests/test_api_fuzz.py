@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_support import fuzz_server  # noqa: F401
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261201

@@ -13,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fuzz_support import fuzz_server  # noqa: F401
 from server_support import http_get
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 # Already percent-encoded where the text is not valid UTF-8 (a lone surrogate, stray bytes).
 HOSTILE = {

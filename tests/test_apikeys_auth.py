@@ -6,17 +6,7 @@ import pytest
 from django.utils import timezone
 
 from apikeys.models import ApiKey
-from apikeys_support import (  # noqa: F401  (fixtures)
-    KEYS,
-    add_member,
-    enterprise,
-    enterprise_admin,
-    error,
-    issue,
-    key_client,
-    make_enterprise,
-    session_client,
-)
+from apikeys_support import KEYS, add_member, error, issue, key_client, make_enterprise, session_client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from apikeys.models import ApiKey, Plan
-from apikeys_support import enterprise, enterprise_admin, error, issue, key_client, session_client  # noqa: F401
+from apikeys_support import error, issue, key_client, session_client
 from server_support import gunicorn, http_get, run_python, server_database, server_environment
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from apikeys.models import ApiKey
-from apikeys_support import (  # noqa: F401  (fixtures)
-    KEYS,
-    enterprise,
-    enterprise_admin,
-    issue,
-    key_client,
-    session_client,
-)
+from apikeys_support import KEYS, issue, key_client, session_client
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ from django.core import mail
 
 from access.models import AccessApplication, Grant
 from access_support import days
-from enterprise_support import enterprise_a, enterprise_admin, fresh_cache, reviewer  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -3,10 +3,10 @@ import pytest
 
 from contributions.models import Contribution, Status
 from contributions_support import ROWS, csv_bytes
-from enterprise_support import enterprise_a, enterprise_admin, fresh_cache, reviewer  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

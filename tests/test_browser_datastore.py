@@ -2,11 +2,13 @@
 import pytest
 from playwright.sync_api import expect
 
+from api_support import upload
+from datastore_support import geojson_bytes
 from datasets.services.resources import add_file_resource
-from test_datastore_support import geojson_bytes, upload
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -4,10 +4,11 @@ a platform admin verifies it; the enterprise admin sees it verified. Also: no pa
 import pytest
 from django.core import mail
 
-from enterprise_support import CODE_NEW, PDF_BYTES, fresh_cache, link_in  # noqa: F401  (autouse fixture)
+from enterprise_support import CODE_NEW, PDF_BYTES, link_in
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

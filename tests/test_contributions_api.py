@@ -1,26 +1,9 @@
 """Contributions through the API: the whole loop, the lifecycle's refusals, keys, and bad input."""
-
 import pytest
 from django.core import mail
 
-from contributions_support import (
-    CONTRIBUTIONS,
-    NEW_DATASET,
-    ROWS,
-    VALID_ID,
-    call,  # noqa: F401 - fixture
-    contributor,  # noqa: F401 - fixture
-    csv_upload,
-    enterprise_a,  # noqa: F401 - fixture
-    enterprise_admin,  # noqa: F401 - fixture
-    error,
-    fresh_cache,  # noqa: F401 - fixture
-    issue,
-    key_client,
-    new_dataset_body,
-    reviewer,  # noqa: F401 - fixture
-    reviewing,  # noqa: F401 - fixture
-)
+from apikeys_support import error, issue, key_client
+from contributions_support import CONTRIBUTIONS, NEW_DATASET, ROWS, VALID_ID, csv_upload, new_dataset_body
 
 pytestmark = pytest.mark.django_db
 

@@ -6,18 +6,12 @@ import threading
 import pytest
 from django.db import connections
 
+from api_support import upload
+from apikeys_support import session_client
+from celery_support import real_workers, wait_for
 from contributions import tasks
 from contributions.models import Contribution, Provenance, Status
-from contributions_support import (
-    enterprise_a,  # noqa: F401 - fixture
-    enterprise_admin,  # noqa: F401 - fixture
-    fresh_cache,  # noqa: F401 - fixture
-    new_dataset_body,
-    reviewer,  # noqa: F401 - fixture
-    session_client,
-    upload,
-)
-from celery_support import real_workers, wait_for
+from contributions_support import new_dataset_body
 from datasets.models import Dataset
 
 CONTRIBUTIONS = "/api/v1/contributions/"
@@ -68,6 +62,7 @@ def _big_csv(rows):
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_validation_leaves_the_contribution_to_be_validated_again(
         enterprise_a, enterprise_admin, transport_bureau, monkeypatch):

@@ -3,14 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contributions.models import Contribution, Status
-from contributions_support import (
-    ROWS,
-    csv_bytes,
-    enterprise_a,  # noqa: F401 - fixture
-    enterprise_admin,  # noqa: F401 - fixture
-    fresh_cache,  # noqa: F401 - fixture
-    reviewer,  # noqa: F401 - fixture
-)
+from contributions_support import ROWS, csv_bytes
 
 pytestmark = pytest.mark.django_db
 

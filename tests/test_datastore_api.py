@@ -7,19 +7,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from access_support import (  # noqa: F401 - fixtures of the key and grant tests
-    apply_as,
-    conditional,
-    data_key,
-    enterprise_a,
-    enterprise_admin,
-    fresh_cache,
-    granted,
-    key_client,
-    post_as,
-    reviewer,
-)
-from test_datastore_support import add_table, content, read_json
+from apikeys_support import key_client
+from datastore_support import add_table, content, read_json
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from api_support import upload
 from celery_support import real_workers, wait_for
 from datasets.services.resources import add_file_resource
 from datastore.models import DatastoreTable
 from datastore.tasks import load_resource_version
 from core.tasks import repair_stalled_jobs
-from test_datastore_support import upload
 
 INTERRUPTED = "已中断，正在重试"
 
@@ -86,6 +86,7 @@ def _big_csv(rows):
                                                for n in range(rows))).encode()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, dataset, client, monkeypatch, settings):
     settings.JOB_STALE_SECONDS = 3

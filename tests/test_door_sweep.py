@@ -44,7 +44,7 @@ from door_sweep_support import (
 )
 from portal.celery import app as celery_app
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Datasets by key; a dataset's markers start with zqm<key> (metadata) and zqd<key> (its data).
 GRADES = {"open": ("open", "published"), "cond": ("conditional", "published"), "restr": ("restricted", "published"),

@@ -9,10 +9,7 @@ from django.test import Client
 from organizations.models import Membership, Organization
 from enterprises.models import EnterpriseProfile
 from api_support import upload
-from enterprise_support import (  # noqa: F401  (fixtures)
-    BAD_CHECK_DIGIT, CODE_A, CODE_NEW, PNG_BYTES, enterprise_a, enterprise_admin, enterprise_b, enterprise_member,
-    fresh_cache, link_in, other_admin, path_of, pending_enterprise, registration, reviewer,
-)
+from enterprise_support import BAD_CHECK_DIGIT, CODE_A, CODE_NEW, PNG_BYTES, link_in, path_of, registration
 
 pytestmark = pytest.mark.django_db
 

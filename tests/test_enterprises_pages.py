@@ -6,10 +6,7 @@ from django.core import mail
 from organizations.models import Membership
 from enterprises.models import EnterpriseProfile
 from api_support import upload
-from enterprise_support import (  # noqa: F401  (fixtures)
-    BAD_CHECK_DIGIT, CODE_A, PDF_BYTES, enterprise_a, enterprise_admin, enterprise_b, enterprise_member, fresh_cache,
-    other_admin, pending_enterprise, registration, reviewer,
-)
+from enterprise_support import BAD_CHECK_DIGIT, CODE_A, PDF_BYTES, registration
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ from django.test import Client
 from apikeys_support import session_client
 from contributions_support import CONTRIBUTIONS, NEW_DATASET, csv_upload, new_dataset_body
 from datasets.models import Dataset
-from enterprise_support import enterprise_a, enterprise_admin, fresh_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,8 @@ from django.urls import reverse
 from datasets.models import Licence, Theme
 from datasets.vocabularies import seed_vocabularies
 
+pytestmark = pytest.mark.slow  # the real catalogs, the biggest imported twice
+
 CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 ARCGIS = CATALOGS / "us-local-arcgis-hub.data.json.gz"
 TAIWAN = CATALOGS / "tw-data-gov-tw.json.gz"

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 STARTUP_TIMEOUT = 120  # a bound on waiting for the server, not a speed assertion
 

@@ -11,22 +11,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from access_support import (  # noqa: F401 - fixtures
-    APPLICATIONS,
-    GRANTS,
-    REPORTS,
-    apply_as,
-    conditional,
-    data_key,
-    enterprise_a,
-    enterprise_admin,
-    fresh_cache,
-    granted,
-    key_client,
-    post_as,
-    reviewer,
-    session_client,
-)
+from access_support import APPLICATIONS, GRANTS, REPORTS
+from apikeys_support import key_client, session_client
 
 pytestmark = pytest.mark.django_db
 

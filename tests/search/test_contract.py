@@ -1,14 +1,15 @@
 """The search contract: the same queries give the same answers on every backend.
 
 Each test runs against the database backend (on the test PostgreSQL) and
-Elasticsearch (the real server, under this run's SEARCH_INDEX_PREFIX).
+Elasticsearch (the real server, under this run's SEARCH_INDEX_PREFIX);
+test_sqlite_contract.py runs the database backend's half again on SQLite (FTS5).
 """
 import pytest
-
+from django.db import connection
+from search.backends import QueryError, SearchQuery, get_search_backend
+from datasets.grading import Viewer
 from datasets.services.download_counts import count_download
 from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
-from datasets.grading import Viewer
-from search.backends import QueryError, SearchQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +283,23 @@ def test_hits_carry_the_summary_a_result_shows(backend, corpus):
     assert [theme["code"] for theme in summary["themes"]] == ["environment-air"]
     assert summary["formats"] == ["CSV", "JSON"]
     assert summary["licence"]["code"] == "cc-by-4.0" and summary["licence"]["title_en"]
+
+
+def test_the_database_backend_matches_with_its_own_database_engine(settings, make_dataset):
+    """Text is matched by PostgreSQL's tsvector or SQLite's FTS5 table: emptied, no text matches, browsing still lists."""
+    settings.SEARCH_BACKEND = "database"
+    engine = get_search_backend()
+    engine.reset()
+    dataset = make_dataset("noise-map", title="噪声地图 Noise map")
+    engine.rebuild()
+    assert engine.ping() == f"database ({connection.vendor})"
+    assert engine.search(SearchQuery(text="噪声")).dataset_ids == [dataset.pk]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
+            assert "USING fts5" in cursor.fetchone()[0]
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+        else:
+            cursor.execute("UPDATE search_searchentry SET search_vector = NULL")
+    assert engine.search(SearchQuery(text="噪声")).total == 0
+    assert engine.search(SearchQuery()).dataset_ids == [dataset.pk]

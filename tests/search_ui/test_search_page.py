@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from search_ui_support import catalog, engine, es_catalog, es_engine  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +53,14 @@ def test_highlights_are_escaped_except_the_marks(client, engine, make_dataset, d
 
 
 @pytest.mark.parametrize("who, expected", [
-    ("anonymous", ["bus-routes"]), ("citizen", ["bus-routes"]), ("other_publisher", ["bus-routes", "eco-secret"]),
+    ("anonymous", ["bus-routes", "parking-lots"]), ("citizen", ["bus-routes", "parking-lots"]),
+    ("other_publisher", ["bus-routes", "eco-secret", "parking-lots"]),
 ])
 def test_page_never_shows_what_the_viewer_may_not_see(request, client, catalog, who, expected):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     html = page(client, q="公交")
-    assert "signal-control" not in html and "draft-buses" not in html
+    assert "signal-control" not in html and "draft-counts" not in html
     assert sorted(result_links(html)) == expected
     restricted_facet = re.search(r'<span class="facet-label">不予开放</span>\s*<span class="facet-count">(\d+)<', html)
     assert (restricted_facet and restricted_facet.group(1)) == ("1" if who == "other_publisher" else None)
@@ -68,7 +68,7 @@ def test_page_never_shows_what_the_viewer_may_not_see(request, client, catalog, 
 
 def test_members_find_their_restricted_datasets(client, catalog, publisher):
     client.force_login(publisher)
-    assert sorted(result_links(page(client, q="公交"))) == ["bus-routes", "signal-control"]
+    assert sorted(result_links(page(client, q="公交"))) == ["bus-routes", "parking-lots", "signal-control"]
 
 
 @pytest.mark.parametrize("params, title", [
@@ -101,7 +101,7 @@ def test_degraded_notice_when_elasticsearch_is_unreachable(client, es_catalog, s
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     html = page(client, q="公交")
     assert "搜索服务暂时不可用" in html
-    assert result_links(html) == ["bus-routes"]
+    assert result_links(html) == ["bus-routes", "parking-lots"]
 
 
 def test_dataset_page_shows_related_datasets_the_viewer_may_see(client, catalog, publisher):

@@ -2,8 +2,8 @@
 import io
 import json
 
+from api_support import upload
 from datasets.services.resources import add_file_resource, replace_resource_file
-from api_support import upload  # noqa: F401 - re-exported for the datastore tests
 
 STATIONS_HEADER = "站名,区,客流,开通日期,经度,纬度,备注\n"
 STATIONS_ROWS = [
