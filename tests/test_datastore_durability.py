@@ -91,8 +91,8 @@ def _big_csv(rows):
 def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, dataset, client, monkeypatch, settings):
     settings.JOB_STALE_SECONDS = 3
     # Small COPY batches make the load long enough to be killed in the middle; the heartbeat beats often.
-    slow = {"DATASTORE_COPY_CHUNK_BYTES": str(32 * 1024), "JOB_HEARTBEAT_SECONDS": "0.5"}
-    rows = 300_000
+    slow = {"DATASTORE_COPY_CHUNK_BYTES": str(16 * 1024), "JOB_HEARTBEAT_SECONDS": "0.5"}
+    rows = 400_000
     with real_workers(monkeypatch, load_resource_version, extra_env=slow) as pool:
         first = pool.start()
         resource = add_file_resource(user=publisher, dataset=dataset,
