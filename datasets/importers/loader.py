@@ -2,6 +2,7 @@
 
 Entries are applied in batches: one transaction per batch (fast on PostgreSQL)
 and a savepoint per entry, so a bad entry is skipped whole, never half-written.
+A batch's changed datasets are announced (re-indexed) together once it commits.
 """
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError

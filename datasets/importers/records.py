@@ -25,7 +25,7 @@ def frequency_for_days(days):
 class Record:
     """One catalog entry mapped to service input.
 
-    `data` is what services.create_dataset/update_dataset take; `resources` are
+    `data` is what lifecycle.create_dataset/update_dataset take; `resources` are
     url resources ({name, description, url, format}); `notes` name the repairs
     made on the way; `skip` is why the entry cannot be imported at all.
     """

@@ -19,8 +19,9 @@ _current = threading.local()
 class _Announcement:
     """The dataset ids changed in one transaction, sent by the on-commit callback it registered."""
 
-    def __init__(self, transaction_key):
+    def __init__(self, transaction_key, queue):
         self.transaction_key = transaction_key
+        self.queue = queue  # the connection's on-commit list it was appended to
         self.dataset_ids = set()
         self.sent = False
 
@@ -38,7 +39,7 @@ def announce_dataset_changed(dataset_id):
     key = _transaction_key(connection)
     announcement = getattr(_current, "announcement", None)
     if announcement is None or not _awaits_commit(announcement, key, connection):
-        announcement = _current.announcement = _Announcement(key)
+        announcement = _current.announcement = _Announcement(key, connection.run_on_commit)
         transaction.on_commit(announcement.send)
     announcement.dataset_ids.add(dataset_id)
 
@@ -58,8 +59,16 @@ def _transaction_key(connection):
 
 
 def _awaits_commit(announcement, key, connection):
-    """Whether it belongs to this transaction and its callback is still queued: a commit, a rollback, or
-    rolling back the savepoint it was registered in drops it (Django keeps the queue in run_on_commit)."""
-    return not announcement.sent and announcement.transaction_key == key and any(
-        getattr(callback, "__self__", None) is announcement for _, callback, _ in connection.run_on_commit
-    )
+    """Whether it belongs to this transaction and its callback is still queued.
+
+    Django keeps the queue in connection.run_on_commit and replaces that list
+    when a commit, a rollback or a savepoint's rollback drops callbacks; only
+    then is the new list searched (a catalog import announces thousands).
+    """
+    if announcement.sent or announcement.transaction_key != key:
+        return False
+    if connection.run_on_commit is not announcement.queue:
+        if not any(getattr(callback, "__self__", None) is announcement for _, callback, _ in connection.run_on_commit):
+            return False
+        announcement.queue = connection.run_on_commit
+    return True
