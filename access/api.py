@@ -14,15 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
-from datasets import selectors as catalog
-from datasets.grading import viewer_for
-from organizations.models import Organization
-from datasets.permissions import ReadAnyoneWriteSignedIn
-
-from core.exceptions import documented_errors
-
 from audit import exports as audit_exports
 from audit.selectors import audit_entries
+from core.exceptions import documented_errors
+from datasets import selectors as catalog
+from datasets.grading import viewer_for
+from datasets.permissions import ReadAnyoneWriteSignedIn
+from organizations.models import Organization
 
 from . import selectors, services
 from .forms import AuditFilterForm
@@ -38,7 +36,6 @@ from .serializers import (
     UsageReportCreateSerializer,
     UsageReportSerializer,
 )
-
 
 
 def _valid(serializer_class, request):

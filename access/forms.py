@@ -3,12 +3,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from datasets.forms import DateInput, ServiceForm
+from audit.models import AuditEntry
 from core.datetimes import StorableDateField
 from core.service_forms import ServiceForm
-from datasets.forms import DateInput
-
-from audit.models import AuditEntry
+from datasets.forms import DateInput, ServiceForm
 
 
 def _text(label, *, required=True, rows=4, max_length=None, help_text=""):

@@ -5,8 +5,8 @@ contact address) hears of decisions, revocations and coming expiries.
 """
 
 
-from organizations.models import Membership
 from core.mail import absolute_link, send_after_commit
+from organizations.models import Membership
 
 
 def _send(template, recipients, context):

@@ -3,7 +3,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from datasets.grading import Viewer
-from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
 from organizations.roles import is_platform_staff, reviewed_organization_ids
 

@@ -2,10 +2,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from audit.models import AuditEntry
 from core.serializers import StrictSerializer, text_field
 from datasets.serializers import DatasetRefSerializer, OrganizationRefSerializer
-
-from audit.models import AuditEntry
 
 from .models import AccessApplication, Grant, UsageReport
 

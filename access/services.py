@@ -18,13 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
+from audit.services import record_audit
+from core.exceptions import Conflict
 from datasets import grading
 from datasets.models import Resource
 from enterprises.models import EnterpriseProfile
 from enterprises.services import acting_enterprise, enterprises_of
-from audit.models import AuditEntry
-from audit.services import record_audit
-from core.exceptions import Conflict
 from organizations import roles
 
 from . import notifications, selectors

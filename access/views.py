@@ -13,21 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import exports as audit_exports
+from audit.models import AuditEntry
+from audit.selectors import audit_entries
 from core.service_forms import run_action, run_step
 from datasets import selectors as catalog
 from datasets.grading import viewer_for
-from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
-
-from audit import exports as audit_exports
-from audit.selectors import audit_entries
+from organizations import roles
+from organizations.roles import is_platform_staff
 
 from . import selectors, services
 from .forms import ApplyForm, ApproveForm, AuditFilterForm, ReasonForm, RenewForm, UsageReportForm
-from audit.models import AuditEntry
-
 from .models import AccessApplication
-from organizations import roles
 
 PAGE_SIZE = 50
 

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from . import secrets, throttling
 from organizations.roles import restrict_principal_to
 
+from . import secrets, throttling
 from .models import ApiKey, KeyStatus
 from .permissions import check_scopes
 

@@ -23,9 +23,9 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core import redis_store as store
 from datasets.models import Resource
 
-from core import redis_store as store
 from .models import ApiKey, FlushedBatch, UsageDaily
 
 logger = logging.getLogger(__name__)

@@ -4,9 +4,8 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from organizations.roles import is_platform_staff
-
 from core import redis_store as store
+from organizations.roles import is_platform_staff
 
 from . import throttling
 from .models import ApiKey, UsageDaily

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.roles import is_enterprise_admin, is_platform_staff
-from enterprises.services import acting_enterprise, enterprises_of
 from core.exceptions import Conflict
+from enterprises.services import acting_enterprise, enterprises_of
+from organizations.roles import is_enterprise_admin, is_platform_staff
 
 from . import secrets
 from .key_audit import record_key_event

@@ -25,6 +25,7 @@ from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
 from core import redis_store as store
+
 from .models import ApiKey
 
 logger = logging.getLogger(__name__)

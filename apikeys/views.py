@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from organizations.roles import is_platform_staff
 from core.service_forms import attempt, run_action
+from organizations.roles import is_platform_staff
 
 from . import charts, selectors, services
 from .forms import KeyForm, RotateForm, UsageFilterForm

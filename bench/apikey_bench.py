@@ -78,10 +78,10 @@ def setup_data(limit):
     from apikeys import services as key_services
     from apikeys.models import ApiKey, Plan
     from datasets.services.lifecycle import create_dataset, publish_dataset
-    from organizations.services import add_member, save_organization
     from datasets.services.resources import add_file_resource
     from enterprises import services as enterprise_services
     from enterprises.credit_code import check_character
+    from organizations.services import add_member, save_organization
 
     users = get_user_model().objects
     staff = users.create_user("bench-staff", is_staff=True, is_superuser=True)

@@ -79,8 +79,8 @@ def load(count, rng):
 
     from datasets.models import Dataset, Licence, Resource, Theme
     from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
-    from organizations.services import save_organization
     from datasets.services.resources import add_url_resource
+    from organizations.services import save_organization
 
     staff = get_user_model().objects.create_user("bench-staff", is_staff=True)
     organizations = [

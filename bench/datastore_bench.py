@@ -82,10 +82,10 @@ def add_resources(full, small):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from datasets import signals
-    from organizations.models import Membership
     from datasets.services.lifecycle import create_dataset, publish_dataset
-    from organizations.services import add_member, save_organization
     from datasets.services.resources import add_file_resource
+    from organizations.models import Membership
+    from organizations.services import add_member, save_organization
 
     # Loads are timed below, one at a time, instead of running inside the upload.
     signals.resource_version_created.receivers.clear()

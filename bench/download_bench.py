@@ -67,8 +67,8 @@ def create_dataset(scratch):
 
     from datasets.models import Dataset
     from datasets.services import lifecycle
-    from organizations.services import save_organization
     from datasets.services.resources import add_file_resource
+    from organizations.services import save_organization
 
     tag = uuid.uuid4().hex[:8]
     user = get_user_model().objects.create_user(username=f"bench-{tag}", is_staff=True)

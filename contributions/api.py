@@ -17,26 +17,25 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apikeys.models import ApiKey, Scope
-from organizations.models import Organization
-from core.parsers import UploadNameMultiPartParser
-
 from core.exceptions import documented_errors
+from core.parsers import UploadNameMultiPartParser
+from organizations.models import Organization
 
 from . import selectors
-from .services import comments, drafting, reviewing, submission
 from .models import Kind, Status, ValidationResult
 from .serializers import (
-    ContributionApproveSerializer,
     CommentCreateSerializer,
     CommentSerializer,
+    ContributionApproveSerializer,
     ContributionCreateSerializer,
     ContributionDetailSerializer,
+    ContributionReasonSerializer,
     ContributionSerializer,
     ContributionUpdateSerializer,
-    ContributionReasonSerializer,
     RequestChangesSerializer,
     SubmitSerializer,
 )
+from .services import comments, drafting, reviewing, submission
 
 UPLOAD_PARSERS = [JSONParser, FormParser, UploadNameMultiPartParser]
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import jobs
 from datasets.models import Dataset, OpenGrade, Resource
 from organizations.models import Organization
-from core import jobs
 
 
 class Kind(models.TextChoices):

@@ -5,8 +5,8 @@ enterprise's contact address) hears of validation results and decisions.
 """
 
 
-from organizations.models import Membership
 from core.mail import absolute_link, send_after_commit
+from organizations.models import Membership
 
 
 def _send(event, recipients, contribution, **extra):

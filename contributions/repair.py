@@ -5,8 +5,8 @@ from django.utils import timezone
 from core import jobs
 
 from . import dispatch
-from .services import validation_job
 from .models import Contribution, Status
+from .services import validation_job
 
 
 def repair_stalled_validations():

@@ -2,7 +2,6 @@
 from django.db.models import Q
 
 from datasets.grading import Viewer
-from organizations.roles import is_platform_staff
 from enterprises.services import enterprises_of
 from organizations.roles import is_platform_staff, reviewed_organization_ids
 

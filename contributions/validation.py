@@ -18,8 +18,7 @@ import sqlite3
 
 from django.utils.translation import gettext as _
 
-from core import jobs
-from core import inspection, uploads
+from core import inspection, jobs, uploads
 
 from . import pii
 from .tables import TABULAR_FORMATS, Table, Unreadable

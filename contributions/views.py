@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from core.service_forms import run_action, run_step
 from enterprises.services import enterprises_of
+from organizations import roles
 
 from . import presentation, selectors
-from .services import comments, drafting, permissions, reviewing, submission
 from .forms import ApproveForm, CommentForm, ContributionForm, EditForm, QueueFilterForm, ReasonForm, RequestChangesForm
 from .models import Kind, Status
-from organizations import roles
+from .services import comments, drafting, permissions, reviewing, submission
 
 
 def _contribution(request, pk):

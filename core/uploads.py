@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.exceptions import PayloadTooLarge
 from core import encodings, inspection
+from core.exceptions import PayloadTooLarge
 
 CHUNK_SIZE = 1024 * 1024
 SNIFF_BYTES = 64 * 1024

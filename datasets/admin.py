@@ -18,7 +18,6 @@ from .models import Activity, Dataset, Licence, Resource, Theme
 from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
 from .services.metadata import DATASET_FIELDS, clean_dataset_data
 
-
 # --- vocabularies -------------------------------------------------------------
 
 @admin.register(Theme)

@@ -22,8 +22,6 @@ from .filters import DatasetFilter
 from .grading import viewer_for
 from .models import Licence, ResourceVersion
 from .permissions import ReadAnyoneWriteSignedIn
-from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
-from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
 from .serializers import (
     DatasetCreateSerializer,
     DatasetDetailSerializer,
@@ -36,6 +34,14 @@ from .serializers import (
     ResourceUpdateSerializer,
     ResourceVersionCreateSerializer,
     ThemeTreeSerializer,
+)
+from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
+from .services.resources import (
+    add_file_resource,
+    add_url_resource,
+    delete_resource,
+    replace_resource_file,
+    update_resource,
 )
 
 UPLOAD_PARSERS = [JSONParser, FormParser, UploadNameMultiPartParser]

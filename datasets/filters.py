@@ -13,10 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import StorableDateTimeFilter, StrictFilterSet
+from organizations.models import Organization
 
 from . import selectors
 from .models import Dataset, Licence, OpenGrade, Resource, Theme
-from organizations.models import Organization
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

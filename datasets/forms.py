@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.service_forms import ServiceForm
+from organizations.models import Organization
+from organizations.roles import published_organizations
 
 from . import selectors
 from .models import Licence, OpenGrade, Resource, Theme, UpdateFrequency
-from organizations.models import Organization
 from .presentation import DEFAULT_PAGE_SIZE, DEFAULT_SORT, GRADE_EXPLANATIONS, PAGE_SIZES, SORTS
 from .services.metadata import DATASET_FIELDS
-from organizations.roles import published_organizations
 
 
 def theme_choices():

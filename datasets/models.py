@@ -8,10 +8,10 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.localization import localized
 from organizations.models import Organization
-from django.utils.translation import gettext_lazy as _
 
 
 class Theme(models.Model):

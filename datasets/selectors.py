@@ -5,8 +5,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Activity, Dataset, Resource, Theme
 from organizations.models import Organization
+
+from .models import Activity, Dataset, Resource, Theme
 
 
 def datasets_for(viewer):

@@ -13,10 +13,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import JSONValueField, StrictSerializer, text_field
+from organizations.models import Organization
 
 from . import grading
 from .models import Activity, Dataset, Licence, OpenGrade, Resource, ResourceVersion, Theme
-from organizations.models import Organization
 from .provenance import provenance_of
 
 

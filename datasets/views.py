@@ -21,7 +21,13 @@ from .models import Dataset, Resource, Theme
 from .presentation import DEFAULT_PAGE_SIZE, SORTS
 from .services.lifecycle import archive_dataset, create_dataset, delete_dataset, publish_dataset, update_dataset
 from .services.publishing_rights import ensure_can_publish
-from .services.resources import add_file_resource, add_url_resource, delete_resource, replace_resource_file, update_resource
+from .services.resources import (
+    add_file_resource,
+    add_url_resource,
+    delete_resource,
+    replace_resource_file,
+    update_resource,
+)
 
 HOME_LIST_LENGTH = 6
 

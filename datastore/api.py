@@ -7,19 +7,19 @@ Calls on conditional data are audited (datasets.access_audit) when the response 
 closed, with the bytes sent: exports as downloads, rows and aggregates as data
 queries (repeats within a minute counted, audit.repeats); refusals too.
 """
-from datasets.access_audit import download_audit
-from audit.models import AuditEntry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from audit.models import AuditEntry
 from core.counted_responses import CountedStreamingResponse
+from core.exceptions import documented_errors
 from core.http_files import DOWNLOAD_CACHE_CONTROL, content_disposition
 from datasets import tasks as catalog_tasks
+from datasets.access_audit import download_audit
 from datasets.downloads.views import DownloadView
-from core.exceptions import documented_errors
 
 from . import exports, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer

@@ -9,8 +9,8 @@ class DatastoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from datasets.signals import resource_version_created
         from core import jobs
+        from datasets.signals import resource_version_created
 
         from . import dispatch, loading, repair
         from .models import DatastoreTable

@@ -14,8 +14,8 @@ import json
 import os
 import tempfile
 
-from core.stream_sinks import StreamSink
 from core.spreadsheets import safe_cell
+from core.stream_sinks import StreamSink
 
 from . import types
 

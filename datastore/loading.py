@@ -14,12 +14,12 @@ import logging
 import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DataError, DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datasets.models import ResourceVersion
 from core import jobs
+from datasets.models import ResourceVersion
 
 from . import dialects, readers, types
 from .dialects import ROW_ID, qn

@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import Resource, ResourceVersion
 from core import jobs
+from datasets.models import Resource, ResourceVersion
 
 
 class DatastoreTable(models.Model):

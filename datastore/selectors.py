@@ -2,10 +2,10 @@
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import DomainError
 from datasets import selectors as catalog
 from datasets.download_refusals import ensure_can_download
 from datasets.grading import viewer_for
-from core.exceptions import DomainError
 
 from . import readers, types
 from .models import DatastoreTable

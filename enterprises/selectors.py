@@ -3,12 +3,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 
-from organizations.roles import is_platform_staff
 from organizations.models import Membership, Organization
+from organizations.roles import ENTERPRISE_ROLES, is_platform_staff
 
 from .models import EnterpriseProfile
-from organizations.roles import ENTERPRISE_ROLES
-
 from .services import enterprises_of
 
 

@@ -2,9 +2,9 @@
 from rest_framework import serializers
 
 from organizations.models import Membership
+from organizations.roles import ENTERPRISE_ROLES
 
 from .models import EnterpriseProfile
-from organizations.roles import ENTERPRISE_ROLES
 
 
 class MemberSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from .credit_code import validate_credit_code
 from .licences import check_business_licence
 from .models import EnterpriseProfile
 
+
 def is_verified_enterprise(organization):
     profile = getattr(organization, "enterprise_profile", None)
     return organization.kind == Organization.Kind.ENTERPRISE and profile is not None and profile.is_verified

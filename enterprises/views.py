@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations import services as organization_services
 from core.service_forms import SERVICE_ERRORS, attempt, run_action
+from organizations import services as organization_services
 
 from . import invitations, selectors, services, workflow
 from .forms import EnterpriseRegisterForm, MemberAddForm, RejectForm

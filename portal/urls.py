@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health
 from core.security import content_security_policy
+
+from . import health
 
 # Swagger UI is served from our static files (drf-spectacular-sidecar) but injects one
 # inline <style> and data: images; its script is served by the split view itself.

@@ -5,17 +5,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.exceptions import DomainError, PageNotFound, documented_errors
+from core.query_params import refuse_repeated_or_empty
 from datasets import selectors
 from datasets.grading import viewer_for
 from datasets.models import OpenGrade, UpdateFrequency
-from core.exceptions import DomainError, PageNotFound, documented_errors
-from core.query_params import refuse_repeated_or_empty
 
 from . import searching
 from .backends import QueryError
 from .backends.base import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS
 from .serializers import RelatedResponseSerializer, SearchResponseSerializer, SuggestResponseSerializer
-
 
 
 def _many(name, description, enum=None):

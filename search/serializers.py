@@ -13,7 +13,6 @@ from datasets.serializers import DatasetListSerializer
 
 from .backends.base import FACETS
 
-
 DATETIME = serializers.DateTimeField()
 
 

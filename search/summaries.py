@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from datasets import selectors
 from core.localization import localized
+from datasets import selectors
 
 from .documents import documents_for
 

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 from django.core.cache import cache
 from django.db import transaction
 
+from core.localization import localized
 from datasets.models import Licence, Theme
 from organizations.models import Organization
-from core.localization import localized
 
 VERSION_KEY = "search:vocabulary:version"
 TIMEOUT = 300

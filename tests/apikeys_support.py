@@ -5,10 +5,10 @@ import secrets
 import pytest
 from rest_framework.test import APIClient
 
-from organizations.models import Membership, Organization
 from enterprises import services as enterprise_services
 from enterprises.credit_code import ALPHABET, check_character
 from organizations import services as organization_services
+from organizations.models import Membership, Organization
 
 KEYS = "/api/v1/keys/"
 _serial = itertools.count()
@@ -80,8 +80,8 @@ def seed_limited_key(per_minute):
     from apikeys.models import ApiKey, Plan
     from apikeys.services import issue_key
     from datasets.services.lifecycle import create_dataset, publish_dataset
-    from organizations.services import save_organization
     from datasets.services.resources import add_file_resource
+    from organizations.services import save_organization
 
     users = get_user_model().objects
     staff = users.create_user("mp-staff", is_staff=True, is_superuser=True)

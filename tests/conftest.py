@@ -13,14 +13,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from datasets.models import Dataset
-from organizations.models import Membership, Organization
-from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
-from organizations.services import add_member, save_organization
-from datasets.services.resources import add_file_resource
-
 from api_support import upload
-from datasets.services.resources import add_url_resource
+from datasets.models import Dataset
+from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
+from datasets.services.resources import add_file_resource, add_url_resource
+from organizations.models import Membership, Organization
+from organizations.services import add_member, save_organization
 
 # pytest allows pytest_plugins only in this top-level conftest.
 pytest_plugins = ["enterprise_support", "apikeys_support", "access_support", "contributions_support", "fuzz_support"]

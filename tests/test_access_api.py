@@ -10,9 +10,9 @@ from django.core import mail
 from django.utils import timezone
 
 from access.models import AccessApplication, Grant, UsageReport
-from audit.models import AuditEntry
 from access_support import APPLICATIONS, GRANTS, REPORTS, application_body, days
 from apikeys_support import error, issue, key_client, session_client
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from access import tasks
 from access.models import AccessApplication, Grant
-from audit.models import AuditEntry
 from access_support import APPLICATIONS, AUDIT, days
 from apikeys_support import error, key_client, session_client
+from audit.models import AuditEntry
 from enterprise_support import _register
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from audit.models import AuditEntry
 from apikeys_support import key_client, session_client
+from audit.models import AuditEntry
 from datastore_support import add_table, content
 
 pytestmark = pytest.mark.django_db

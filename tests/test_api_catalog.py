@@ -2,13 +2,13 @@
 import datetime
 
 import pytest
-from api_support import upload
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from api_support import upload
 from datasets.models import Dataset
 from datasets.services.lifecycle import update_dataset
 from datasets.services.resources import add_url_resource, replace_resource_file

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 HERE = Path(__file__).resolve().parent

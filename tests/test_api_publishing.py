@@ -2,11 +2,11 @@
 import json
 import os
 
-import inspection_support
 import pytest
-from api_support import CSV_BYTES, upload
 from django.conf import settings
 
+import inspection_support
+from api_support import CSV_BYTES, upload
 from datasets.models import Activity, Dataset, Resource, ResourceVersion
 
 pytestmark = pytest.mark.django_db

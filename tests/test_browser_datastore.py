@@ -3,8 +3,8 @@ import pytest
 from playwright.sync_api import expect
 
 from api_support import upload
-from datastore_support import geojson_bytes
 from datasets.services.resources import add_file_resource
+from datastore_support import geojson_bytes
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,8 +1,8 @@
 """The portal in a real Chromium: publish a dataset, then find, read and download it as a visitor."""
 import pytest
 
-from datasets.models import Dataset
 from api_support import CSV_BYTES
+from datasets.models import Dataset
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,8 +15,8 @@ def _post(client, capture, path, data):
 
 def test_a_new_version_on_the_web_shows_its_row_changes_and_merges_as_version_two(
         client, enterprise_a, enterprise_admin, reviewer, make_dataset, staff, django_capture_on_commit_callbacks):
-    from datasets.services.resources import replace_resource_file, update_resource
     from datasets.models import Resource
+    from datasets.services.resources import replace_resource_file, update_resource
 
     dataset = make_dataset("bike-counts")
     resource = dataset.resources.get()

@@ -2,17 +2,17 @@
 import os
 import signal
 
-import inspection_support
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+import inspection_support
 from api_support import upload
 from celery_support import real_workers, wait_for
+from core.tasks import repair_stalled_jobs
 from datasets.services.resources import add_file_resource
 from datastore.models import DatastoreTable
 from datastore.tasks import load_resource_version
-from core.tasks import repair_stalled_jobs
 
 INTERRUPTED = "已中断，正在重试"
 

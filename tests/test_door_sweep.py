@@ -22,15 +22,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
-from datasets.services.resources import add_file_resource
-from organizations.services import add_member
 from access import services as access
 from api_support import upload
 from apikeys.models import ApiKey, Plan
 from apikeys_support import issue, make_enterprise
 from contributions.services import drafting
-from organizations.models import Membership
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from datasets.services.resources import add_file_resource
 from door_sweep_support import (
     EXCLUDED,
     body_bytes,
@@ -42,6 +40,8 @@ from door_sweep_support import (
     readable,
     unechoed,
 )
+from organizations.models import Membership
+from organizations.services import add_member
 from portal.celery import app as celery_app
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -12,10 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from api_support import CSV_BYTES, upload
 from datasets.models import Dataset, Resource, ResourceVersion
 from datasets.services.resources import add_file_resource, add_url_resource, replace_resource_file
-
-from api_support import CSV_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

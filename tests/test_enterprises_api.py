@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from organizations.models import Membership, Organization
-from enterprises.models import EnterpriseProfile
 from api_support import upload
 from enterprise_support import BAD_CHECK_DIGIT, CODE_A, CODE_NEW, PNG_BYTES, link_in, path_of, registration
+from enterprises.models import EnterpriseProfile
+from organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ the platform admins' review page and Django admin actions."""
 import pytest
 from django.core import mail
 
-from organizations.models import Membership
-from enterprises.models import EnterpriseProfile
 from api_support import upload
 from enterprise_support import BAD_CHECK_DIGIT, CODE_A, PDF_BYTES, registration
+from enterprises.models import EnterpriseProfile
+from organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 

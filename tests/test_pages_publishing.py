@@ -1,10 +1,10 @@
 """Publisher pages over HTTP: the dashboard, dataset and resource forms, actions, errors and who may use them."""
-import inspection_support
 import pytest
 from django.test import Client
 
-from datasets.models import Dataset, Resource
+import inspection_support
 from api_support import CSV_BYTES, upload
+from datasets.models import Dataset, Resource
 
 pytestmark = pytest.mark.django_db
 

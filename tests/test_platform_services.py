@@ -14,7 +14,6 @@ from celery_support import real_workers, wait_for
 from datasets import tasks
 from datasets.models import Dataset, Resource
 
-
 # What a deployment sets; a subprocess starts from the test environment minus these.
 SERVICE_VARIABLES = (
     "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_BACKEND", "SEARCH_INDEX_PREFIX",

@@ -3,11 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations import roles
+
 from .. import notifications
 from ..models import Comment
 from .cleaning import TEXT_LIMIT, sanitize
 from .permissions import is_contributor
-from organizations import roles
 
 
 def write_comment(user, contribution, body, field=""):

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import Conflict
 from core.stored_files import atomic_with_files, delete_stored_files
 from datasets import identifiers
 from datasets import selectors as catalog_selectors
 from datasets.grading import Viewer
-from organizations.models import Organization
 from enterprises.services import acting_enterprise
-from core.exceptions import Conflict
+from organizations.models import Organization
 
 from .. import storage
 from ..models import OPEN_STATUSES, Contribution, Kind, Status, Transition, ValidationResult

@@ -11,11 +11,11 @@ import csv
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
-from datasets.services.resources import add_file_resource, replace_resource_file, update_resource
-from datasets.models import Dataset
 from core.exceptions import Conflict
 from core.spreadsheets import safe_cell
+from datasets.models import Dataset
+from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from datasets.services.resources import add_file_resource, replace_resource_file, update_resource
 
 from .. import pii, storage
 from ..models import Kind

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from enterprises.services import acting_enterprise, enterprises_of
+from organizations import roles
 
 from .moves import EDITABLE
-from organizations import roles
 
 
 def is_contributor(user, contribution):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import Conflict
 from core.stored_files import atomic_with_files
 from datasets.models import OpenGrade
-from core.exceptions import Conflict
 
 from .. import notifications
 from ..models import Provenance, Status

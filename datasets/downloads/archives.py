@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from core.counted_responses import CountedStreamingResponse
 from core.http_files import DOWNLOAD_CACHE_CONTROL, content_disposition, set_headers
+from core.uploads import CHUNK_SIZE
 from core.zip_streams import member_info, member_name, unique_member_name, zip_stream
 
 from .. import tasks
-from core.uploads import CHUNK_SIZE
 from ..models import Resource
 
 # Stored as is in zips: already compressed, or unknown binaries (usually dense);

@@ -17,9 +17,9 @@ from core.http_files import (
     requested_range,
     set_headers,
 )
+from core.uploads import CHUNK_SIZE
 
 from .. import tasks
-from core.uploads import CHUNK_SIZE
 
 
 def version_headers(version):

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
+from core.exceptions import DomainError
 from datasets.models import Dataset, Licence, Resource
-from organizations.models import Organization
 from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
 from datasets.services.metadata import clean_dataset_data
-from organizations.services import save_organization
 from datasets.services.resources import add_url_resource, build_url_resource, delete_resource, update_resource
-from core.exceptions import DomainError
+from organizations.models import Organization
+from organizations.services import save_organization
 
 from . import bulk, cleaning
 

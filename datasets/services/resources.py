@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.stored_files import atomic_with_files, delete_stored_files
-
 from core import uploads
+from core.stored_files import atomic_with_files, delete_stored_files
 
 from .. import signals
 from ..models import Activity, Dataset, Resource, ResourceVersion

@@ -19,7 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (  # noqa: F401  (the interface)
-    Hit, QueryError, SearchBackend, SearchQuery, SearchResults, Suggestion,
+    Hit,
+    QueryError,
+    SearchBackend,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
 )
 
 

@@ -21,10 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
 from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.models import Organization
-from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
 
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels

@@ -18,11 +18,25 @@ from ..documents import build_document, documents_for, iter_document_batches, se
 from ..models import SearchEntry, SearchTerm
 from ..query import token_spans, tokenize
 from .base import (
-    Hit, SearchBackend, SearchResults, Suggestion, keyword_suggestions, labelled_facets, organization_suggestions,
+    Hit,
+    SearchBackend,
+    SearchResults,
+    Suggestion,
+    keyword_suggestions,
+    labelled_facets,
+    organization_suggestions,
 )
 from .database_facets import TERMS, total_and_facets
 from .database_query import (
-    ORDERINGS, base_filters, fts_ids, is_postgres, pg_lexeme, tsquery, visible_entries, with_facets, with_text,
+    ORDERINGS,
+    base_filters,
+    fts_ids,
+    is_postgres,
+    pg_lexeme,
+    tsquery,
+    visible_entries,
+    with_facets,
+    with_text,
 )
 
 # Document fields copied as they are into SearchEntry columns.

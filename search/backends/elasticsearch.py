@@ -33,12 +33,25 @@ from ..documents import build_document, documents_for, iter_documents, searchabl
 from ..models import PendingIndexUpdate
 from ..query import tokenize
 from .base import (
-    FACET_SIZE, SearchBackend, SearchResults, Suggestion, keyword_suggestions, labelled_facets,
-    organization_suggestions, sorted_counts,
+    FACET_SIZE,
+    SearchBackend,
+    SearchResults,
+    Suggestion,
+    keyword_suggestions,
+    labelled_facets,
+    organization_suggestions,
+    sorted_counts,
 )
 from .database import DatabaseBackend
 from .elasticsearch_query import (
-    FACET_FIELDS, HIGHLIGHT_OPTIONS, SORTS, base_filters, facet_filters, hit_from, text_query, visibility_filter,
+    FACET_FIELDS,
+    HIGHLIGHT_OPTIONS,
+    SORTS,
+    base_filters,
+    facet_filters,
+    hit_from,
+    text_query,
+    visibility_filter,
 )
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,11 @@ test_sqlite_contract.py runs the database backend's half again on SQLite (FTS5).
 """
 import pytest
 from django.db import connection
-from search.backends import QueryError, SearchQuery, get_search_backend
+
 from datasets.grading import Viewer
 from datasets.services.download_counts import count_download
 from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
+from search.backends import QueryError, SearchQuery, get_search_backend
 
 pytestmark = pytest.mark.django_db
 

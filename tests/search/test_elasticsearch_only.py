@@ -7,8 +7,8 @@ instead stop it (`scripts/services.sh stop-es`) and start it again.
 import pytest
 from django.core.management import call_command
 
-from datasets.services.lifecycle import delete_dataset, update_dataset
 from datasets.grading import Viewer
+from datasets.services.lifecycle import delete_dataset, update_dataset
 from search.backends import SearchQuery, get_search_backend
 from search.tasks import replay_pending_updates
 

@@ -4,9 +4,9 @@ import io
 import pytest
 from django.conf import settings as django_settings
 
+from datasets.grading import Viewer
 from datasets.services.lifecycle import archive_dataset, delete_dataset
 from datasets.services.resources import add_url_resource
-from datasets.grading import Viewer
 from search.backends import SearchQuery
 
 pytestmark = pytest.mark.django_db

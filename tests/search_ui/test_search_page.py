@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -6,10 +6,10 @@ from django.db import transaction
 
 from datasets import demo
 from datasets.models import Dataset
-from organizations.models import Membership, Organization
 from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
-from organizations.services import add_member, save_organization
 from datasets.services.resources import add_file_resource, add_url_resource, replace_resource_file
+from organizations.models import Membership, Organization
+from organizations.services import add_member, save_organization
 
 
 def _upload(name):
