@@ -2,6 +2,8 @@
 cannot hold (core.datetimes), empty typed values and repeated single values (core.query_params)."""
 import pytest
 
+from datastore_support import add_table
+
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/datasets/"
@@ -101,8 +103,6 @@ def test_other_lists_refuse_repeated_pages(api):
 
 @pytest.fixture
 def timed_table(django_capture_on_commit_callbacks, publisher, make_dataset):
-    from test_datastore_support import add_table
-
     dataset = make_dataset("timed-readings", with_file=False)
     rows = "站点,时间\n甲,2024-06-01T10:00:00+08:00\n乙,2024-06-02T10:00:00+08:00\n".encode()
     return add_table(django_capture_on_commit_callbacks, publisher, dataset, name="readings.csv", content=rows)
