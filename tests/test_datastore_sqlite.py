@@ -20,9 +20,9 @@ call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from datasets.models import Membership
+from organizations.models import Membership
 from datasets.services.lifecycle import create_dataset, publish_dataset
-from datasets.services.organizations import add_member, save_organization
+from organizations.services import add_member, save_organization
 from datasets.services.resources import add_file_resource
 
 User = get_user_model()
