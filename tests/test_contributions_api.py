@@ -1,6 +1,10 @@
 """Contributions through the API: the whole loop, the lifecycle's refusals, keys, and bad input."""
 import pytest
+from celery.signals import task_prerun
 from django.core import mail
+
+from datasets.models import Dataset
+from datasets.signals import dataset_changed
 
 from apikeys_support import error, issue, key_client
 from contributions_support import CONTRIBUTIONS, NEW_DATASET, ROWS, VALID_ID, csv_upload, new_dataset_body
@@ -70,35 +74,35 @@ def test_the_whole_loop_through_the_api(call, contributor, reviewing, enterprise
     assert any("已合并" in message.subject for message in mail.outbox)
 
 
-def test_a_merge_announces_its_dataset_once_and_queues_one_index_task(call, contributor, reviewing, enterprise_a,
-                                                                     transport_bureau, monkeypatch):
-    """Creating, uploading and publishing in the approval's transaction is one change of one dataset."""
-    from datasets.models import Dataset
-    from datasets.signals import dataset_changed
-
+def test_a_merge_announces_its_dataset_once_and_indexes_it_once(call, contributor, reviewing, enterprise_a,
+                                                               transport_bureau, client):
+    """Creating, uploading and publishing in the approval's transaction is one change of one dataset:
+    one dataset_changed, one run of the real index task, and the merged dataset is then found."""
     pk = _post(call, contributor, CONTRIBUTIONS,
                new_dataset_body(enterprise_a.organization, transport_bureau), "multipart").json()["id"]
-    announced, queued = [], []
-
-    class IndexTask:
-        @staticmethod
-        def delay(batch):
-            queued.append(batch)
-
-    monkeypatch.setattr("search.tasks.index_datasets", IndexTask)
+    announced, indexed = [], []
 
     def listen(sender, dataset_ids, **kwargs):
         announced.append(dataset_ids)
 
+    def count_index_runs(sender=None, args=(), **kwargs):
+        if sender is not None and sender.name == "search.tasks.index_datasets":
+            indexed.append(list(args[0]))
+
     dataset_changed.connect(listen)
+    task_prerun.connect(count_index_runs)
     try:
         response = _post(call, reviewing, f"{CONTRIBUTIONS}{pk}/approve/", {"open_grade": "open"})
     finally:
         dataset_changed.disconnect(listen)
+        task_prerun.disconnect(count_index_runs)
     assert response.json()["status"] == "merged", response.content
     merged = Dataset.objects.get(identifier="ent-bike-counts")
     assert announced == [[merged.pk]]
-    assert queued == [[merged.pk]]
+    assert indexed == [[merged.pk]]
+    found = client.get("/api/v1/search/", {"q": "共享单车骑行量"}).json()
+    assert "ent-bike-counts" in [hit["identifier"] for hit in found["results"]]
+
 
 def test_transitions_that_cannot_happen_are_refused(call, contributor, reviewing, enterprise_a, transport_bureau):
     pk = _post(call, contributor, CONTRIBUTIONS,

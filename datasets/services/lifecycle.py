@@ -67,31 +67,30 @@ def update_dataset(*, user, dataset, data):
     return dataset
 
 
-@transaction.atomic
-def publish_dataset(*, user, dataset):
+def _move_to(user, dataset, state, action):
+    """Change a dataset's state (once: a repeat changes nothing), recording who did it, and announce it."""
     ensure_can_publish(user, dataset.organization)
-    if dataset.state == Dataset.State.PUBLISHED:
+    if dataset.state == state:
         return dataset
-    previous = dataset.state
-    dataset.state = Dataset.State.PUBLISHED
-    dataset.published_at = dataset.published_at or timezone.now()
-    dataset.save(update_fields=["state", "published_at", "modified"])
-    record_activity(user, Activity.Action.PUBLISHED, dataset=dataset, changes={"state": [previous, dataset.state]})
+    previous, dataset.state = dataset.state, state
+    fields = ["state", "modified"]
+    if state == Dataset.State.PUBLISHED:
+        dataset.published_at = dataset.published_at or timezone.now()
+        fields.append("published_at")
+    dataset.save(update_fields=fields)
+    record_activity(user, action, dataset=dataset, changes={"state": [previous, dataset.state]})
     announce_dataset_changed(dataset.pk)
     return dataset
+
+
+@transaction.atomic
+def publish_dataset(*, user, dataset):
+    return _move_to(user, dataset, Dataset.State.PUBLISHED, Activity.Action.PUBLISHED)
 
 
 @transaction.atomic
 def archive_dataset(*, user, dataset):
-    ensure_can_publish(user, dataset.organization)
-    if dataset.state == Dataset.State.ARCHIVED:
-        return dataset
-    previous = dataset.state
-    dataset.state = Dataset.State.ARCHIVED
-    dataset.save(update_fields=["state", "modified"])
-    record_activity(user, Activity.Action.ARCHIVED, dataset=dataset, changes={"state": [previous, dataset.state]})
-    announce_dataset_changed(dataset.pk)
-    return dataset
+    return _move_to(user, dataset, Dataset.State.ARCHIVED, Activity.Action.ARCHIVED)
 
 
 @transaction.atomic
