@@ -130,6 +130,8 @@ cmd_install() {
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    # A CJK font, so the browser tests' screenshots show Chinese text rather than empty boxes.
+    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v unzip >/dev/null 2>&1 || missing+=(unzip)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
