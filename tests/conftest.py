@@ -212,13 +212,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """A real Chromium (Debian's, driven by Playwright) for browser tests.
+def _chromium(monkeypatch):
+    """Launch Debian's Chromium through Playwright; yields the browser.
 
     Playwright's sync API runs an event loop in this thread while the test's ORM
-    calls stay synchronous, so Django's async-safety check is lifted for this
-    test only (never for the subprocesses other tests start).
+    calls stay synchronous, so Django's async-safety check is lifted while the
+    browser runs (never for the subprocesses other tests start).
     """
     from playwright.sync_api import sync_playwright
 
@@ -227,3 +226,16 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A real Chromium for one browser test."""
+    yield from _chromium(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def module_browser():
+    """One Chromium for all the tests of a module (the screenshot tests visit dozens of pages)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield from _chromium(monkeypatch)
