@@ -117,6 +117,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ENTERPRISE_LICENCE_MAX_BYTES = int(env("ENTERPRISE_LICENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 ENTERPRISE_INVITATION_MAX_AGE = 7 * 24 * 3600
 
+# The data page's map: vendored boundary outlines work offline; a tile server (e.g.
+# https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png) is drawn beneath them only when set,
+# and core.security then lets the page load images from its host.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+
 # Content-Security-Policy sent by core.security: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
