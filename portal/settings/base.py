@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
-    "allauth.account",
+    "portal.apps.SignInEmailConfig",  # allauth.account, named apart from the portal's accounts
     "core",
     "organizations",
     "audit",
