@@ -10,15 +10,11 @@ UPLOAD_LIMITS = ("RESOURCE_MAX_UPLOAD_BYTES", "CONTRIBUTION_MAX_UPLOAD_BYTES", "
 
 
 @register.simple_block_tag
-def data_table(content, caption="", table_id=""):
-    """{% data_table caption=… %}<thead>…</thead><tbody>…</tbody>{% enddata_table %}: one frame for every data table
-    (scrolling box, styling, caption for screen readers), so columns and action cells line up alike everywhere."""
-    return format_html(
-        '<div class="table-wrap"><table class="data-table"{}>{}{}</table></div>',
-        format_html(' id="{}"', table_id) if table_id else "",
-        format_html('<caption class="visually-hidden">{}</caption>', caption) if caption else "",
-        content,
-    )
+def data_table(content, table_id=""):
+    """{% data_table %}<thead>…</thead><tbody>…</tbody>{% enddata_table %}: one frame for every data table
+    (a box that scrolls sideways on narrow screens, one style), so columns and action cells line up alike."""
+    return format_html('<div class="table-wrap"><table class="data-table"{}>{}</table></div>',
+                       format_html(' id="{}"', table_id) if table_id else "", content)
 
 
 @register.simple_block_tag
