@@ -23,17 +23,18 @@ def resource_data(request, pk):
     resource = catalog.resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
     dataset = resource.dataset
     can_download = viewer.can_download(dataset)
+    # The load job's progress is the publishers' business; visitors see the data or a short notice.
+    shows_load_status = can_download and is_publisher(request.user, dataset.organization)
     active = latest = None
     if can_download:
         active = DatastoreTable.objects.filter(resource=resource, is_active=True).select_related("version").first()
-        latest = latest_load(resource)
+        latest = latest_load(resource) if shows_load_status else None
     geo = active and exports.geo_columns(active.columns)
     chart = active and charts.default_chart(active.columns, resource.table_schema)
     return render(request, "datastore/resource_data.html", {
         "dataset": dataset, "resource": resource, "can_download": can_download,
         "tabular": readers.is_tabular(resource.format), "active": active, "latest": latest,
-        # The load job's progress is the publishers' business; visitors see the data or a short notice.
-        "shows_load_status": is_publisher(request.user, dataset.organization),
+        "shows_load_status": shows_load_status,
         "export_formats": EXPORT_FORMATS + (("geojson",) if geo else ()),
         "has_map": bool(geo), "max_limit": query.max_limit(),
         "preview": {"chart": chart and chart.as_dict(), "titles": charts.column_titles(resource.table_schema)},

@@ -89,7 +89,7 @@ def test_visitors_get_a_notice_while_the_table_is_not_loaded(client, make_datase
     resource = dataset.resources.get()
     body = client.get(PAGE.format(resource.pk)).content.decode()
     assert "data-datastore-status" not in body and 'id="datastore"' not in body
-    assert "数据预览正在准备" in body
+    assert "暂时还没有数据预览" in body
 
 
 def test_the_pager_starts_disabled(client, stations):
