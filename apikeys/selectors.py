@@ -1,4 +1,4 @@
-"""Usage figures as the pages and the API show them (by day, endpoint and status, today's quota); a key's example call."""
+"""Usage figures as the pages and the API show them (by day, endpoint, status; today's quota); a key's example call."""
 from datetime import timedelta
 
 from django.db.models import Sum

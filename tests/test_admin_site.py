@@ -1,4 +1,4 @@
-"""The admin as staff meet it: titled for the portal, its sections told apart, contributions and loads shown read-only."""
+"""The admin as staff meet it: titled for the portal, sections told apart, contributions and loads read-only."""
 import pytest
 from django.apps import apps
 from django.contrib import admin
