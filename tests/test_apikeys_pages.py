@@ -38,6 +38,15 @@ def test_the_example_is_a_call_the_new_key_may_make(enterprise, enterprise_admin
     assert "taxi-trips" not in path and "signal-control" not in path
 
 
+def test_a_data_key_of_a_granted_enterprise_is_shown_the_granted_file(enterprise_a, enterprise_admin, granted,
+                                                                      conditional):
+    page = issue_on_page(signed_in(enterprise_admin), organization=str(enterprise_a.organization.pk),
+                         scopes=["data:read"])
+    token, path = EXAMPLE.search(page).groups()
+    assert path == f"/download/resources/{conditional.resources.get().pk}/"
+    assert key_client(token).get(path).status_code == 200
+
+
 def test_the_key_is_selectable_text_with_a_copy_button(citizen):
     page = issue_on_page(signed_in(citizen))
     assert TOKEN.search(page)
