@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.localization import localized
 from organizations.models import Organization
 
 
@@ -44,7 +45,7 @@ class Plan(models.Model):
         verbose_name_plural = _("套餐")
 
     def __str__(self):
-        return self.name_zh
+        return localized(self, "name")
 
 
 class ApiKey(models.Model):
@@ -82,6 +83,12 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope):
         return scope in self.scopes
+
+    @property
+    def scope_labels(self):
+        """The key's scopes by their names in the page's language (an unknown stored value as it is)."""
+        labels = dict(Scope.choices)
+        return [labels.get(scope, scope) for scope in self.scopes]
 
     @property
     def status(self):

@@ -1,17 +1,22 @@
-"""Usage figures as the pages and the API show them: by day, endpoint and status, plus today's quota."""
+"""Usage figures as the pages and the API show them (by day, endpoint, status; today's quota); a key's example call."""
 from datetime import timedelta
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from core import redis_store as store
+from datasets.grading import Viewer
+from datasets.models import Resource
+from datasets.selectors import listed_datasets_for
 from organizations.roles import is_platform_staff
 
 from . import throttling
-from .models import ApiKey, UsageDaily
+from .models import ApiKey, Scope, UsageDaily
 from .services import keys_for
 
 MAX_DAYS = 366
+EXAMPLE_CANDIDATES = 20  # files looked at for one the key may download
 
 
 def usage_keys(user, everyone=False):
@@ -62,3 +67,18 @@ def usage_report(keys, days):
         "quota": quota,
         "total_calls": sum(row["calls"] for row in daily),
     }
+
+
+def example_call(key):
+    """A request path this key may call, for the example on the page that shows it: the catalog, the key's
+    contributions, or the download of a file it may have (a granted conditional one first; "conditional"
+    sorts before "open"); None when the key opens nothing yet."""
+    if key.has_scope(Scope.CATALOG_READ):
+        return reverse("api-dataset-list")
+    if key.has_scope(Scope.CONTRIBUTIONS_WRITE):
+        return reverse("api-contribution-list")
+    viewer = Viewer(key.user, credential=key)
+    files = (Resource.objects.filter(dataset__in=listed_datasets_for(viewer), kind=Resource.Kind.FILE)
+             .select_related("dataset").order_by("dataset__open_grade", "-pk")[:EXAMPLE_CANDIDATES])
+    resource = next((r for r in files if viewer.can_download(r.dataset)), None)
+    return resource and reverse("resource-download", args=[resource.pk])

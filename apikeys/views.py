@@ -15,7 +15,10 @@ from .forms import KeyForm, RotateForm, UsageFilterForm
 
 def _show_token(request, key, token):
     """The one page that ever shows a token: answered to the POST itself, never stored or cached."""
-    return render(request, "apikeys/key_issued.html", {"key": key, "token": token})
+    example = selectors.example_call(key)
+    return render(request, "apikeys/key_issued.html", {
+        "key": key, "token": token, "example_url": example and request.build_absolute_uri(example),
+    })
 
 
 @login_required

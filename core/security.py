@@ -8,10 +8,30 @@ in `content_security_policy(...)`; the middleware never overwrites a header a
 view already set.
 """
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
 HEADER = "Content-Security-Policy"
+
+
+def tile_source(url):
+    """The CSP source of a Leaflet tile URL template: its origin, `{s}.` subdomains as a wildcard; None if unusable."""
+    parts = urlsplit(url.replace("{s}.", "subdomain-placeholder.", 1))
+    if parts.scheme not in ("http", "https") or not parts.hostname or "{" in parts.netloc:
+        return None
+    host = parts.netloc.replace("subdomain-placeholder.", "*.", 1)
+    return f"{parts.scheme}://{host}"
+
+
+def site_policy():
+    """The setting's policy, plus the map tile host (settings.MAP_TILE_URL) among the image sources when one is set."""
+    policy = {directive: list(sources) for directive, sources in
+              (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).items()}
+    source = tile_source(getattr(settings, "MAP_TILE_URL", ""))
+    if policy and source:
+        policy.setdefault("img-src", ["'self'"]).append(source)
+    return policy
 
 
 def serialize_policy(policy):
@@ -21,7 +41,7 @@ def serialize_policy(policy):
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.header = serialize_policy(getattr(settings, "CONTENT_SECURITY_POLICY", None) or {})
+        self.header = serialize_policy(site_policy())
 
     def __call__(self, request):
         response = self.get_response(request)

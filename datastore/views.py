@@ -1,4 +1,4 @@
-"""The data page of a tabular resource: load progress, then table, chart, map and exports.
+"""The data page of a tabular resource: load progress, then table, chart and map and exports.
 
 The page only lays out the widgets; static/datastore/datastore.js fills them
 from the data API, so what a visitor sees obeys exactly the API's rules.
@@ -8,8 +8,10 @@ from django.shortcuts import render
 
 from datasets import grading
 from datasets import selectors as catalog
+from core.security import tile_source
+from organizations.roles import is_publisher
 
-from . import exports, query, readers
+from . import charts, exports, query, readers
 from .models import DatastoreTable
 from .selectors import latest_load
 
@@ -21,15 +23,22 @@ def resource_data(request, pk):
     resource = catalog.resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
     dataset = resource.dataset
     can_download = viewer.can_download(dataset)
+    # The load job's progress is the publishers' business; visitors see the data or a short notice.
+    shows_load_status = can_download and is_publisher(request.user, dataset.organization)
     active = latest = None
     if can_download:
         active = DatastoreTable.objects.filter(resource=resource, is_active=True).select_related("version").first()
-        latest = latest_load(resource)
+        latest = latest_load(resource) if shows_load_status else None
     geo = active and exports.geo_columns(active.columns)
+    chart = active and charts.default_chart(active.columns, resource.table_schema)
     return render(request, "datastore/resource_data.html", {
         "dataset": dataset, "resource": resource, "can_download": can_download,
         "tabular": readers.is_tabular(resource.format), "active": active, "latest": latest,
+        "shows_load_status": shows_load_status,
         "export_formats": EXPORT_FORMATS + (("geojson",) if geo else ()),
         "has_map": bool(geo), "max_limit": query.max_limit(),
-        "tile_url": getattr(settings, "DATASTORE_MAP_TILE_URL", ""),
+        "preview": {"chart": chart and chart.as_dict(), "titles": charts.column_titles(resource.table_schema)},
+        # A tile URL the Content-Security-Policy could not allow is left out: the outlines alone still work.
+        "map_tile_url": settings.MAP_TILE_URL if tile_source(settings.MAP_TILE_URL) else "",
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     })

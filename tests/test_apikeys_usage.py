@@ -91,14 +91,14 @@ def test_pages_issue_show_once_rotate_and_revoke(enterprise, enterprise_admin, g
     response = client.post("/keys/new/", {"name": "网页密钥", "organization": str(enterprise.pk),
                                           "scopes": ["catalog:read", "data:read"], "allowed_networks": ""})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    token = re.search(r'value="(cdp_[0-9a-f]{12}\.[A-Za-z0-9_-]{43})"', response.content.decode())[1]
+    token = re.search(r'id="token"[^>]*>(cdp_[0-9a-f]{12}\.[A-Za-z0-9_-]{43})<', response.content.decode())[1]
     assert key_client(token).get("/api/v1/datasets/bus-routes/").status_code == 200
     listing = client.get("/keys/").content.decode()
     key = ApiKey.objects.get()
     assert key.prefix in listing and token.split(".")[1] not in listing
 
     rotated = client.post(f"/keys/{key.pk}/rotate/", {"grace_hours": "1"})
-    new_token = re.search(r'value="(cdp_[^"]+)"', rotated.content.decode())[1]
+    new_token = re.search(r'id="token"[^>]*>(cdp_[^<]+)<', rotated.content.decode())[1]
     assert new_token != token and key_client(token).get("/api/v1/licences/").status_code == 200
 
     client.post(f"/keys/{key.pk}/revoke/")

@@ -1,5 +1,6 @@
 """In a real Chromium: submit -> validate -> request changes -> resubmit -> approve -> merged, in the catalog and search."""
 import pytest
+from playwright.sync_api import expect
 
 from contributions.models import Contribution, Status
 from contributions_support import ROWS, csv_bytes
@@ -35,8 +36,8 @@ def test_the_whole_contribution_loop_in_a_browser(browser, live_server, enterpri
     page.get_by_label("标识符", exact=True).fill("ent-bike-counts")
     page.get_by_label("标题", exact=True).fill("共享单车骑行量")
     page.get_by_label("数据文件").set_input_files(_file("counts.csv", ROWS + [["A99", "not-a-date", "1"]]))
-    page.get_by_role("button", name="保存").click()
-    assert page.locator("#validation-result").inner_text() == "未通过"
+    page.get_by_role("button", name="保存").click()  # sent with a progress bar: wait for the page it leads to
+    expect(page.locator("#validation-result")).to_have_text("未通过")
     assert "type-error" in page.locator("#report-errors").inner_text()
 
     # It uploads a corrected file and resubmits.
@@ -44,7 +45,7 @@ def test_the_whole_contribution_loop_in_a_browser(browser, live_server, enterpri
     page.get_by_label("数据文件").set_input_files(_file("counts.csv", ROWS))
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="重新提交").click()
-    assert page.locator("#validation-result").inner_text() == "通过"
+    expect(page.locator("#validation-result")).to_have_text("通过")
     context.close()
 
     # The reviewer finds it in the queue and asks for a better title.

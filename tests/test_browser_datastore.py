@@ -1,4 +1,7 @@
 """The data page in a real Chromium: table (sort, filter, pages), chart and map, fed by the data API."""
+import json
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,10 +44,11 @@ def test_table_chart_and_map_of_a_csv(page, live_server, make_dataset, publisher
     page.goto(f"{live_server.url}/datasets/metro-stations/")
     page.get_by_role("link", name="数据预览").click()
     page.wait_for_url(f"**/resources/{resource.pk}/data/")
-    expect(page.locator("[data-field='status']")).to_have_text("已就绪")
-
     table = page.locator("[data-role='table'] tbody")
     expect(table.locator("tr")).to_have_count(20)
+    # A visitor sees the data, not the load job's status; page one's "previous" is a disabled button.
+    expect(page.locator("[data-datastore-status]")).to_have_count(0)
+    expect(page.get_by_role("button", name="上一页")).to_be_disabled()
     expect(table.locator("tr").first.locator("td").first).to_have_text("站00")
     expect(page.locator("[data-role='page-info']")).to_contain_text("共 3 页")
 
@@ -71,9 +75,11 @@ def test_table_chart_and_map_of_a_csv(page, live_server, make_dataset, publisher
     page.get_by_role("button", name="应用").click()
     expect(page.locator("[data-role='table-error']")).to_contain_text("filter[客流][eq]")
 
-    # Charts: a bar of rows per station is drawn at once; then counts per district, then a pie of the sums.
+    # Charts: the passengers of the 30 busiest stations are drawn at once (never a count of codes or
+    # coordinates); then per district, then a pie of the sums.
     chart = page.locator("[data-role='chart']")
     expect(chart).to_have_attribute("data-points", "30")  # the 30 largest groups
+    expect(chart).to_have_attribute("data-metric", "sum:客流")
     page.get_by_label("分类列").select_option("区")
     page.get_by_role("button", name="绘制").click()
     expect(chart).to_have_attribute("data-points", "4")
@@ -85,6 +91,7 @@ def test_table_chart_and_map_of_a_csv(page, live_server, make_dataset, publisher
 
     # The map shows one marker per row.
     expect(page.locator("[data-role='map']")).to_have_attribute("data-features", "45")
+    expect(page.locator("[data-role='map']")).to_have_attribute("data-boundaries", re.compile(r"^[1-9][0-9]+$"))
     assert page.locator(".leaflet-interactive").count() or page.locator(".leaflet-overlay-pane canvas").count()
 
     # Exports are plain links to the streamed downloads.
@@ -102,4 +109,21 @@ def test_map_of_a_geojson_resource(page, live_server, make_dataset, publisher):
     page.goto(f"{live_server.url}/resources/{resource.pk}/data/")
     expect(page.locator("[data-role='map']")).to_have_attribute("data-features", "2")
     expect(page.locator("[data-role='table'] tbody tr")).to_have_count(2)
+    # Geometries are summed up with a link to the map, not dumped as JSON.
+    cells = page.locator("[data-role='table'] tbody td a[href='#datastore-map']")
+    expect(cells).to_have_text(["Point（1 个点）", "Polygon（4 个点）"])
+    expect(page.locator("[data-role='table'] tbody")).not_to_contain_text("coordinates")
+    assert page.policy_violations == []
+
+
+def test_category_labels_in_natural_order_with_translated_axes(page, live_server, make_dataset, publisher):
+    dataset = make_dataset("noise-levels", with_file=False)
+    levels = "等级,测点数\n第10级,5\n第2级,7\n第3级,1\n第1级,2\n"
+    resource = add_file_resource(user=publisher, dataset=dataset, uploaded=upload("levels.csv", levels.encode()))
+
+    page.goto(f"{live_server.url}/en/resources/{resource.pk}/data/")
+    chart = page.locator("[data-role='chart']")
+    expect(chart).to_have_attribute("data-metric", "sum:测点数")
+    assert json.loads(chart.get_attribute("data-labels")) == ["第1级", "第2级", "第3级", "第10级"]
+    expect(page.locator("[data-role='chart-y']")).to_contain_text("测点数 (Total)")
     assert page.policy_violations == []

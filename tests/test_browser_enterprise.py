@@ -3,6 +3,7 @@ a platform admin verifies it; the enterprise admin sees it verified. Also: no pa
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from enterprise_support import CODE_NEW, PDF_BYTES, link_in
 
@@ -51,7 +52,8 @@ def test_sign_up_register_enterprise_and_get_verified(browser, live_server, staf
     page.get_by_role("textbox", name="联系人", exact=True).fill("赵六")
     page.get_by_label("联系邮箱").fill("contact@example.com")
     page.get_by_role("button", name="提交认证申请").click()
-    assert page.locator(".enterprise-status").get_by_text("待审核").is_visible()
+    # Sent with a progress bar: wait for the page it leads to.
+    expect(page.locator(".enterprise-status").get_by_text("待审核")).to_be_visible()
     enterprise_url = page.url
     context.close()
 

@@ -70,6 +70,7 @@ def test_the_repair_requeues_a_stalled_load_and_fails_one_whose_attempts_are_spe
     _loading(stalled, attempts=1, heartbeat=_stale())
     spent = _add(django_capture_on_commit_callbacks, publisher, make_dataset("bus-stops", with_file=False))
     _loading(spent, attempts=settings.JOB_MAX_ATTEMPTS, heartbeat=_stale())
+    client.force_login(publisher)  # the load status is shown to the dataset's publishers
     assert INTERRUPTED in client.get(f"/resources/{stalled.pk}/data/").content.decode()
     assert "Interrupted, retrying" in client.get(f"/en/resources/{stalled.pk}/data/").content.decode()
 
@@ -90,6 +91,7 @@ def _big_csv(rows):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, dataset, client, monkeypatch, settings):
     settings.JOB_STALE_SECONDS = 3
+    client.force_login(publisher)  # the load status is shown to the dataset's publishers
     # Small COPY batches make the load long enough to be killed in the middle; the heartbeat beats often.
     slow = {"DATASTORE_COPY_CHUNK_BYTES": str(16 * 1024), "JOB_HEARTBEAT_SECONDS": "0.5"}
     rows = 400_000

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
-    "allauth.account",
+    "portal.apps.SignInEmailConfig",  # allauth.account, named apart from the portal's accounts
     "core",
     "organizations",
     "audit",
@@ -116,6 +116,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Enterprises: the business licence scan (PDF or image) and how long an invitation link works.
 ENTERPRISE_LICENCE_MAX_BYTES = int(env("ENTERPRISE_LICENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 ENTERPRISE_INVITATION_MAX_AGE = 7 * 24 * 3600
+
+# The data page's map: vendored boundary outlines work offline; a tile server (e.g.
+# https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png) is drawn beneath them only when set,
+# and core.security then lets the page load images from its host.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 
 # Content-Security-Policy sent by core.security: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -20,6 +20,19 @@
     });
   }
 
+  // Labels in natural order: "2" before "10", "第3级" before "第10级".
+  var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true, sensitivity: "base" });
+
+  // What the server chose for the page (datastore.charts): the default chart and column titles.
+  function preview() {
+    var node = document.getElementById("datastore-preview");
+    return node ? JSON.parse(node.textContent) : { chart: null, titles: {} };
+  }
+
+  function titleOf(settings, name) {
+    return settings.titles[name] || name;
+  }
+
   function withParams(base, params) {
     var query = new URLSearchParams(params).toString();
     return base + (base.indexOf("?") >= 0 ? "&" : "?") + query;
@@ -50,9 +63,10 @@
   }
 
   // --- table ---
-  function Table(root, schema) {
+  function Table(root, schema, settings) {
     this.root = root;
     this.schema = schema;
+    this.settings = settings;
     this.url = root.dataset.rowsUrl;
     this.table = root.querySelector("[data-role='table']");
     this.info = root.querySelector("[data-role='page-info']");
@@ -72,7 +86,7 @@
     this.schema.fields.forEach(function (field) {
       var th = el("th");
       th.scope = "col";
-      var button = el("button", field.name);
+      var button = el("button", titleOf(self.settings, field.name));
       button.type = "button";
       button.className = "sort-button";
       button.dataset.column = field.name;
@@ -85,7 +99,8 @@
     thead.appendChild(row);
     var select = this.root.querySelector("[data-role='filter-column']");
     this.schema.fields.forEach(function (field) {
-      var option = el("option", field.name);
+      if (field.type === "geometry") { return; }
+      var option = el("option", titleOf(self.settings, field.name));
       option.value = field.name;
       select.appendChild(option);
     });
@@ -158,7 +173,7 @@
       var tr = el("tr");
       body.fields.forEach(function (field) {
         var value = record[field.name];
-        var td = el("td", value === null ? "" : value);
+        var td = field.type === "geometry" ? self.geometryCell(value) : el("td", value === null ? "" : value);
         if (field.type === "integer" || field.type === "number") { td.className = "numeric"; }
         tr.appendChild(td);
       });
@@ -185,10 +200,41 @@
     this.root.querySelector("[data-role='next']").disabled = this.offset + PAGE_SIZE >= body.total;
   };
 
+  // A geometry is summed up ("Polygon (42 points)") with a link to the map, never dumped as JSON.
+  Table.prototype.geometryCell = function (value) {
+    var td = el("td");
+    var geometry = typeof value === "string" ? parseGeometry(value) : value;
+    if (!geometry || !geometry.type) { return td; }
+    var text = this.root.dataset.textGeometry
+      .replace("{type}", geometry.type)
+      .replace("{points}", countPoints(geometry.coordinates || geometry.geometries).toLocaleString());
+    var map = document.getElementById("datastore-map");
+    if (!map) { td.textContent = text; return td; }
+    var link = el("a", text);
+    link.href = "#datastore-map";
+    link.title = this.root.dataset.textShowOnMap;
+    td.appendChild(link);
+    return td;
+  };
+
+  function parseGeometry(text) {
+    try { return JSON.parse(text); } catch (error) { return null; }
+  }
+
+  function countPoints(coordinates) {
+    if (!Array.isArray(coordinates)) { return 0; }
+    if (coordinates.length && typeof coordinates[0] === "number") { return 1; }
+    return coordinates.reduce(function (total, part) {
+      return total + (part && part.type ? countPoints(part.coordinates || part.geometries) : countPoints(part));
+    }, 0);
+  }
+
   // --- chart: a grouped aggregation of the chosen columns ---
-  function Chart(root, schema) {
+  function Chart(root, schema, settings) {
     var self = this;
+    var text = root.dataset;
     this.root = root;
+    this.settings = settings;
     this.url = root.dataset.aggregateUrl;
     this.node = root.querySelector("[data-role='chart']");
     this.form = root.querySelector("[data-role='chart-form']");
@@ -196,17 +242,17 @@
     var y = this.form.querySelector("[data-role='chart-y']");
     schema.fields.forEach(function (field) {
       if (field.type === "geometry") { return; }
-      var option = el("option", field.name);
+      var option = el("option", titleOf(settings, field.name));
       option.value = field.name;
       x.appendChild(option);
     });
-    var count = el("option", root.dataset.textCount);
+    var count = el("option", text.textCount);
     count.value = "count";
     y.appendChild(count);
     schema.fields.forEach(function (field) {
       if (field.type !== "integer" && field.type !== "number") { return; }
       ["sum", "avg"].forEach(function (fn) {
-        var option = el("option", fn + "(" + field.name + ")");
+        var option = el("option", self.metricLabel(fn + ":" + field.name));
         option.value = fn + ":" + field.name;
         y.appendChild(option);
       });
@@ -215,30 +261,60 @@
       event.preventDefault();
       self.draw();
     });
-    if (x.options.length) { this.draw(); }
+    var chosen = settings.chart;
+    if (chosen) {
+      this.form.querySelector("[data-role='chart-kind']").value = chosen.kind;
+      x.value = chosen.x;
+      y.value = chosen.metric;
+      this.draw();
+    }
   }
+
+  // "客流（合计）", "行数": the value axis named in the page's language.
+  Chart.prototype.metricLabel = function (metric) {
+    if (metric === "count") { return this.root.dataset.textCount; }
+    var parts = metric.split(":");
+    var word = parts[0] === "avg" ? this.root.dataset.textAvg : this.root.dataset.textSum;
+    return this.root.dataset.textMetric.replace("{column}", titleOf(this.settings, parts.slice(1).join(":")))
+      .replace("{function}", word);
+  };
 
   Chart.prototype.draw = function () {
     var self = this;
     var kind = this.form.querySelector("[data-role='chart-kind']").value;
     var x = this.form.querySelector("[data-role='chart-x']").value;
     var metric = this.form.querySelector("[data-role='chart-y']").value;
-    var params = { group_by: x, metrics: metric, sort: "-" + (metric === "count" ? "count" : metric.replace(":", "(") + ")"), limit: 30 };
+    var resultName = metric === "count" ? "count" : metric.replace(":", "(") + ")";
+    // Over time: the first 200 periods in order; over categories: the 30 largest, then in natural order.
+    var overTime = this.settings.chart && this.settings.chart.over_time && this.settings.chart.x === x;
+    var params = overTime ? { group_by: x, metrics: metric, sort: x, limit: 200 }
+      : { group_by: x, metrics: metric, sort: "-" + resultName, limit: 30 };
+    var valueLabel = this.metricLabel(metric);
+    var axisLabel = titleOf(this.settings, x);
     getJSON(withParams(this.url, params)).then(function (body) {
       var valueName = body.fields[1].name;
-      var labels = body.rows.map(function (row) { return row[x] === null ? "—" : String(row[x]); });
-      var values = body.rows.map(function (row) { return row[valueName]; });
+      var rows = overTime ? body.rows : body.rows.slice().sort(function (a, b) {
+        if (a[x] === null || b[x] === null) { return a[x] === null ? 1 : -1; }
+        return collator.compare(String(a[x]), String(b[x]));
+      });
+      var labels = rows.map(function (row) { return row[x] === null ? "—" : String(row[x]); });
+      var values = rows.map(function (row) { return row[valueName]; });
       self.node.dataset.points = String(values.length);
       self.node.dataset.kind = kind;
+      self.node.dataset.x = x;
+      self.node.dataset.metric = metric;
+      self.node.dataset.labels = JSON.stringify(labels);
       var chart = window.echarts.getInstanceByDom(self.node) || window.echarts.init(self.node);
       var option = kind === "pie" ? {
         tooltip: { trigger: "item" },
-        series: [{ type: "pie", radius: "65%", data: labels.map(function (label, i) { return { name: label, value: values[i] }; }) }]
+        series: [{ type: "pie", radius: "65%", name: valueLabel,
+                   data: labels.map(function (label, i) { return { name: label, value: values[i] }; }) }]
       } : {
         tooltip: { trigger: "axis" },
-        xAxis: { type: "category", data: labels },
-        yAxis: { type: "value", name: valueName },
-        series: [{ type: kind, data: values, name: valueName }]
+        grid: { containLabel: true, bottom: 40 },
+        xAxis: { type: "category", data: labels, name: axisLabel, nameLocation: "middle", nameGap: 28 },
+        yAxis: { type: "value", name: valueLabel },
+        series: [{ type: kind, data: values, name: valueLabel }]
       };
       chart.setOption(option, true);
     }).catch(function (error) {
@@ -251,7 +327,10 @@
     var node = root.querySelector("[data-role='map']");
     if (!node || !root.dataset.geojsonUrl || !window.L) { return; }
     var map = window.L.map(node, { preferCanvas: true });
-    if (root.dataset.tileUrl) { window.L.tileLayer(root.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+    if (root.dataset.tileUrl) {
+      window.L.tileLayer(root.dataset.tileUrl, { maxZoom: 19, attribution: root.dataset.tileAttribution }).addTo(map);
+    }
+    drawBoundaries(root, map, node);
     getJSON(root.dataset.geojsonUrl).then(function (collection) {
       var layer = window.L.geoJSON(collection, {
         pointToLayer: function (feature, latlng) {
@@ -270,14 +349,29 @@
     });
   }
 
+  // The offline base layer: vendored country outlines (world-atlas TopoJSON), beneath the data.
+  function drawBoundaries(root, map, node) {
+    if (!root.dataset.boundariesUrl || !window.topojson) { return; }
+    map.createPane("boundaries").style.zIndex = 250;
+    fetch(root.dataset.boundariesUrl).then(function (response) { return response.json(); }).then(function (topology) {
+      var outlines = window.topojson.feature(topology, topology.objects.countries);
+      window.L.geoJSON(outlines, {
+        pane: "boundaries", interactive: false,
+        style: { color: "#8a9bb0", weight: 1, fillColor: "#ffffff", fillOpacity: 1 }
+      }).addTo(map);
+      node.dataset.boundaries = String(outlines.features.length);
+    }).catch(function () { /* the data still shows without outlines */ });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var status = document.querySelector("[data-datastore-status]");
     if (status) { watchStatus(status); }
     var root = document.getElementById("datastore");
     if (!root) { return; }
     getJSON(root.dataset.schemaUrl).then(function (schema) {
-      new Table(root, schema).load();
-      if (window.echarts) { new Chart(root, schema); }
+      var settings = preview();
+      new Table(root, schema, settings).load();
+      if (window.echarts) { new Chart(root, schema, settings); }
       drawMap(root);
     });
   });

@@ -64,3 +64,11 @@ def test_insights_page_is_for_staff_only(client, api, staff, citizen, publisher,
     assert "公交" in popular and "zzz-no-such-thing" in popular
     assert "zzz-no-such-thing" in zero and "公交" not in zero
     assert client.get(url, {"days": "lots"}).status_code == 200
+
+
+def test_long_queries_wrap_on_the_insights_page(client, api, staff, db_catalog):
+    query = "非常长的搜索词" * 12
+    api.get("/api/v1/search/", {"q": query})
+    client.force_login(staff)
+    body = client.get("/search/insights/").content.decode()
+    assert re.search(r'<td class="wrap-text"><a href="[^"]+">' + query + "</a>", body)
