@@ -8,6 +8,7 @@ choice.
 """
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -39,9 +40,13 @@ def bad_request(request, exception):
 
 
 def permission_denied(request, exception):
+    """The reason the code gave (the exception's message) and, where it knows one, what to do next."""
     if is_api_path(request):
         return json_error(403, "permission_denied", str(exception) or _("您没有执行此操作的权限。"))
-    return defaults.permission_denied(request, exception)
+    actions = [{"label": label, "url": reverse(name)} for label, name in getattr(exception, "actions", ())]
+    return render(request, "403.html", {
+        "reason": str(exception), "hint": getattr(exception, "hint", ""), "actions": actions,
+    }, status=403)
 
 
 def page_not_found(request, exception):

@@ -1,7 +1,6 @@
 """Portal pages: thin views over selectors (what a visitor may see) and services (what a publisher may change)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.service_forms import attempt
 from organizations.models import Organization
+from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
 
 from . import selectors
@@ -128,7 +128,7 @@ def _dataset_url(dataset):
 def my_datasets(request):
     organizations = published_organizations(request.user)
     if not organizations.exists():
-        raise PermissionDenied(_("只有发布者可以管理数据集。"))
+        raise not_a_publisher(_("只有发布者可以管理数据集。"))
     datasets = selectors.datasets_for(viewer_for(request)).filter(organization__in=organizations)
     state = request.GET.get("state")
     if state in Dataset.State.values:
@@ -144,7 +144,7 @@ def my_datasets(request):
 @login_required
 def dataset_create(request):
     if not published_organizations(request.user).exists():
-        raise PermissionDenied(_("只有发布者可以创建数据集。"))
+        raise not_a_publisher(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         dataset = attempt(form, lambda: create_dataset(

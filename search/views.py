@@ -1,11 +1,11 @@
 """Search pages: the search page (every state in its URL) and the staff-only search insights."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from datasets.grading import viewer_for
+from organizations.refusals import not_platform_staff
 from organizations.roles import is_platform_staff
 from searchstats import services as stats
 
@@ -116,7 +116,7 @@ def search_page(request):
 def insights(request):
     """Popular queries and queries that found nothing; platform staff only."""
     if not is_platform_staff(request.user):
-        raise PermissionDenied
+        raise not_platform_staff(_("只有平台管理员可以查看此页面。"))
     try:
         days = int(request.GET.get("days", 30))
     except ValueError:
