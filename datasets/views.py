@@ -14,7 +14,8 @@ from organizations.models import Organization
 from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
 
-from . import selectors
+from . import facets, selectors
+from .catalog_facets import LIST_FACETS, CatalogFilters
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
 from .models import Dataset, Resource, Theme
@@ -56,12 +57,21 @@ def home(request):
 
 
 def dataset_list(request):
-    listed = selectors.listed_datasets_for(viewer_for(request))
-    formats = Resource.objects.filter(dataset__in=listed.values("pk")).exclude(format="")
-    formats = formats.order_by("format").values_list("format", flat=True).distinct()
-    form = DatasetFilterForm(request.GET, formats=list(formats))
-    page = _page(request, form.filter(listed), form.chosen_page_size())
-    return render(request, "portal/dataset_list.html", {"form": form, "page": page})
+    """The catalog with the facet sidebar the search page has, counted over what this viewer may see."""
+    form = DatasetFilterForm(request.GET)
+    matching = form.filter(selectors.listed_datasets_for(viewer_for(request)))
+    filters = CatalogFilters(request.GET)
+    groups = facets.facet_groups(request.GET, filters.options(matching))
+    return render(request, "portal/dataset_list.html", {
+        "form": form,
+        "page": _page(request, filters.apply(matching), form.chosen_page_size()),
+        "facet_groups": groups,
+        "chips": facets.chips(request.GET, groups, {}),
+        "hidden_filters": facets.hidden_filters(request.GET, LIST_FACETS),
+        "widening": facets.widening(request.GET, LIST_FACETS),
+        "filter_errors": filters.errors,
+        "q": form.value("q", ""),
+    })
 
 
 def dataset_detail(request, identifier):
