@@ -1,8 +1,12 @@
-"""A refused page says why (the reason the code gave) and what to do next, in Chinese and in English."""
+"""A refused page says why (the reason the code gave) and what to do next, in Chinese and in English;
+a refused data door says why in the API's error shape."""
 import re
 
 import pytest
 from django.utils.html import escape
+
+from access_support import APPLICATIONS, days
+from apikeys_support import key_client
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,21 @@ def test_the_api_gives_the_same_reason_without_the_page(api_as, citizen):
     response = api_as(citizen).get("/api/v1/access/audit/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh-hans", "该 API 密钥所属企业对此数据集的使用授权尚未生效，将于"),
+    ("en", "The grant of this API key’s enterprise for this dataset has not started yet; it starts on"),
+])
+def test_a_grant_that_has_not_started_says_when_it_will(enterprise_a, enterprise_admin, reviewer, conditional,
+                                                      apply_as, post_as, data_key, language, text):
+    application = apply_as(enterprise_admin, enterprise_a.organization, conditional, period_start=days(5)).json()
+    approved = post_as(reviewer, f"{APPLICATIONS}{application['id']}/approve/", {"terms": "仅限研究使用", "expires_on": days(30)})
+    assert approved.status_code == 200, approved.content
+    resource = conditional.resources.get()
+    client = key_client(data_key)
+    for path in (f"/download/resources/{resource.pk}/", f"/api/v1/resources/{resource.pk}/rows/"):
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 403, (path, response.content)
+        error = response.json()["error"]
+        assert error["code"] == "grant_required" and error["message"].startswith(text), error
