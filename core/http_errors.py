@@ -18,7 +18,8 @@ API_PATHS = ("/api/", "/download/")
 
 
 def is_api_path(request):
-    return request.path.startswith(API_PATHS)
+    # "/api" itself too: an API client that drops the slash still gets the JSON shape.
+    return request.path.startswith(API_PATHS) or f"{request.path}/" in API_PATHS
 
 
 def json_error(status, code, message, fields=None):

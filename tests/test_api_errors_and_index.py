@@ -92,7 +92,7 @@ def test_a_nested_body_error_is_plain_text_too(api_as, publisher, transport_bure
 
 
 @pytest.mark.parametrize("language, message", [("en", "Not found."), ("zh-hans", "未找到。")])
-@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/nope", "/api/v2/", "/api/", "/api/v1/nope/deeper/",
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/nope", "/api/v2/", "/api/", "/api", "/api/v1/nope/deeper/",
                                   "/api/v1/search/nope/"])
 def test_an_unknown_api_path_is_a_json_404(api, path, language, message):
     response = api.get(path, HTTP_ACCEPT_LANGUAGE=language)
@@ -102,8 +102,9 @@ def test_an_unknown_api_path_is_a_json_404(api, path, language, message):
     assert error["code"] == "not_found" and error["message"] == message
 
 
-def test_an_unknown_page_path_is_still_a_page(client):
-    response = client.get("/nope-nope/")
+@pytest.mark.parametrize("path", ["/nope-nope/", "/apis/", "/api-docs"])
+def test_an_unknown_page_path_is_still_a_page(client, path):
+    response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
 
