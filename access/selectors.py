@@ -19,6 +19,13 @@ def has_active_grant(organization_id, dataset_id):
     return active_grants().filter(enterprise_id=organization_id, dataset_id=dataset_id).exists()
 
 
+def upcoming_grant_start(organization_id, dataset_id):
+    """When the enterprise's next grant for the dataset that has not started yet starts, or None."""
+    upcoming = Grant.objects.filter(enterprise_id=organization_id, dataset_id=dataset_id, revoked_at__isnull=True,
+                                    starts_at__gt=timezone.now()).order_by("starts_at")
+    return upcoming.values_list("starts_at", flat=True).first()
+
+
 def _involving(user, enterprise_field, dataset_org_field):
     """A Q for rows of the user's enterprises or of datasets the user reviews; None means everything (staff)."""
     if is_platform_staff(user):

@@ -26,6 +26,7 @@ from datasets.models import Resource
 from enterprises.models import EnterpriseProfile
 from enterprises.services import acting_enterprise, enterprises_of
 from organizations import roles
+from organizations.refusals import not_a_reviewer
 
 from . import notifications, selectors
 from .models import AccessApplication, Grant, UsageReport
@@ -89,7 +90,7 @@ def _locked(model, pk):
 
 def _ensure_reviewer(user, dataset):
     if not roles.is_reviewer(user, dataset.organization):
-        raise PermissionDenied(_("只有数据提供部门的审核者可以审核该申请。"))
+        raise not_a_reviewer(_("只有数据提供部门的审核者可以审核该申请。"))
 
 
 # --- applying -------------------------------------------------------------------

@@ -7,7 +7,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +18,9 @@ from audit.selectors import audit_entries
 from core.service_forms import run_action, run_step
 from datasets import selectors as catalog
 from datasets.grading import viewer_for
-from enterprises.services import enterprises_of
+from enterprises.services import enterprises_of, not_a_verified_member
 from organizations import roles
+from organizations.refusals import not_a_reviewer, not_platform_staff
 from organizations.roles import is_platform_staff
 
 from . import selectors, services
@@ -35,7 +35,7 @@ def staff_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not is_platform_staff(request.user):
-            raise PermissionDenied
+            raise not_platform_staff(_("只有平台管理员可以查看此页面。"))
         return view(request, *args, **kwargs)
     return wrapped
 
@@ -58,7 +58,7 @@ def apply(request, identifier):
     dataset = catalog.dataset_for(viewer_for(request), identifier)
     enterprises = services.applicable_enterprises(request.user)
     if not enterprises.exists():
-        raise PermissionDenied(_("只有通过认证的企业成员可以申请使用有条件开放数据。"))
+        raise not_a_verified_member(request.user, _("只有通过认证的企业成员可以申请使用有条件开放数据。"))
     form = ApplyForm(request.POST or None, enterprises=enterprises, dataset=dataset)
     created = {}
 
@@ -165,7 +165,7 @@ def grant_renew(request, pk):
 @login_required
 def review(request):
     if not roles.reviewed_organization_ids(request.user):
-        raise PermissionDenied(_("您不是任何数据提供部门的审核者。"))
+        raise not_a_reviewer(_("您不是任何数据提供部门的审核者。"))
     reviewed = roles.reviewed_organization_ids(request.user)
     return render(request, "access/review.html", {
         "queue": selectors.review_queue(request.user),

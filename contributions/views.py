@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.service_forms import run_action, run_step
-from enterprises.services import enterprises_of
+from enterprises.services import enterprises_of, not_a_verified_member
+from organizations.refusals import not_a_reviewer
 from organizations import roles
 
 from . import presentation, selectors
@@ -36,7 +37,7 @@ def mine(request):
 def new(request):
     enterprises = enterprises_of(request.user).filter(enterprise_profile__status="verified")
     if not enterprises.exists():
-        raise PermissionDenied(_("只有通过认证的企业成员可以提交数据贡献。"))
+        raise not_a_verified_member(request.user, _("只有通过认证的企业成员可以提交数据贡献。"))
     form = ContributionForm(request.POST or None, request.FILES or None, enterprises=enterprises,
                             initial={"dataset": request.GET.get("dataset", ""), "kind": request.GET.get("kind", "")})
     created = {}
@@ -169,7 +170,7 @@ def reject(request, pk):
 @login_required
 def review(request):
     if not roles.reviewed_organization_ids(request.user):
-        raise PermissionDenied(_("您不是任何政府部门的审核者。"))
+        raise not_a_reviewer(_("您不是任何政府部门的审核者。"))
     form = QueueFilterForm(request.GET)
     queue = selectors.review_queue(request.user, **form.filters()) if form.is_valid() else []
     return render(request, "contributions/review.html", {"form": form, "queue": queue},

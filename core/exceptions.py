@@ -43,6 +43,20 @@ class PayloadTooLarge(DomainError):
     code = "too_large"
 
 
+class Forbidden(PermissionDenied):
+    """A PermissionDenied that also says what to do about it, for the 403 page.
+
+    `hint` is a sentence (who grants the missing role...), `actions` are (label, URL name)
+    pairs of the pages that fix it (register an enterprise, see its verification...).
+    The API answers with the message only, as for any PermissionDenied.
+    """
+
+    def __init__(self, message, *, hint="", actions=()):
+        super().__init__(message)
+        self.hint = hint
+        self.actions = tuple(actions)
+
+
 def error_body(status_code, code, message, fields=None):
     body = {"status": status_code, "code": code, "message": message}
     if fields:
@@ -64,6 +78,20 @@ def _flatten_drf_detail(detail):
     return str(detail)
 
 
+def _texts(value):
+    """Every message inside a flattened detail, nested lists and dicts included, as plain strings."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return [value]
+
+
+def fields_message(fields):
+    """One readable line for a field dict: `name: first message second message; other: ...`."""
+    return "; ".join(f"{name}: {' '.join(_texts(value))}" for name, value in fields.items())
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, extended to Django and domain errors, with one body shape."""
     if isinstance(exc, DomainError):
@@ -71,8 +99,7 @@ def api_exception_handler(exc, context):
         return Response(error_body(exc.status_code, exc.code, exc.message, fields), status=exc.status_code)
     if isinstance(exc, ValidationError):
         fields = validation_error_fields(exc)
-        message = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
-        return Response(error_body(400, "invalid", message, fields), status=400)
+        return Response(error_body(400, "invalid", fields_message(fields), fields), status=400)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound(_("未找到。"))
     elif isinstance(exc, PermissionDenied):
@@ -83,10 +110,10 @@ def api_exception_handler(exc, context):
     detail = response.data
     if isinstance(exc, drf_exceptions.ValidationError):
         fields = _flatten_drf_detail(detail if isinstance(detail, dict) else {"non_field_errors": detail})
-        message = "; ".join(f"{name}: {value}" for name, value in fields.items())
-        response.data = error_body(response.status_code, "invalid", message, fields)
+        response.data = error_body(response.status_code, "invalid", fields_message(fields), fields)
     else:
-        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        detail = detail.get("detail", detail) if isinstance(detail, dict) else detail
+        message = " ".join(_texts(_flatten_drf_detail(detail)))
         code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")
         response.data = error_body(response.status_code, code, message)
     return response

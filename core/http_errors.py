@@ -8,6 +8,7 @@ choice.
 """
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -17,7 +18,8 @@ API_PATHS = ("/api/", "/download/")
 
 
 def is_api_path(request):
-    return request.path.startswith(API_PATHS)
+    # "/api" itself too: an API client that drops the slash still gets the JSON shape.
+    return request.path.startswith(API_PATHS) or f"{request.path}/" in API_PATHS
 
 
 def json_error(status, code, message, fields=None):
@@ -39,9 +41,13 @@ def bad_request(request, exception):
 
 
 def permission_denied(request, exception):
+    """The reason the code gave (the exception's message) and, where it knows one, what to do next."""
     if is_api_path(request):
         return json_error(403, "permission_denied", str(exception) or _("您没有执行此操作的权限。"))
-    return defaults.permission_denied(request, exception)
+    actions = [{"label": label, "url": reverse(name)} for label, name in getattr(exception, "actions", ())]
+    return render(request, "403.html", {
+        "reason": str(exception), "hint": getattr(exception, "hint", ""), "actions": actions,
+    }, status=403)
 
 
 def page_not_found(request, exception):

@@ -80,6 +80,7 @@ class ThemeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(selectors.theme_tree_with_counts(viewer_for(request)), many=True).data)
 
 
+@extend_schema_view(list=extend_schema(summary="The licences a dataset may be published under"))
 class LicenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = LicenceSerializer
     queryset = Licence.objects.all()

@@ -1,6 +1,7 @@
 """Catalog API v1 routes (included under /api/v1/ by portal.api_urls)."""
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
 from . import api
@@ -16,6 +17,9 @@ class PathLookupRouter(SimpleRouter):
 
     routes = [SimpleRouter.routes[0], SimpleRouter.routes[1], SimpleRouter.routes[3], SimpleRouter.routes[2]]
 
+
+obtain_auth_token = extend_schema_view(
+    post=extend_schema(summary="Exchange a username and password for a session token"))(ObtainAuthToken).as_view()
 
 router = PathLookupRouter()
 router.register("organizations", api.OrganizationViewSet, basename="api-organization")

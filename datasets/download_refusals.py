@@ -4,6 +4,7 @@ The rule itself is datasets.grading's (download_refusal); this module turns
 its answer into an error for every door to the data: file downloads, and the
 datastore's rows, aggregates and exports.
 """
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
@@ -30,13 +31,35 @@ class GrantRequired(ApplicationRequired):
     code = grading.Refusal.GRANT_REQUIRED
 
 
-def _refusal_error(refusal):
+def _no_upcoming_grant(organization_id, dataset_id):
+    return None
+
+
+_upcoming_grant_start = _no_upcoming_grant
+
+
+def register_upcoming_grant_start(lookup):
+    """`lookup(organization_id, dataset_id)` gives when the enterprise's grant for the dataset that has
+    not started yet starts, or None (access registers it), so a refusal can say "not yet" instead of "none"."""
+    global _upcoming_grant_start
+    _upcoming_grant_start = lookup
+
+
+def _grant_error(key, dataset):
+    starts_at = _upcoming_grant_start(key.organization_id, dataset.pk)
+    if starts_at is not None:
+        start = formats.date_format(timezone.localtime(starts_at), "DATETIME_FORMAT")
+        return GrantRequired(_("该 API 密钥所属企业对此数据集的使用授权尚未生效，将于 %(start)s 开始生效。")
+                             % {"start": start}, field="grant")
+    return GrantRequired(_("该 API 密钥所属企业没有此数据集的有效使用授权，请先提交数据使用申请。"), field="grant")
+
+
+def _refusal_error(refusal, viewer, dataset):
     if refusal == grading.Refusal.SCOPE_REQUIRED:
         return ScopeRequired(_("该 API 密钥缺少权限范围 %(scope)s。") % {"scope": grading.DATA_SCOPE},
                              field="scope")
     if refusal == grading.Refusal.GRANT_REQUIRED:
-        return GrantRequired(_("该 API 密钥所属企业没有此数据集的有效使用授权，请先提交数据使用申请。"),
-                             field="grant")
+        return _grant_error(viewer.credential, dataset)
     if refusal == grading.Refusal.KEY_INACTIVE:
         return KeyInactive(_("该 API 密钥已失效。"), field="key")
     return ApplicationRequired(
@@ -47,6 +70,7 @@ def _refusal_error(refusal):
 def ensure_can_download(request, dataset):
     """Refuse with a 403 naming what is missing (an application, a key's scope, a grant)."""
     # Only conditional datasets get here: restricted ones and drafts were 404 in the selectors.
-    refusal = grading.viewer_for(request).download_refusal(dataset)
+    viewer = grading.viewer_for(request)
+    refusal = viewer.download_refusal(dataset)
     if refusal is not None:
-        raise _refusal_error(refusal)
+        raise _refusal_error(refusal, viewer, dataset)

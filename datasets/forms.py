@@ -14,7 +14,6 @@ from core.service_forms import ServiceForm
 from organizations.models import Organization
 from organizations.roles import published_organizations
 
-from . import selectors
 from .models import Licence, OpenGrade, Resource, Theme, UpdateFrequency
 from .presentation import DEFAULT_PAGE_SIZE, DEFAULT_SORT, GRADE_EXPLANATIONS, PAGE_SIZES, SORTS
 from .services.metadata import DATASET_FIELDS
@@ -164,23 +163,10 @@ class ReplaceFileForm(ServiceForm):
 
 
 class DatasetFilterForm(forms.Form):
-    """The dataset list's filters, read from the query string; bad values are reported, not fatal."""
+    """The dataset list's text, sort and page size, read from the query string; bad values are reported,
+    not fatal. Its facets (organization, theme, format...) are datasets.catalog_facets'."""
 
     q = forms.CharField(label=_("关键词"), required=False, max_length=200)
-    organization = forms.ModelChoiceField(
-        label=_("提供单位"), queryset=Organization.objects.all(), to_field_name="slug", required=False,
-        empty_label=_("全部单位"),
-    )
-    theme = forms.ModelChoiceField(
-        label=_("主题"), queryset=Theme.objects.all(), to_field_name="code", required=False,
-        empty_label=_("全部主题"),
-    )
-    format = forms.ChoiceField(label=_("格式"), required=False)
-    grade = forms.ChoiceField(label=_("开放等级"), required=False, choices=[("", _("全部等级")), *OpenGrade.choices])
-    licence = forms.ModelChoiceField(
-        label=_("许可协议"), queryset=Licence.objects.all(), to_field_name="code", required=False,
-        empty_label=_("全部许可"),
-    )
     sort = forms.ChoiceField(
         label=_("排序"), required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()]
     )
@@ -189,18 +175,8 @@ class DatasetFilterForm(forms.Form):
         choices=[(size, size) for size in PAGE_SIZES],
     )
 
-    def __init__(self, *args, formats, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["format"].choices = [("", _("全部格式")), *((fmt, fmt) for fmt in formats)]
-        self.fields["theme"].label_from_instance = self._theme_label
-
-    @staticmethod
-    def _theme_label(theme):
-        # Sub-themes are indented under their parent in the select.
-        return f"\u2003{theme.name}" if theme.parent_id else theme.name
-
     def value(self, name, default=None):
-        """The valid value of a filter, or the default when it is missing or wrong."""
+        """The valid value of a field, or the default when it is missing or wrong."""
         self.is_valid()  # cleaned_data then holds only the fields that are valid
         return self.cleaned_data.get(name) or default
 
@@ -213,16 +189,6 @@ class DatasetFilterForm(forms.Form):
     def filter(self, queryset):
         if q := self.value("q"):
             queryset = queryset.filter(text_condition(q))
-        if organization := self.value("organization"):
-            queryset = queryset.filter(organization=organization)
-        if theme := self.value("theme"):
-            queryset = selectors.filter_theme(queryset, theme)
-        if fmt := self.value("format"):
-            queryset = queryset.filter(pk__in=Resource.objects.filter(format=fmt).values("dataset_id"))
-        if grade := self.value("grade"):
-            queryset = queryset.filter(open_grade=grade)
-        if licence := self.value("licence"):
-            queryset = queryset.filter(licence=licence)
         return queryset.order_by(*SORTS[self.chosen_sort()][1])
 
 

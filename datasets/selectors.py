@@ -59,24 +59,32 @@ def organizations_with_counts(viewer):
     )
 
 
-def theme_tree_with_counts(viewer):
-    """Top-level themes, each with `sub_themes`; a parent's count includes its sub-themes' datasets.
+def theme_counts(dataset_ids):
+    """{theme id: number of the datasets (a pk subquery) filed under it}; a top-level theme's count
+    includes its sub-themes' datasets, each counted once.
 
     Counted in the database (two grouped queries), so the cost does not grow with the catalog.
     """
-    links = Dataset.themes.through.objects.filter(dataset__in=listed_datasets_for(viewer).values("pk"))
-    direct = dict(
-        links.values("theme_id").annotate(n=Count("dataset_id", distinct=True)).values_list("theme_id", "n")
+    links = Dataset.themes.through.objects.filter(dataset__in=dataset_ids).order_by()
+    sub_themes = dict(
+        links.filter(theme__parent__isnull=False)
+        .values("theme_id").annotate(n=Count("dataset_id", distinct=True)).values_list("theme_id", "n")
     )
-    rolled_up = dict(
+    top_level = dict(
         links.annotate(root=Coalesce("theme__parent_id", "theme_id"))
         .values("root").annotate(n=Count("dataset_id", distinct=True)).values_list("root", "n")
     )
+    return {**sub_themes, **top_level}
+
+
+def theme_tree_with_counts(viewer):
+    """Top-level themes, each with `sub_themes`; a parent's count includes its sub-themes' datasets."""
+    counts = theme_counts(listed_datasets_for(viewer).values("pk"))
     themes = list(Theme.objects.all())
     roots, by_id = [], {theme.pk: theme for theme in themes}
     for theme in themes:
         theme.sub_themes = []
-        theme.dataset_count = (direct if theme.parent_id else rolled_up).get(theme.pk, 0)
+        theme.dataset_count = counts.get(theme.pk, 0)
     for theme in themes:
         (by_id[theme.parent_id].sub_themes if theme.parent_id else roots).append(theme)
     return roots

@@ -1,7 +1,6 @@
 """Portal pages: thin views over selectors (what a visitor may see) and services (what a publisher may change)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core.service_forms import attempt
 from organizations.models import Organization
+from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
 
-from . import selectors
+from . import facets, selectors
+from .catalog_facets import LIST_FACETS, CatalogFilters
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
 from .models import Dataset, Resource, Theme
@@ -56,12 +57,21 @@ def home(request):
 
 
 def dataset_list(request):
-    listed = selectors.listed_datasets_for(viewer_for(request))
-    formats = Resource.objects.filter(dataset__in=listed.values("pk")).exclude(format="")
-    formats = formats.order_by("format").values_list("format", flat=True).distinct()
-    form = DatasetFilterForm(request.GET, formats=list(formats))
-    page = _page(request, form.filter(listed), form.chosen_page_size())
-    return render(request, "portal/dataset_list.html", {"form": form, "page": page})
+    """The catalog with the facet sidebar the search page has, counted over what this viewer may see."""
+    form = DatasetFilterForm(request.GET)
+    matching = form.filter(selectors.listed_datasets_for(viewer_for(request)))
+    filters = CatalogFilters(request.GET)
+    groups = facets.facet_groups(request.GET, filters.options(matching))
+    return render(request, "portal/dataset_list.html", {
+        "form": form,
+        "page": _page(request, filters.apply(matching), form.chosen_page_size()),
+        "facet_groups": groups,
+        "chips": facets.chips(request.GET, groups, {}),
+        "hidden_filters": facets.hidden_filters(request.GET, LIST_FACETS),
+        "widening": facets.widening(request.GET, LIST_FACETS),
+        "filter_errors": filters.errors,
+        "q": form.value("q", ""),
+    })
 
 
 def dataset_detail(request, identifier):
@@ -128,7 +138,7 @@ def _dataset_url(dataset):
 def my_datasets(request):
     organizations = published_organizations(request.user)
     if not organizations.exists():
-        raise PermissionDenied(_("只有发布者可以管理数据集。"))
+        raise not_a_publisher(_("只有发布者可以管理数据集。"))
     datasets = selectors.datasets_for(viewer_for(request)).filter(organization__in=organizations)
     state = request.GET.get("state")
     if state in Dataset.State.values:
@@ -144,7 +154,7 @@ def my_datasets(request):
 @login_required
 def dataset_create(request):
     if not published_organizations(request.user).exists():
-        raise PermissionDenied(_("只有发布者可以创建数据集。"))
+        raise not_a_publisher(_("只有发布者可以创建数据集。"))
     form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         dataset = attempt(form, lambda: create_dataset(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import record_audit
-from core.exceptions import Conflict
+from core.exceptions import Conflict, Forbidden
 from datasets.models import Activity
 from datasets.services.history import record_activity
 from organizations.models import Membership, Organization
@@ -42,8 +42,18 @@ def acting_enterprise(user, organization):
     if organization.kind != Organization.Kind.ENTERPRISE or not enterprises_of(user).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("您不是该企业的成员。"))
     if not is_verified_enterprise(organization):
-        raise PermissionDenied(_("企业尚未通过认证。"))
+        raise Forbidden(_("企业尚未通过认证。"), hint=_("平台管理员认证通过后，企业成员才能申请数据、签发密钥和提交贡献。"),
+                        actions=[(_("查看我的企业的认证状态"), "enterprise-mine")])
     return organization
+
+
+def not_a_verified_member(user, message):
+    """The 403 for what only members of a verified enterprise may do, with the way to become one."""
+    if enterprises_of(user).exists():
+        return Forbidden(message, hint=_("您所在的企业还没有通过平台认证；认证通过后即可使用此功能。"),
+                         actions=[(_("查看我的企业的认证状态"), "enterprise-mine")])
+    return Forbidden(message, hint=_("请先登记您的企业并等待平台管理员认证，或请企业管理员邀请您加入企业。"),
+                     actions=[(_("登记企业"), "enterprise-register")])
 
 
 def _unique_slug(name, credit_code):

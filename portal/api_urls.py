@@ -1,7 +1,10 @@
-"""API v1: every app's API routes, under /api/v1/."""
+"""API v1: its index, then every app's API routes, under /api/v1/."""
 from django.urls import include, path
 
+from .api_index import ApiIndexView
+
 urlpatterns = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("", include("datasets.api_urls")),
     path("search/", include("search.api_urls")),
     path("", include("datastore.api_urls")),

@@ -1,27 +1,19 @@
 """Search pages: the search page (every state in its URL) and the staff-only search insights."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from datasets import facets
 from datasets.grading import viewer_for
+from organizations.refusals import not_platform_staff
 from organizations.roles import is_platform_staff
 from searchstats import services as stats
 
 from . import searching
 from .backends import QueryError
-from .backends.base import FACET_FILTERS, FACETS, MAX_RESULT_WINDOW, SORTS
+from .backends.base import FACETS, MAX_RESULT_WINDOW, SORTS
 
-FACET_TITLES = {
-    "organization": _("提供单位"),
-    "theme": _("主题"),
-    "keyword": _("关键词"),
-    "format": _("格式"),
-    "open_grade": _("开放等级"),
-    "licence": _("许可协议"),
-    "update_frequency": _("更新频率"),
-}
 # Filters that are not facets, shown as removable chips too.
 FILTER_TITLES = {
     "region": _("空间范围"),
@@ -34,7 +26,7 @@ FILTER_TITLES = {
     "bbox": _("边界框"),
 }
 PARAMETER_TITLES = {
-    **FACET_TITLES, **FILTER_TITLES,
+    **facets.FACET_TITLES, **FILTER_TITLES,
     "q": _("搜索词"), "sort": _("排序"), "page": _("页码"), "page_size": _("每页条数"),
 }
 SORT_LABELS = {
@@ -45,41 +37,6 @@ SORT_LABELS = {
     "downloads": _("下载最多"),
 }
 INSIGHT_PERIODS = (7, 30, 90)
-
-
-def _url(params, name, values):
-    """This search's URL with `name` set to `values` (none: removed), back on the first page."""
-    changed = params.copy()
-    changed.setlist(name, values)
-    changed.pop("page", None)
-    query = changed.urlencode()
-    return f"?{query}" if query else "?"
-
-
-def _facet_groups(params, outcome):
-    groups = []
-    for facet in FACETS:
-        chosen = list(getattr(outcome.query, FACET_FILTERS[facet]))
-        options = [
-            {**option, "url": _url(params, facet, [value for value in chosen if value != option["value"]]
-                                   if option["selected"] else [*chosen, option["value"]])}
-            for option in outcome.facets[facet]
-        ]
-        if options:
-            groups.append({"name": facet, "title": FACET_TITLES[facet], "options": options})
-    return groups
-
-
-def _chips(params, groups):
-    chips = [
-        {"title": group["title"], "label": option["label"], "url": option["url"]}
-        for group in groups for option in group["options"] if option["selected"]
-    ]
-    chips += [
-        {"title": title, "label": params[name], "url": _url(params, name, [])}
-        for name, title in FILTER_TITLES.items() if params.get(name)
-    ]
-    return chips
 
 
 def _page(outcome):
@@ -99,16 +56,18 @@ def search_page(request):
     except QueryError as error:
         context["error"] = {"title": PARAMETER_TITLES.get(error.field, error.field), "message": error.message}
         return render(request, "search/search.html", context, status=400)
-    groups = _facet_groups(params, outcome)
+    groups = facets.facet_groups(params, outcome.facets)
     context.update(
         outcome=outcome,
         facet_groups=groups,
-        chips=_chips(params, groups),
-        page=_page(outcome),
+        chips=facets.chips(params, groups, FILTER_TITLES),
         sort=outcome.query.sort,
-        hidden_filters=[(name, value) for name in (*FACETS, *FILTER_TITLES, "page_size")
-                        for value in params.getlist(name) if value],
+        hidden_filters=facets.hidden_filters(params, (*FACETS, *FILTER_TITLES, "page_size")),
+        widening=facets.widening(params, (*FACETS, *FILTER_TITLES)),
     )
+    # Page 1 of nothing is the empty state; only a page past the last one says so.
+    page = _page(outcome)
+    context.update(page=page, past_last_page=page is None)
     return render(request, "search/search.html", context)
 
 
@@ -116,7 +75,7 @@ def search_page(request):
 def insights(request):
     """Popular queries and queries that found nothing; platform staff only."""
     if not is_platform_staff(request.user):
-        raise PermissionDenied
+        raise not_platform_staff(_("只有平台管理员可以查看此页面。"))
     try:
         days = int(request.GET.get("days", 30))
     except ValueError:

@@ -136,7 +136,7 @@ def test_dataset_list_filters_sort_and_pages(client, make_dataset, publisher, ot
     assert titles("?theme=transport") == {"公交甲", "出租车乙", "链接丁"}
     assert titles("?theme=environment-air") == {"空气丙"}
     assert titles("?format=API") == {"链接丁"}
-    assert titles("?grade=conditional") == {"出租车乙"}
+    assert titles("?open_grade=conditional") == {"出租车乙"}
     assert titles("?licence=cc0-1.0") == {"出租车乙"}
     assert titles("?q=线路") == {"公交甲"}
     assert titles("?q=生态环境局") == {"空气丙"}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.services import acting_enterprise, enterprises_of
 from organizations import roles
+from organizations.refusals import not_a_reviewer
 
 from .moves import EDITABLE
 
@@ -25,7 +26,7 @@ def ensure_reviewer(user, contribution):
     if is_contributor(user, contribution) or (contribution.submitted_by_id and contribution.submitted_by_id == user.pk):
         raise PermissionDenied(_("不能审核自己企业提交的贡献。"))
     if not roles.is_reviewer(user, contribution.target_organization):
-        raise PermissionDenied(_("只有目标部门的审核者可以审核该贡献。"))
+        raise not_a_reviewer(_("只有目标部门的审核者可以审核该贡献。"))
 
 
 def can_review(user, contribution):

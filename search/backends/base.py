@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
+from core.pagination import POSITIVE_INTEGER
 from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.models import Organization
@@ -77,13 +78,14 @@ def _date(name, value):
         raise QueryError(name, error.messages[0]) from None
 
 
-def _int(name, value, minimum, maximum=None):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise QueryError(name, _("应为整数。")) from None
-    if number < minimum or (maximum is not None and number > maximum):
-        raise QueryError(name, _("应在 %(min)d 到 %(max)s 之间。") % {"min": minimum, "max": maximum or "∞"})
+def _positive_int(name, value, maximum=None):
+    """A page or page size: 1, 2, 3... as the API's lists read them (core.pagination), else a QueryError."""
+    text = str(value).strip()
+    if not POSITIVE_INTEGER.fullmatch(text):
+        raise QueryError(name, _("应为正整数。"))
+    number = int(text)
+    if maximum is not None and number > maximum:
+        raise QueryError(name, _("应在 %(min)d 到 %(max)s 之间。") % {"min": 1, "max": maximum})
     return number
 
 
@@ -159,8 +161,8 @@ class SearchQuery:
         if self.sort not in SORTS:
             raise QueryError("sort", _("无效的排序：%(sort)s。可选：%(choices)s。")
                              % {"sort": self.sort, "choices": ", ".join(SORTS)})
-        self.page = _int("page", self.page, 1)
-        self.page_size = _int("page_size", self.page_size, 1, MAX_PAGE_SIZE)
+        self.page = _positive_int("page", self.page)
+        self.page_size = _positive_int("page_size", self.page_size, MAX_PAGE_SIZE)
         if self.page * self.page_size > MAX_RESULT_WINDOW:
             raise QueryError("page", _("最多只能浏览前 %(n)d 条结果，请缩小搜索范围。") % {"n": MAX_RESULT_WINDOW})
         self.parsed = parse_query(self.text)

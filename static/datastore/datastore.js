@@ -12,7 +12,9 @@
   }
 
   function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+    // The API answers in the language of Accept-Language: ask for the page's, not the browser's.
+    var headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang };
+    return fetch(url, { credentials: "same-origin", headers: headers }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) { throw new Error((body.error && body.error.message) || response.statusText); }
         return body;

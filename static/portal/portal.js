@@ -9,6 +9,15 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
 
+    // "Show more" of a facet is a native <details>; with scripts its summary says "show less" once open.
+    document.querySelectorAll("details.facet-more").forEach(function (details) {
+      var summary = details.querySelector("summary");
+      var closedLabel = summary.textContent;
+      details.addEventListener("toggle", function () {
+        summary.textContent = details.open ? summary.dataset.labelOpen : closedLabel;
+      });
+    });
+
     // The add-resource form shows only the inputs of the chosen kind (file or link).
     document.querySelectorAll("form[data-resource-form]").forEach(function (form) {
       var radios = form.querySelectorAll("input[name='kind']");

@@ -65,7 +65,9 @@
       var text = input.value.trim();
       var mine = ++request;
       if (!text) { close(); return; }
-      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(text), {headers: {"Accept": "application/json"}})
+      // The API answers in the language of Accept-Language: ask for the page's, not the browser's.
+      var headers = {"Accept": "application/json", "Accept-Language": document.documentElement.lang};
+      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(text), {headers: headers})
         .then(function (response) { return response.ok ? response.json() : {results: []}; })
         .then(function (body) { if (mine === request) { render(body.results || []); } })
         .catch(close);

@@ -1,0 +1,145 @@
+"""The catalog list's filters and their facet counts, read from the database for one viewer.
+
+The same facets, parameters and semantics as the search page (search.backends.base):
+several values of one facet mean any of them (`?theme=a&theme=b` or `?theme=a,b`),
+different facets must all match, and each facet's counts ignore that facet's own
+selection so its other values stay choosable. Counts are taken over the queryset the
+view passes in, which is already limited by grade (datasets.selectors.listed_datasets_for),
+so a dataset the viewer may not see is never counted. Unknown values are reported and
+ignored, as the list's other bad parameters are.
+"""
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from core.localization import localized
+from organizations.models import Organization
+
+from .facets import FACET_TITLES
+from .models import Dataset, Licence, OpenGrade, Resource, Theme, UpdateFrequency
+from .selectors import theme_counts
+
+LIST_FACETS = ("organization", "theme", "format", "open_grade", "licence", "update_frequency")
+MAX_VALUES = 50  # per facet, as in search (FACET_SIZE)
+MAX_FORMAT_LENGTH = 30
+
+
+def filter_organizations():
+    """The organizations a visitor may filter the catalog by (and see named in its facet)."""
+    return Organization.objects.all()
+
+
+def _known(facet, values):
+    """The values of `facet` that exist, keeping their order."""
+    if facet == "organization":
+        found = set(filter_organizations().filter(slug__in=values).values_list("slug", flat=True))
+    elif facet == "theme":
+        found = set(Theme.objects.filter(code__in=values).values_list("code", flat=True))
+    elif facet == "licence":
+        found = set(Licence.objects.filter(code__in=values).values_list("code", flat=True))
+    elif facet == "open_grade":
+        found = set(OpenGrade.values)
+    elif facet == "update_frequency":
+        found = set(UpdateFrequency.values)
+    else:
+        found = {value for value in values if len(value) <= MAX_FORMAT_LENGTH}
+    return [value for value in values if value in found]
+
+
+def _condition(facet, values):
+    if facet == "organization":
+        return Q(organization__slug__in=values)
+    if facet == "theme":
+        links = Dataset.themes.through.objects.filter(Q(theme__code__in=values) | Q(theme__parent__code__in=values))
+        return Q(pk__in=links.values("dataset_id"))
+    if facet == "format":
+        return Q(pk__in=Resource.objects.filter(format__in=values).values("dataset_id"))
+    if facet == "licence":
+        return Q(licence__code__in=values)
+    return Q(**{f"{facet}__in": values})
+
+
+class CatalogFilters:
+    """The facet selection of one request: `chosen` {facet: values}, `errors` [(title, message)]."""
+
+    def __init__(self, params):
+        self.chosen, self.errors = {}, []
+        for facet in LIST_FACETS:
+            values = list(dict.fromkeys(
+                part.strip() for value in params.getlist(facet) for part in value.split(",") if part.strip()
+            ))
+            if facet == "format":
+                values = [value.upper() for value in values]
+            known = _known(facet, values)
+            if unknown := [value for value in values if value not in known]:
+                message = _("未知的取值：%(values)s。") % {"values": ", ".join(unknown)}
+                self.errors.append((FACET_TITLES[facet], message))
+            if known:
+                self.chosen[facet] = known
+
+    def apply(self, queryset, exclude=None):
+        """The queryset narrowed by every chosen facet but `exclude`."""
+        for facet, values in self.chosen.items():
+            if facet != exclude:
+                queryset = queryset.filter(_condition(facet, values))
+        return queryset
+
+    def options(self, queryset):
+        """{facet: [{"value", "label", "count", "selected"}]}, most frequent first; a chosen value
+        with no dataset stays listed with 0."""
+        options = {}
+        for facet in LIST_FACETS:
+            ids = self.apply(queryset, exclude=facet).order_by().values("pk")
+            counts, labels = _COUNTERS[facet](ids)
+            chosen = self.chosen.get(facet, [])
+            pairs = sorted(((value, n) for value, n in counts.items() if value and n),
+                           key=lambda pair: (-pair[1], pair[0]))[:MAX_VALUES]
+            pairs += [(value, 0) for value in chosen if value not in dict(pairs)]
+            options[facet] = [{"value": value, "label": labels.get(value, value), "count": n,
+                               "selected": value in chosen} for value, n in pairs]
+        return options
+
+
+def _grouped(queryset, field):
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+
+
+def _organization_counts(ids):
+    counts = _grouped(Dataset.objects.filter(pk__in=ids), "organization__slug")
+    organizations = filter_organizations().filter(slug__in=counts)
+    return counts, {organization.slug: localized(organization, "name") for organization in organizations}
+
+
+def _theme_counts(ids):
+    by_id = theme_counts(ids)
+    themes = Theme.objects.filter(pk__in=by_id)
+    return ({theme.code: by_id[theme.pk] for theme in themes},
+            {theme.code: localized(theme, "name") for theme in themes})
+
+
+def _format_counts(ids):
+    resources = Resource.objects.filter(dataset__in=ids).exclude(format="").order_by()
+    counts = dict(resources.values_list("format").annotate(n=Count("dataset_id", distinct=True)))
+    return counts, {}
+
+
+def _licence_counts(ids):
+    counts = _grouped(Dataset.objects.filter(pk__in=ids), "licence__code")
+    licences = Licence.objects.filter(code__in=counts)
+    return counts, {licence.code: localized(licence, "title") for licence in licences}
+
+
+def _choice_counts(field, choices):
+    def count(ids):
+        counts = _grouped(Dataset.objects.filter(pk__in=ids).exclude(**{field: ""}), field)
+        return counts, {value: str(label) for value, label in choices}
+    return count
+
+
+_COUNTERS = {
+    "organization": _organization_counts,
+    "theme": _theme_counts,
+    "format": _format_counts,
+    "open_grade": _choice_counts("open_grade", OpenGrade.choices),
+    "licence": _licence_counts,
+    "update_frequency": _choice_counts("update_frequency", UpdateFrequency.choices),
+}

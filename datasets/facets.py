@@ -1,0 +1,80 @@
+"""The filter sidebar both dataset lists share: the catalog list (/datasets/) and the search page.
+
+Each page counts its facets its own way (the catalog in the database, search in its
+backend), already limited to what the viewer may see, as
+{facet: [{"value", "label", "count", "selected"}]} most frequent first; this module
+turns them into what templates/portal/includes/facets.html shows: each facet's first
+FACET_VALUES_SHOWN values and the rest behind "show more", links that add or remove a
+value, removable chips for what is chosen, and the hidden inputs that keep the filters
+when the text or the sort changes.
+"""
+from django.utils.translation import gettext_lazy as _
+
+FACET_TITLES = {
+    "organization": _("提供单位"),
+    "theme": _("主题"),
+    "keyword": _("关键词"),
+    "format": _("格式"),
+    "open_grade": _("开放等级"),
+    "licence": _("许可协议"),
+    "update_frequency": _("更新频率"),
+}
+FACET_VALUES_SHOWN = 8
+
+
+def url_with(params, name, values):
+    """This list's URL with `name` set to `values` (none: removed), back on the first page."""
+    changed = params.copy()
+    changed.setlist(name, values)
+    changed.pop("page", None)
+    query = changed.urlencode()
+    return f"?{query}" if query else "?"
+
+
+def facet_groups(params, options):
+    """[{name, title, shown, more}] for each facet with values; a chosen value is always shown."""
+    groups = []
+    for facet, rows in options.items():
+        chosen = [row["value"] for row in rows if row["selected"]]
+        linked = [
+            {**row, "url": url_with(params, facet, [value for value in chosen if value != row["value"]]
+                                    if row["selected"] else [*chosen, row["value"]])}
+            for row in rows
+        ]
+        if not linked:
+            continue
+        shown = linked[:FACET_VALUES_SHOWN] + [row for row in linked[FACET_VALUES_SHOWN:] if row["selected"]]
+        more = [row for row in linked[FACET_VALUES_SHOWN:] if not row["selected"]]
+        groups.append({"name": facet, "title": FACET_TITLES[facet], "shown": shown, "more": more})
+    return groups
+
+
+def chips(params, groups, filter_titles):
+    """What is chosen, each with the link that removes it: facet values, then the other filters."""
+    found = [
+        {"title": group["title"], "label": row["label"], "url": row["url"]}
+        for group in groups for row in group["shown"] if row["selected"]
+    ]
+    found += [
+        {"title": title, "label": params[name], "url": url_with(params, name, [])}
+        for name, title in filter_titles.items() if params.get(name)
+    ]
+    return found
+
+
+def hidden_filters(params, names):
+    """(name, value) of the chosen filters, for the forms that change the text or the sort."""
+    return [(name, value) for name in names for value in params.getlist(name) if value]
+
+
+def widening(params, filter_names):
+    """Links that widen a list: `without_filters` keeps only the text and sort, `without_text` only
+    drops the text (empty when there is none)."""
+    narrowed = params.copy()
+    for name in (*filter_names, "page"):
+        narrowed.pop(name, None)
+    query = narrowed.urlencode()
+    return {
+        "without_filters": f"?{query}" if query else "?",
+        "without_text": url_with(params, "q", []) if params.get("q") else "",
+    }
