@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from core.datetimes import StorableDateField
 from core.service_forms import ServiceForm
-from datasets.forms import DateInput, ServiceForm
+from datasets.forms import DateInput
 
 
 def _text(label, *, required=True, rows=4, max_length=None, help_text=""):

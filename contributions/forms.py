@@ -3,7 +3,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.service_forms import ServiceForm
-from datasets.forms import ServiceForm
 from datasets.models import Licence, OpenGrade
 from organizations.models import Organization
 

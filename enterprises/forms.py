@@ -3,7 +3,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.service_forms import ServiceForm
-from datasets.forms import ServiceForm
 from organizations.models import Membership
 
 ROLE_CHOICES = [(Membership.Role.MEMBER, Membership.Role.MEMBER.label), (Membership.Role.ADMIN, _("企业管理员"))]
