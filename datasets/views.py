@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.service_forms import attempt
-from organizations.models import Organization
 from organizations.roles import is_publisher, published_organizations
+from organizations.selectors import listed_organizations
 
 from . import selectors
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
@@ -30,6 +30,8 @@ from .services.resources import (
 )
 
 HOME_LIST_LENGTH = 6
+# Searches the home page suggests, in the catalog's language; each finds datasets of the demo (tests/test_demo.py).
+EXAMPLE_SEARCHES = ("空气质量", "行政区划", "高速公路", "PM2.5")
 
 
 def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
@@ -52,6 +54,7 @@ def home(request):
         "most_downloaded": listed.order_by(*SORTS["downloads"][1])[:HOME_LIST_LENGTH],
         "themes": selectors.theme_tree_with_counts(viewer),
         "organizations": organizations[:12],
+        "example_searches": EXAMPLE_SEARCHES,
     })
 
 
@@ -83,7 +86,7 @@ def organization_list(request):
 
 
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(listed_organizations(), slug=slug)
     datasets = selectors.listed_datasets_for(viewer_for(request)).filter(organization=organization)
     return render(request, "portal/organization_detail.html", {
         "organization": organization,
