@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.service_forms import ServiceForm
 from organizations.models import Organization
 from organizations.roles import published_organizations
+from organizations.selectors import listed_organizations
 
 from . import selectors
 from .models import Licence, OpenGrade, Resource, Theme, UpdateFrequency
@@ -168,7 +169,7 @@ class DatasetFilterForm(forms.Form):
 
     q = forms.CharField(label=_("关键词"), required=False, max_length=200)
     organization = forms.ModelChoiceField(
-        label=_("提供单位"), queryset=Organization.objects.all(), to_field_name="slug", required=False,
+        label=_("提供单位"), queryset=Organization.objects.none(), to_field_name="slug", required=False,
         empty_label=_("全部单位"),
     )
     theme = forms.ModelChoiceField(
@@ -192,6 +193,7 @@ class DatasetFilterForm(forms.Form):
     def __init__(self, *args, formats, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["format"].choices = [("", _("全部格式")), *((fmt, fmt) for fmt in formats)]
+        self.fields["organization"].queryset = listed_organizations()
         self.fields["theme"].label_from_instance = self._theme_label
 
     @staticmethod

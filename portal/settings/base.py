@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "core",
+    "sitepages",
     "organizations",
     "audit",
     "accounts",
