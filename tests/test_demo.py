@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 
 import datasets
+from contributions.models import Contribution, Status
+from datasets.models import Resource
 
 DEMO_FILES = Path(datasets.__file__).resolve().parent / "demo"
 LOGINS = {
@@ -179,3 +181,39 @@ def test_files_are_the_real_bytes_and_a_replaced_file_keeps_its_history(demo, ap
     ]
     aqi = api.get("/api/v1/datasets/demo-aqi-levels/").json()["resources"]
     assert [r["format"] for r in aqi] == ["CSV", "JSON"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_in_a_browser_the_reviewer_merges_and_the_enterprise_reads_its_granted_data(browser, live_server):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    token = TOKEN.search(out.getvalue()).group(0)
+
+    def log_in(username, next_path):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(LOGINS[username])
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"**{next_path}")
+        return context, page
+
+    context, page = log_in("reviewer", "/contributions/review/")
+    page.get_by_role("link", name="国家高速公路首都放射线 · 元数据更正").first.click()
+    page.get_by_label("开放等级").select_option("open")
+    page.get_by_role("button", name="批准并合并").click()
+    assert not Contribution.objects.filter(status=Status.AWAITING_REVIEW).exists()
+    assert Contribution.objects.filter(status=Status.MERGED).count() == 2
+    context.close()
+
+    context, page = log_in("enterprise-admin", "/keys/")
+    assert page.get_by_text("演示密钥").first.is_visible()
+    table = Resource.objects.get(dataset__identifier="demo-immunization-schedule")
+    rows = f"{live_server.url}/api/v1/resources/{table.pk}/rows/"
+    assert page.request.get(rows).status == 403  # the session alone does not reach conditional data
+    answer = page.request.get(rows, headers={"Authorization": f"Api-Key {token}"})
+    assert answer.status == 200 and "乙肝疫苗" in answer.text()
+    context.close()
