@@ -153,6 +153,8 @@ def test_the_reviewer_finds_a_contribution_in_review_and_the_merged_one_is_credi
     assert "演示密钥" in enterprise.get("/keys/").content.decode()
     mine = enterprise.get("/access/").content.decode()
     assert "国家免疫规划疫苗儿童免疫程序" in mine
+    schedule = Client().get("/datasets/demo-immunization-schedule/").content.decode()
+    assert "员工子女疫苗接种时间提示（演示）" in schedule  # the public use result of the grant
 
 
 def test_the_home_page_example_searches_find_demo_datasets(demo, client, api):

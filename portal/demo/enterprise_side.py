@@ -1,5 +1,6 @@
 """The demo's enterprise side: a verified enterprise, its API key, an approved access application
-with an active grant, and two contributions (one in review, one merged, its provenance public).
+with an active grant and a public use result, and two contributions (one in review, one merged,
+its provenance public).
 
 Each step goes through the owning app's services, as the enterprise and the reviewer would.
 """
@@ -82,7 +83,7 @@ def granted_resource():
 
 
 def ensure_grant(enterprise, applicant, reviewer):
-    """An approved application for the conditional dataset, with a grant active from today."""
+    """An approved application for the conditional dataset, a grant active from today, what was built with it."""
     dataset = Dataset.objects.get(identifier=CONDITIONAL_DATASET)
     if AccessApplication.objects.filter(enterprise=enterprise, dataset=dataset).exists():
         return
@@ -93,8 +94,12 @@ def ensure_grant(enterprise, applicant, reviewer):
         "intended_use": "只读取免疫程序表，在企业内网系统中展示，不与个人信息合并，不对外公开。",
         "period_start": today, "period_end": end, "terms_accepted": True,
     })
-    access_services.approve(user=reviewer, application=application, expires_on=end,
-                            terms="仅限申请所述用途；不得转让或公开原始数据；到期后删除。")
+    grant = access_services.approve(user=reviewer, application=application, expires_on=end,
+                                    terms="仅限申请所述用途；不得转让或公开原始数据；到期后删除。")
+    access_services.file_usage_report(user=applicant, grant=grant, data={
+        "title": "员工子女疫苗接种时间提示（演示）",
+        "description": "按免疫程序表中的接种年龄，在企业内网的员工自助页面提示子女下一剂疫苗的接种时间。",
+    })
 
 
 def ensure_contributions(enterprise, contributor, reviewer):

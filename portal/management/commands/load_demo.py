@@ -13,12 +13,14 @@ class Command(BaseCommand):
     # The demo takes every step for its people: the notices those steps mail would only flood the console.
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     def handle(self, *args, **options):
-        users = {}
+        users, kept = {}, []
         for login in accounts.LOGINS:
             flags = {"is_staff": True, "is_superuser": True} if login is accounts.ADMIN else {}
             users[login.username], created = accounts.ensure_account(login.username, login.password, **flags)
             if not created:
-                self.stdout.write(f"User {login.username} already exists: kept as it is.")
+                kept.append(login.username)
+        if kept:
+            self.stdout.write(f"Accounts already there, kept as they are: {', '.join(kept)}.")
         publishers = {publisher: accounts.ensure_account(publisher, accounts.PUBLISHER_PASSWORD)[0]
                       for _slug, _zh, _en, publisher in demo.DEPARTMENTS}
         admin, reviewer = users[accounts.ADMIN.username], users[accounts.REVIEWER.username]
