@@ -14,9 +14,9 @@ def register_unlisted(condition):
         _unlisted_conditions.append(condition)
 
 
-def listed_organizations(queryset=None):
+def listed_organizations():
     """The organizations public pages, filters, facets and the API may name as data providers."""
-    queryset = Organization.objects.all() if queryset is None else queryset
+    queryset = Organization.objects.all()
     for condition in _unlisted_conditions:
         queryset = queryset.exclude(condition)
     return queryset

@@ -32,8 +32,8 @@ def ensure_enterprise_name_is_its_own(name_zh, name_en, exclude=None):
     governments = Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
     if exclude is not None and exclude.pk:
         governments = governments.exclude(pk=exclude.pk)
-    taken = {_comparable(name): government for government in governments for name in (government.name_zh, government.name_en)
-             if name}
+    taken = {_comparable(name): government
+             for government in governments for name in (government.name_zh, government.name_en) if name}
     errors = {field: [_("该名称与政府部门“%(name)s”相同，企业不能使用。") % {"name": taken[_comparable(value)].name}]
               for field, value in (("name_zh", name_zh), ("name_en", name_en))
               if value and _comparable(value) in taken}
