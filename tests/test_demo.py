@@ -95,6 +95,19 @@ def test_a_citizen_that_existed_before_is_kept_not_reset_nor_duplicated(db, load
         assert "citizen / (password set before the demo; unchanged)" in out
         assert "citizen / citizen-demo-2026" not in out
     assert sign_in("citizen", LOGINS["citizen"])[0].session.get("_auth_user_id") is None
+    client, response = sign_in("citizen", "my-own-password-1")  # given the demo's verified address, it signs in
+    assert response.status_code == 302 and client.session.get("_auth_user_id")
+    assert citizen.email == "citizen@demo.example.org"
+
+
+def test_a_kept_account_keeps_its_own_e_mail_address(db, load_demo, make_user, django_user_model):
+    make_user("reviewer")  # reviewer@example.org, verified, password pw-reviewer
+    out = load_demo()
+    reviewer = django_user_model.objects.get(username="reviewer")
+    assert reviewer.email == "reviewer@example.org" and reviewer.check_password("pw-reviewer")
+    assert list(reviewer.emailaddress_set.values_list("email", flat=True)) == ["reviewer@example.org"]
+    assert "reviewer / (password set before the demo; unchanged)" in out
+    assert "Accounts already there, kept as they are: reviewer." in out
 
 
 def test_the_api_key_reaches_the_granted_conditional_data_and_nothing_restricted(demo, load_demo, api):

@@ -1,7 +1,7 @@
 """The demo's sign-in accounts: one per role, each with a verified primary e-mail address.
 
-An account that already exists under one of these names is kept as it is: never duplicated,
-its password and e-mail addresses never touched.
+An account that already exists under one of these names is kept: never duplicated, its password
+and e-mail addresses never changed (one without any address gets the demo's, so it can sign in).
 """
 from dataclasses import dataclass
 
@@ -40,14 +40,28 @@ def email_of(username):
 
 @transaction.atomic
 def ensure_account(username, password, **flags):
-    """(user, created): a new account gets the password and a verified primary e-mail; an old one is kept."""
+    """(user, created): a new account gets the password and a verified primary e-mail; an old one is kept.
+
+    A kept account with no e-mail address at all (made by an earlier demo) gets the demo's address,
+    without which it could not sign in; its password and anything else stay as they were.
+    """
     existing = get_user_model().objects.filter(username=username).first()
     if existing is not None:
+        if not existing.email and not EmailAddress.objects.filter(user=existing).exists():
+            _give_demo_address(existing)
         return existing, False
-    user = get_user_model().objects.create_user(username=username, email=email_of(username), password=password,
-                                                **flags)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = get_user_model().objects.create_user(username=username, password=password, **flags)
+    _give_demo_address(user)
     return user, True
+
+
+def _give_demo_address(user):
+    address = email_of(user.username)
+    if EmailAddress.objects.filter(email__iexact=address).exists():
+        return  # someone else holds it already: addresses are unique
+    user.email = address
+    user.save(update_fields=["email"])
+    EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
 
 
 def describe(login, user):
