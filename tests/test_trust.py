@@ -24,11 +24,13 @@ def text(response):
 
 
 @pytest.fixture
-def providers(pending_enterprise, enterprise_a, make_dataset, staff, transport_bureau):
-    """A department, a verified and a pending enterprise, each with one published open dataset."""
-    make_dataset("bureau-data", organization=transport_bureau)
-    make_dataset("verified-data", user=staff, organization=enterprise_a.organization)
-    make_dataset("pending-data", user=staff, organization=pending_enterprise.organization)
+def providers(pending_enterprise, enterprise_a, make_dataset, staff, transport_bureau,
+              django_capture_on_commit_callbacks):
+    """A department, a verified and a pending enterprise, each with one published open dataset (indexed)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dataset("bureau-data", organization=transport_bureau)
+        make_dataset("verified-data", user=staff, organization=enterprise_a.organization)
+        make_dataset("pending-data", user=staff, organization=pending_enterprise.organization)
     return pending_enterprise.organization, enterprise_a.organization
 
 
@@ -50,6 +52,10 @@ def test_an_unverified_enterprise_is_named_nowhere_public(providers, client, api
     assert refused.status_code == 400 and "organization" in refused.json()["error"]["fields"]
     suggestions = api.get("/api/v1/search/suggest/", {"q": "丙企"}).json()
     assert pending.slug not in str(suggestions)
+    facets = api.get("/api/v1/search/", {"q": ""}).json()["facets"]["organization"]
+    assert verified.slug in [row["value"] for row in facets] and pending.slug not in [row["value"] for row in facets]
+    search_page = text(client.get("/search/"))
+    assert f"organization={verified.slug}" in search_page and f"organization={pending.slug}" not in search_page
 
     enterprise_services.verify_enterprise(user=staff, profile=pending.enterprise_profile)
     assert pending.slug in text(client.get("/organizations/"))
