@@ -51,7 +51,8 @@ class KeyReport:
 
 
 def ensure_enterprise(admin, enterprise_admin):
-    """The verified enterprise; None when an organization of that slug exists without being one (an older demo)."""
+    """The verified enterprise; None when an organization of that slug exists without being one (an older
+    demo's, or one a platform admin rejected)."""
     organization = Organization.objects.filter(slug=SLUG).first()
     if organization is None:
         profile = register_enterprise(
@@ -64,7 +65,8 @@ def ensure_enterprise(admin, enterprise_admin):
         return None
     if profile.status == profile.Status.PENDING:
         verify_enterprise(user=admin, profile=profile)
-    return Organization.objects.select_related("enterprise_profile").get(pk=organization.pk)
+    organization = Organization.objects.select_related("enterprise_profile").get(pk=organization.pk)
+    return organization if organization.enterprise_profile.is_verified else None
 
 
 def ensure_api_key(enterprise, holder):

@@ -1,6 +1,8 @@
 """manage.py load_demo: a demo every role can sign into, on real public data; a re-run changes nothing."""
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
+from django.utils import translation
 
 from datasets import demo
 from portal.demo import accounts, catalog, enterprise_side
@@ -13,6 +15,11 @@ class Command(BaseCommand):
     # The demo takes every step for its people: the notices those steps mail would only flood the console.
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     def handle(self, *args, **options):
+        # What the services store in words (a contribution's title) is in the portal's language, whoever calls.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._load()
+
+    def _load(self):
         users, kept = {}, []
         for login in accounts.LOGINS:
             flags = {"is_staff": True, "is_superuser": True} if login is accounts.ADMIN else {}
@@ -33,7 +40,7 @@ class Command(BaseCommand):
         enterprise = enterprise_side.ensure_enterprise(admin, enterprise_admin)
         if enterprise is None:
             self.stdout.write(self.style.WARNING(
-                f"Organization {enterprise_side.SLUG} exists but is not a registered enterprise: "
+                f"Organization {enterprise_side.SLUG} exists but is not a verified enterprise: "
                 "its key, grant and contributions were skipped."))
             key = None
         else:
