@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from core.localization import localized
-from organizations.models import Organization
+from organizations.selectors import listed_organizations
 
 from .facets import FACET_TITLES
 from .models import Dataset, Licence, OpenGrade, Resource, Theme, UpdateFrequency
@@ -25,7 +25,7 @@ MAX_FORMAT_LENGTH = 30
 
 def filter_organizations():
     """The organizations a visitor may filter the catalog by (and see named in its facet)."""
-    return Organization.objects.all()
+    return listed_organizations()
 
 
 def _known(facet, values):

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import StorableDateTimeFilter, StrictFilterSet
-from organizations.models import Organization
+from organizations.selectors import listed_organizations
 
 from . import selectors
 from .models import Dataset, Licence, OpenGrade, Resource, Theme
@@ -29,7 +29,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 class DatasetFilter(StrictFilterSet):
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", help_text=_("组织标识（slug）。")
+        queryset=lambda request: listed_organizations(), to_field_name="slug", help_text=_("组织标识（slug）。")
     )
     # A method filter hides the value type from the schema generator; it is a theme code.
     theme = extend_schema_field(OpenApiTypes.STR)(django_filters.ModelChoiceFilter(

@@ -5,7 +5,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from organizations.models import Organization
+from organizations.selectors import listed_organizations
 
 from .models import Activity, Dataset, Resource, Theme
 
@@ -52,9 +52,9 @@ def dataset_activity(dataset, limit=50):
 
 
 def organizations_with_counts(viewer):
-    """Organizations with the number of published datasets this viewer can see in each."""
+    """Listed organizations (organizations.selectors) with the number of published datasets this viewer can see in each."""
     visible_ids = listed_datasets_for(viewer).values("pk")
-    return Organization.objects.annotate(
+    return listed_organizations().annotate(
         dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True)
     )
 

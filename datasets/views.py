@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.service_forms import attempt
-from organizations.models import Organization
 from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
+from organizations.selectors import listed_organizations
 
 from . import facets, selectors
 from .catalog_facets import LIST_FACETS, CatalogFilters
@@ -31,6 +31,8 @@ from .services.resources import (
 )
 
 HOME_LIST_LENGTH = 6
+# Searches the home page suggests, in the catalog's language; each finds datasets of the demo (tests/test_demo.py).
+EXAMPLE_SEARCHES = ("空气质量", "行政区划", "高速公路", "PM2.5")
 
 
 def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
@@ -53,6 +55,7 @@ def home(request):
         "most_downloaded": listed.order_by(*SORTS["downloads"][1])[:HOME_LIST_LENGTH],
         "themes": selectors.theme_tree_with_counts(viewer),
         "organizations": organizations[:12],
+        "example_searches": EXAMPLE_SEARCHES,
     })
 
 
@@ -93,7 +96,7 @@ def organization_list(request):
 
 
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(listed_organizations(), slug=slug)
     datasets = selectors.listed_datasets_for(viewer_for(request)).filter(organization=organization)
     return render(request, "portal/organization_detail.html", {
         "organization": organization,

@@ -15,6 +15,7 @@ from audit.services import record_audit
 from core.exceptions import Conflict, Forbidden
 from datasets.models import Activity
 from datasets.services.history import record_activity
+from organizations import services as organization_services
 from organizations.models import Membership, Organization
 from organizations.roles import ENTERPRISE_ROLES, is_platform_staff
 
@@ -83,6 +84,10 @@ def register_enterprise(*, user, name_zh, credit_code, legal_representative, con
             check_business_licence(business_licence)
         except ValidationError as error:
             errors.update(error.message_dict)
+    try:
+        organization_services.ensure_enterprise_name_is_its_own(name_zh, name_en)
+    except ValidationError as error:
+        errors.update({field: messages for field, messages in error.message_dict.items() if field not in errors})
     if errors:
         raise ValidationError(errors)
     if EnterpriseProfile.objects.filter(credit_code=credit_code).exists():

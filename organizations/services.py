@@ -3,6 +3,8 @@
 Every entry point (admin, pages, API, enterprise workflow) calls these with the acting user;
 the catalog records the history it keeps by listening to `signals` (datasets.apps).
 """
+import unicodedata
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +22,25 @@ def roles_of_kind(kind):
     return roles.ENTERPRISE_ROLES if kind == Organization.Kind.ENTERPRISE else tuple(Membership.Role)
 
 
+def _comparable(name):
+    """A name as people read it: compatibility forms folded (NFKC), case folded, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def ensure_enterprise_name_is_its_own(name_zh, name_en, exclude=None):
+    """An enterprise may not take a government organization's name (Chinese or English), however spaced or cased."""
+    governments = Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
+    if exclude is not None and exclude.pk:
+        governments = governments.exclude(pk=exclude.pk)
+    taken = {_comparable(name): government
+             for government in governments for name in (government.name_zh, government.name_en) if name}
+    errors = {field: [_("该名称与政府部门“%(name)s”相同，企业不能使用。") % {"name": taken[_comparable(value)].name}]
+              for field, value in (("name_zh", name_zh), ("name_en", name_en))
+              if value and _comparable(value) in taken}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def save_organization(*, user, data, organization=None):
     """Create or update an organization (platform staff only)."""
@@ -32,6 +53,8 @@ def save_organization(*, user, data, organization=None):
     before = {field: getattr(target, field) for field in data}
     for field, value in data.items():
         setattr(target, field, value)
+    if target.kind == Organization.Kind.ENTERPRISE and {"kind", "name_zh", "name_en"} & set(data):
+        ensure_enterprise_name_is_its_own(target.name_zh, target.name_en, exclude=target)
     try:
         target.full_clean()
     except ValidationError as error:

@@ -12,6 +12,7 @@ from functools import partial
 from django.utils.translation import gettext as _
 
 from datasets.models import OpenGrade, UpdateFrequency
+from organizations.selectors import listed_organizations
 from searchstats.services import record_query
 
 from . import vocabulary
@@ -69,11 +70,19 @@ def facet_options(query, facets):
         selected = getattr(query, FACET_FILTERS[facet])
         rows = [{"value": value, "label": label, "count": count, "selected": value in selected}
                 for value, label, count in facets.get(facet, [])]
+        if facet == "organization" and rows:
+            rows = _named_providers(rows)
         missing = [value for value in selected if value not in {row["value"] for row in rows}]
         labels = facet_labels(facet, missing) if missing else {}
         rows += [{"value": value, "label": labels[value], "count": 0, "selected": True} for value in missing]
         options[facet] = rows
     return options
+
+
+def _named_providers(rows):
+    """Organization facet rows of listed organizations only (organizations.selectors)."""
+    listed = set(listed_organizations().filter(slug__in=[row["value"] for row in rows]).values_list("slug", flat=True))
+    return [row for row in rows if row["value"] in listed]
 
 
 def search(params, viewer):

@@ -1,4 +1,4 @@
-"""The demo catalog `manage.py load_demo` creates: departments, people and datasets.
+"""The demo catalog data `manage.py load_demo` (portal/demo/) creates: departments and datasets.
 
 Every file here is a real, public table written out faithfully (sources in
 SOURCES.md); nothing is a made-up measurement. The departments are named after
@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 
 DIRECTORY = Path(__file__).resolve().parent
-ADMIN = ("admin", "admin-demo-2026")
-PUBLISHER_PASSWORD = "publisher-demo-2026"
 
 # (slug, 中文名称, English name, publisher username); all government departments.
 DEPARTMENTS = [
@@ -21,7 +19,6 @@ DEPARTMENTS = [
     ("sz-planning", "深圳市规划和自然资源局", "Shenzhen Municipal Planning and Natural Resources Bureau",
      "planning-publisher"),
 ]
-ENTERPRISE = ("demo-metro-operator", "示例城市轨道交通运营公司", "Demo Metro Operator (enterprise)")
 
 # Each dataset (catalog.json): organization slug, state, service fields, then resources. A file
 # resource is {"file": name[, "replaced_by": newer file]}; a link is {"url": ...}.

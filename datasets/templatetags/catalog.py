@@ -1,35 +1,18 @@
 """Template helpers for catalog pages: sanitized Markdown, grade badges, resource formats."""
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.urls import translate_url
-from django.utils.safestring import mark_safe
 
+from core.markdown import render_markdown
 from datasets.models import Activity, Dataset, OpenGrade, Resource
 from datasets.presentation import GRADE_EXPLANATIONS
 
 register = template.Library()
 
-# Publishers write Markdown; raw HTML in it is allowed through Markdown, then
-# nh3 keeps only harmless tags and attributes (no scripts, handlers, javascript: links).
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-
 
 @register.filter
 def markdown(text):
-    """Markdown to HTML that is safe to show to anyone."""
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    cleaned = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitized it
+    """Markdown to HTML that is safe to show to anyone (core.markdown)."""
+    return render_markdown(text)
 
 
 @register.inclusion_tag("portal/includes/grade_badge.html")

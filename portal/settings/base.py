@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "portal.apps.SignInEmailConfig",  # allauth.account, named apart from the portal's accounts
     "core",
+    "sitepages",
     "organizations",
     "audit",
     "accounts",

@@ -25,7 +25,7 @@ from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (t
 from core.pagination import POSITIVE_INTEGER
 from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
-from organizations.models import Organization
+from organizations.selectors import listed_organizations
 
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels
@@ -267,11 +267,11 @@ def sorted_counts(pairs):
 
 
 def organization_suggestions(text, limit):
-    """Organizations are public: suggest them from the catalog itself for every backend."""
+    """Listed organizations are public: suggest them from the catalog itself for every backend."""
     text = text.strip()
     if not text:
         return []
-    matches = Organization.objects.filter(
+    matches = listed_organizations().filter(
         Q(name_zh__istartswith=text) | Q(name_en__istartswith=text) | Q(slug__istartswith=text)
     ).order_by("slug")[:limit]
     return [Suggestion("organization", org.slug, org.name) for org in matches]
