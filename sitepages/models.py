@@ -6,7 +6,18 @@ from core.localization import localized
 
 
 class SitePage(models.Model):
-    slug = models.SlugField(_("标识"), max_length=50, unique=True, help_text=_("页面地址，如 about 即 /about/。"))
+    class Slug(models.TextChoices):
+        """The pages the footer links to. A fixed set, so a page address never takes a path another
+        route (or an unmatched /api path, which must stay a JSON 404) would answer."""
+
+        ABOUT = "about", _("关于本站")
+        CONTACT = "contact", _("联系我们")
+        TERMS = "terms", _("使用条款")
+        PRIVACY = "privacy", _("隐私政策")
+        ACCESSIBILITY = "accessibility", _("无障碍说明")
+
+    slug = models.SlugField(_("标识"), max_length=50, unique=True, choices=Slug.choices,
+                            help_text=_("页面地址，如 about 即 /about/。"))
     title_zh = models.CharField(_("中文标题"), max_length=200)
     title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
     body_zh = models.TextField(_("中文正文"), help_text=_("Markdown 格式。"))

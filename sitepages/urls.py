@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import re_path
 
 from . import views
+from .models import SitePage
 
-# Included last in portal/urls.py, so a page slug never hides another route.
+# Only the footer's pages, by name: any other path stays another route's or a 404.
 urlpatterns = [
-    path("<slug:slug>/", views.site_page, name="site-page"),
+    re_path(rf"^(?P<slug>{'|'.join(SitePage.Slug.values)})/$", views.site_page, name="site-page"),
 ]
