@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # and control characters in any parameter (portal), API keys in the query string (apikeys).
     "core.input_guard.InputGuardMiddleware",
     "apikeys.url_keys.KeyInUrlMiddleware",
+    # The API's `?lang=` over Accept-Language (core.api_language).
+    "core.api_language.ApiLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
