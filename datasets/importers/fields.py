@@ -131,12 +131,12 @@ CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
 def is_english(declared, *texts):
-    """Whether an entry is in English: by its declared language (DCAT `language`, e.g. ["en-US"]) when
-    it has one, else when its texts hold no CJK character."""
+    """Whether an entry is in English: by its declared language (DCAT `language`, e.g. ["en-US"], or the
+    reversed "us-EN" some catalogs write) when it has one, else when its texts hold no CJK character."""
     codes = declared if isinstance(declared, list) else [declared]
     codes = [str(code).strip().lower() for code in codes if code and str(code).strip()]
     if codes:
-        return any(code == "en" or code.startswith("en-") for code in codes)
+        return any("en" in code.replace("_", "-").split("-") for code in codes)
     return not any(CJK.search(text or "") for text in texts)
 
 
