@@ -79,6 +79,9 @@ def test_lists_and_search_show_the_localized_title(client, bilingual):
     found = page(client, "/search/?q=throughput")
     assert "Harbour throughput" in found and "Cargo handled by each terminal." in found
     assert "Quayside" not in page(client, "/search/?q=ledger")
+    # A Chinese title shown on an English page keeps its highlight and says it is Chinese.
+    assert '<span lang="zh-Hans"><mark>桥梁</mark>车流量</span>' in page(client, "/search/?q=桥梁")
+    assert "<mark>桥梁</mark>车流量" in page(client, "/search/?q=桥梁", language="zh")
     assert client.get("/en/datasets/quay-ledger/").status_code == 404
 
 

@@ -71,6 +71,16 @@ def shown(obj, field):
 
 
 @register.filter
+def shown_highlighted(result, field):
+    """A search result's `field` with the engine's <mark>s (escaped by search.summaries, which keeps them
+    only for a field shown in Chinese), marked like `shown`; without a highlight, `shown`."""
+    highlight = result.highlights.get(field)
+    if not highlight:
+        return shown(result, field)
+    return _inline(localized_text(result, field), mark_safe(highlight))  # noqa: S308 - escaped but for <mark>
+
+
+@register.filter
 def shown_text(obj, field):
     """The same text unmarked, for where no HTML goes (the page title, hidden labels)."""
     return _joined(localized_text(obj, field))
