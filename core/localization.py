@@ -1,11 +1,57 @@
-"""Which language of a bilingual field a page shows."""
+"""Which language of a bilingual field a page or the API shows.
+
+One rule for every bilingual field: the Chinese text is in `<field>_zh` when the
+model has one (Theme.name_zh, Organization.name_zh), else in `<field>` itself
+(Dataset.title, Resource.name, Organization.description); the English text is
+in `<field>_en`. English is optional, and an empty English text is not set. The
+text shown is the one in the requested language (the active one by default),
+else the other one, so a field is never blank when either text exists; the
+result says which language it is in, so pages and the API can say so.
+"""
+from typing import NamedTuple
+
 from django.utils.translation import get_language
+
+CHINESE = "zh-hans"
+ENGLISH = "en"
+
+
+class LocalizedText(NamedTuple):
+    text: object  # a str, or a list for keywords
+    language: str  # CHINESE or ENGLISH: the language `text` is in
+    fallback: bool  # True when `text` is not in the language asked for
+
+
+def requested_language(language=None):
+    """CHINESE or ENGLISH: the language asked for, the active one by default."""
+    return ENGLISH if (language or get_language() or "").lower().startswith("en") else CHINESE
+
+
+def chinese_field(obj, field):
+    """The attribute holding the Chinese text of `field` on obj."""
+    return f"{field}_zh" if hasattr(obj, f"{field}_zh") else field
+
+
+def localized_text(obj, field, language=None):
+    """`field` of obj in the requested language, else in the other one."""
+    texts = {CHINESE: getattr(obj, chinese_field(obj, field)), ENGLISH: getattr(obj, f"{field}_en", "")}
+    wanted = requested_language(language)
+    other = CHINESE if wanted == ENGLISH else ENGLISH
+    if texts[wanted] or not texts[other]:
+        return LocalizedText(texts[wanted], wanted, False)
+    return LocalizedText(texts[other], other, True)
 
 
 def localized(obj, field):
-    """The English name when the UI speaks English and one is set, else the Chinese one."""
-    if (get_language() or "").startswith("en"):
-        value = getattr(obj, f"{field}_en", "")
-        if value:
-            return value
-    return getattr(obj, f"{field}_zh")
+    """The text of `field` the active language shows (localized_text without the language)."""
+    return localized_text(obj, field).text
+
+
+# The API's names of the two languages: the values of `?lang=` and of each answer's `language` object.
+API_LANGUAGES = {"zh": CHINESE, "en": ENGLISH}
+API_LANGUAGE_NAMES = {language: name for name, language in API_LANGUAGES.items()}
+
+
+def api_languages(obj, fields, language=None):
+    """{field: "zh" or "en"}: the language each localized field of obj is shown in."""
+    return {field: API_LANGUAGE_NAMES[localized_text(obj, field, language).language] for field in fields}

@@ -7,12 +7,18 @@ the scope or network, a URL over REQUEST_URL_MAX_BYTES, the rate limits); 404 an
 parameter or pages. Views add what only they raise (409, 413, 416...) with
 core.exceptions.documented_errors. Every 4xx body is the one error shape of
 core.exceptions. A request body whose serializer refuses unknown fields
-says so with additionalProperties: false.
+says so with additionalProperties: false. Every operation takes `lang`
+(core.locale).
 """
 from http import HTTPStatus
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from .locale import LANGUAGE_PARAMETER
+from .localization import API_LANGUAGES
 
 EVERY_OPERATION = ("400", "401", "403", "414", "429")
 
@@ -29,7 +35,20 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+LANGUAGE = OpenApiParameter(
+    LANGUAGE_PARAMETER, OpenApiTypes.STR, OpenApiParameter.QUERY, enum=list(API_LANGUAGES),
+    description="The language of the answer's localized fields and messages; without it, Accept-Language "
+                "decides (a language the portal does not speak gives zh). Each localized field falls back to "
+                "the other language when its text is not set, and the object's `language` says which one is "
+                "shown. Any other value is a 400 naming `lang`. Answers carry Content-Language and "
+                "Vary: Accept-Language.",
+)
+
+
 class PortalAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), LANGUAGE]
+
     def _error_statuses(self):
         statuses = list(EVERY_OPERATION)
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):

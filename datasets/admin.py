@@ -52,6 +52,7 @@ class DatasetAdminForm(forms.ModelForm):
     """Validated by the services' own cleaner, so the admin accepts exactly what they accept."""
 
     keywords = forms.CharField(label=_("关键词"), required=False, help_text=_("用逗号分隔。"))
+    keywords_en = forms.CharField(label=_("英文关键词"), required=False, help_text=_("用逗号分隔。"))
 
     class Meta:
         model = Dataset
@@ -60,7 +61,8 @@ class DatasetAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:  # also when bound: changed_data compares with it
-            self.initial["keywords"] = ", ".join(self.instance.keywords or [])
+            for field in ("keywords", "keywords_en"):
+                self.initial[field] = ", ".join(getattr(self.instance, field) or [])
 
     def _post_clean(self):
         """After the model checks (identifier uniqueness), the services' own validation."""
@@ -86,7 +88,7 @@ class DatasetAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     list_display = ("identifier", "title", "organization", "open_grade", "state", "published_at", "download_count")
     list_filter = ("state", "open_grade", "organization", "themes")
     list_select_related = ("organization",)
-    search_fields = ("identifier", "title")
+    search_fields = ("identifier", "title", "title_en")
     date_hierarchy = "modified"
     filter_horizontal = ("themes",)
     inlines = [ResourceInline]

@@ -45,14 +45,21 @@ class DatasetForm(ServiceForm):
         help_text=_("平台内唯一，发布后不可更改；可含字母、数字、汉字和 . _ : - /。"),
     )
     title = forms.CharField(label=_("标题"), max_length=300)
+    title_en = forms.CharField(label=_("英文标题"), required=False, max_length=300,
+                               help_text=_("可选；英文页面和 API 优先显示，留空则显示中文。"))
     description = forms.CharField(
         label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("支持 Markdown 格式。"),
+    )
+    description_en = forms.CharField(
+        label=_("英文描述"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("可选；支持 Markdown 格式。"),
     )
     themes = forms.MultipleChoiceField(
         label=_("主题"), required=False, widget=forms.CheckboxSelectMultiple
     )
     keywords = forms.CharField(label=_("关键词"), required=False, help_text=_("多个关键词用逗号分隔。"))
+    keywords_en = forms.CharField(label=_("英文关键词"), required=False, help_text=_("多个关键词用逗号分隔。"))
     licence = forms.ModelChoiceField(
         label=_("许可协议"), queryset=Licence.objects.all(), to_field_name="code", required=False,
         empty_label=_("（未指定）"),
@@ -94,9 +101,10 @@ class DatasetForm(ServiceForm):
     def initial_for(dataset):
         return {
             **{field: getattr(dataset, field) for field in DATASET_FIELDS
-               if field not in {"themes", "keywords", "licence", "spatial_bbox", "spatial_geojson"}},
+               if field not in {"themes", "keywords", "keywords_en", "licence", "spatial_bbox", "spatial_geojson"}},
             "themes": [theme.code for theme in dataset.themes.all()],
             "keywords": ", ".join(dataset.keywords or []),
+            "keywords_en": ", ".join(dataset.keywords_en or []),
             "licence": dataset.licence,
             "spatial_bbox": ",".join(str(value) for value in dataset.spatial_bbox or []),
             "spatial_geojson": json.dumps(dataset.spatial_geojson, ensure_ascii=False) if dataset.spatial_geojson else "",
@@ -113,7 +121,9 @@ class ResourceForm(ServiceForm):
         label=_("资源类型"), choices=Resource.Kind.choices, initial=Resource.Kind.FILE, widget=forms.RadioSelect
     )
     name = forms.CharField(label=_("名称"), required=False, max_length=300, help_text=_("留空则使用文件名。"))
+    name_en = forms.CharField(label=_("英文名称"), required=False, max_length=300)
     description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description_en = forms.CharField(label=_("英文描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     # Empty files are let through so the upload rules in core.uploads name the problem.
     file = forms.FileField(label=_("上传文件"), required=False, allow_empty_file=True)
     url = forms.CharField(label=_("外部链接"), required=False)
@@ -132,7 +142,7 @@ class ResourceForm(ServiceForm):
         return cleaned
 
     def service_data(self):
-        data = {"name": self.cleaned_data["name"], "description": self.cleaned_data["description"]}
+        data = {field: self.cleaned_data[field] for field in ("name", "name_en", "description", "description_en")}
         if self.cleaned_data["kind"] == Resource.Kind.URL:
             data["url"] = self.cleaned_data["url"]
         return data
@@ -140,12 +150,14 @@ class ResourceForm(ServiceForm):
 
 class ResourceEditForm(ServiceForm):
     name = forms.CharField(label=_("名称"), max_length=300)
+    name_en = forms.CharField(label=_("英文名称"), required=False, max_length=300)
     description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description_en = forms.CharField(label=_("英文描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     url = forms.CharField(label=_("外部链接"))
     position = forms.IntegerField(label=_("排序"), min_value=0, help_text=_("数字越小越靠前。"))
 
     def __init__(self, *args, resource, **kwargs):
-        kwargs.setdefault("initial", {field: getattr(resource, field) for field in ("name", "description", "url", "position")})
+        kwargs.setdefault("initial", {field: getattr(resource, field) for field in self.base_fields})
         super().__init__(*args, **kwargs)
         if resource.kind == Resource.Kind.FILE:
             del self.fields["url"]
@@ -198,7 +210,8 @@ def text_condition(text):
     for word in text.split():
         condition &= (
             Q(title__icontains=word) | Q(description__icontains=word) | Q(identifier__icontains=word)
-            | Q(keywords__icontains=word) | Q(organization__name_zh__icontains=word)
+            | Q(keywords__icontains=word) | Q(title_en__icontains=word) | Q(description_en__icontains=word)
+            | Q(keywords_en__icontains=word) | Q(organization__name_zh__icontains=word)
             | Q(organization__name_en__icontains=word)
         )
     return condition

@@ -20,6 +20,8 @@ class Theme(models.Model):
     code = models.SlugField(_("代码"), max_length=80, unique=True)
     name_zh = models.CharField(_("中文名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100)
+    description_zh = models.TextField(_("中文描述"), blank=True)
+    description_en = models.TextField(_("英文描述"), blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -91,13 +93,17 @@ class Dataset(models.Model):
 
     # "One number, one source": the identifier is unique platform-wide and never changes.
     identifier = models.CharField(_("标识符"), max_length=200, unique=True)
+    # The Chinese text is in the plain fields; the English one is optional (core.localization).
     title = models.CharField(_("标题"), max_length=300)
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True)
     description = models.TextField(_("描述"), blank=True)
+    description_en = models.TextField(_("英文描述"), blank=True)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="datasets", verbose_name=_("组织")
     )
     themes = models.ManyToManyField(Theme, related_name="datasets", verbose_name=_("主题"))
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    keywords_en = models.JSONField(_("英文关键词"), default=list, blank=True)
     licence = models.ForeignKey(
         Licence, on_delete=models.PROTECT, related_name="datasets", null=True, blank=True,
         verbose_name=_("许可协议"),
@@ -150,7 +156,9 @@ class Resource(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.FILE)
     name = models.CharField(_("名称"), max_length=300)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     description = models.TextField(_("描述"), blank=True)
+    description_en = models.TextField(_("英文描述"), blank=True)
     url = models.URLField(_("外部链接"), max_length=2000, blank=True)
     # The current version's file facts, copied from ResourceVersion for listing and search.
     format = models.CharField(_("格式"), max_length=30, blank=True, db_index=True)

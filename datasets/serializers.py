@@ -12,11 +12,25 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.localization import (
+    API_LANGUAGES,
+    api_languages,
+    chinese_field,
+    localized_text,
+)
 from core.serializers import JSONValueField, StrictSerializer, text_field
 from organizations.models import Organization
 
 from . import grading
-from .models import Activity, Dataset, Licence, OpenGrade, Resource, ResourceVersion, Theme
+from .models import (
+    Activity,
+    Dataset,
+    Licence,
+    OpenGrade,
+    Resource,
+    ResourceVersion,
+    Theme,
+)
 from .provenance import provenance_of
 
 
@@ -31,21 +45,65 @@ def caller_can_download(request, dataset):
 
 # --- vocabularies and organizations -----------------------------------------
 
-def localized_field():
-    """The model's name/title property: English when the request asks for it and one is set."""
-    return serializers.CharField(read_only=True)
+@extend_schema_field({"type": "string"})
+class LocalizedField(serializers.Field):
+    """A bilingual field in the request's language, else in the other one (core.localization)."""
+
+    def __init__(self, field, **kwargs):
+        self.localized = field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return localized_text(obj, self.localized).text
+
+
+class LanguagesField(serializers.Field):
+    """Which language each localized field of this object is shown in."""
+
+    def __init__(self, *fields, **kwargs):
+        self.fields = fields
+        super().__init__(source="*", read_only=True, **kwargs)
+        extend_schema_field({
+            "type": "object", "additionalProperties": False, "required": list(fields),
+            "description": "The language each localized field is shown in: the one asked for (`lang`, "
+                           "else Accept-Language, else zh) when that text is set, else the other one.",
+            "properties": {field: {"type": "string", "enum": list(API_LANGUAGES)} for field in fields},
+        })(self)
+
+    def to_representation(self, obj):
+        return api_languages(obj, self.fields)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class LocalizedListField(LocalizedField):
+    """A bilingual list (keywords)."""
+
+
+def bilingual_values(obj, fields):
+    """The bilingual part of an object as the read serializers write it: each field shown, its Chinese
+    (`<field>_zh`) and English (`<field>_en`) texts and the `language` object; for hand-written answers."""
+    values = {}
+    for field in fields:
+        values[field] = localized_text(obj, field).text
+        values[f"{field}_zh"] = getattr(obj, chinese_field(obj, field))
+        values[f"{field}_en"] = getattr(obj, f"{field}_en")
+    return {**values, "language": api_languages(obj, fields)}
 
 
 class LicenceSerializer(serializers.ModelSerializer):
-    title = localized_field()
+    title = LocalizedField("title")
+    language = LanguagesField("title")
 
     class Meta:
         model = Licence
-        fields = ["code", "title", "title_zh", "title_en", "url", "is_open"]
+        fields = ["code", "title", "title_zh", "title_en", "language", "url", "is_open"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    name = localized_field()
+    name = LocalizedField("name")
+    description = LocalizedField("description")
+    description_zh = serializers.CharField(source="description", read_only=True)
+    language = LanguagesField("name", "description")
     dataset_count = serializers.IntegerField(
         read_only=True, help_text=_("调用者可见的已发布数据集数量。")
     )
@@ -53,20 +111,24 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "slug", "kind", "name", "name_zh", "name_en", "description", "logo",
+            "slug", "kind", "name", "name_zh", "name_en", "description", "description_zh", "description_en",
+            "language", "logo",
             "contact_email", "contact_phone", "website", "dataset_count",
         ]
 
 
 class ThemeSerializer(serializers.ModelSerializer):
-    name = localized_field()
+    name = LocalizedField("name")
+    description = LocalizedField("description")
+    language = LanguagesField("name", "description")
     dataset_count = serializers.IntegerField(
         read_only=True, help_text=_("调用者可见的已发布数据集数量，上级主题含其下级主题的数据集。")
     )
 
     class Meta:
         model = Theme
-        fields = ["code", "name", "name_zh", "name_en", "dataset_count"]
+        fields = ["code", "name", "name_zh", "name_en", "description", "description_zh", "description_en",
+                  "language", "dataset_count"]
 
 
 class ThemeTreeSerializer(ThemeSerializer):
@@ -79,7 +141,7 @@ class ThemeTreeSerializer(ThemeSerializer):
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
-    name = localized_field()
+    name = LocalizedField("name")
 
     class Meta:
         model = Organization
@@ -87,7 +149,7 @@ class OrganizationRefSerializer(serializers.ModelSerializer):
 
 
 class ThemeRefSerializer(serializers.ModelSerializer):
-    name = localized_field()
+    name = LocalizedField("name")
 
     class Meta:
         model = Theme
@@ -95,7 +157,7 @@ class ThemeRefSerializer(serializers.ModelSerializer):
 
 
 class LicenceRefSerializer(serializers.ModelSerializer):
-    title = localized_field()
+    title = LocalizedField("title")
 
     class Meta:
         model = Licence
@@ -105,6 +167,11 @@ class LicenceRefSerializer(serializers.ModelSerializer):
 # --- resources ----------------------------------------------------------------
 
 class ResourceSerializer(serializers.ModelSerializer):
+    name = LocalizedField("name")
+    name_zh = serializers.CharField(source="name", read_only=True)
+    description = LocalizedField("description")
+    description_zh = serializers.CharField(source="description", read_only=True)
+    language = LanguagesField("name", "description")
     version = serializers.SerializerMethodField(help_text=_("当前版本号；外部链接为空。"))
     download_url = serializers.SerializerMethodField(help_text=_("文件的下载地址，或外部链接。"))
     can_download = serializers.SerializerMethodField(help_text=_("调用者能否获取数据。"))
@@ -112,7 +179,8 @@ class ResourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Resource
         fields = [
-            "id", "name", "description", "kind", "format", "media_type", "size", "sha256", "version",
+            "id", "name", "name_zh", "name_en", "description", "description_zh", "description_en", "language",
+            "kind", "format", "media_type", "size", "sha256", "version",
             "url", "download_url", "can_download", "table_schema", "download_count", "created", "modified",
         ]
 
@@ -142,6 +210,8 @@ class ResourceVersionSerializer(serializers.ModelSerializer):
 
 
 class DatasetRefSerializer(serializers.ModelSerializer):
+    title = LocalizedField("title")
+
     class Meta:
         model = Dataset
         fields = ["identifier", "title", "open_grade", "state"]
@@ -156,6 +226,8 @@ class ResourceDetailSerializer(ResourceSerializer):
 
 
 # --- datasets -----------------------------------------------------------------
+
+DATASET_BILINGUAL_FIELDS = ("title", "description", "keywords")
 
 class ActivitySerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -172,11 +244,21 @@ class DatasetListSerializer(serializers.ModelSerializer):
     themes = ThemeRefSerializer(many=True, read_only=True)
     licence = LicenceRefSerializer(read_only=True, allow_null=True)
     formats = serializers.SerializerMethodField(help_text=_("各资源的格式，去重。"))
+    title = LocalizedField("title")
+    title_zh = serializers.CharField(source="title", read_only=True)
+    description = LocalizedField("description")
+    description_zh = serializers.CharField(source="description", read_only=True)
+    keywords = LocalizedListField("keywords")
+    keywords_zh = serializers.ListField(source="keywords", child=serializers.CharField(), read_only=True)
+    keywords_en = serializers.ListField(child=serializers.CharField(), read_only=True)
+    language = LanguagesField(*DATASET_BILINGUAL_FIELDS)
 
     class Meta:
         model = Dataset
         fields = [
-            "identifier", "url", "title", "description", "organization", "themes", "keywords", "licence",
+            "identifier", "url", "title", "title_zh", "title_en", "description", "description_zh",
+            "description_en", "language", "organization", "themes", "keywords", "keywords_zh", "keywords_en",
+            "licence",
             "open_grade", "state", "update_frequency", "formats", "download_count", "modified", "published_at",
         ]
 
@@ -232,12 +314,16 @@ class DatasetWriteSerializer(StrictSerializer):
     """Publisher-editable dataset fields. PUT needs identifier and title; PATCH any subset."""
 
     identifier = text_field(required=True, help_text=_("平台唯一标识符，可含字母、数字、汉字和 . _ : - /；不可更改。"))
-    title = text_field(required=True)
-    description = text_field()
+    title = text_field(required=True, help_text=_("中文标题。"))
+    title_en = text_field(help_text=_("英文标题，可选；空字符串表示未设置。"))
+    description = text_field(help_text=_("中文描述（Markdown）。"))
+    description_en = text_field(help_text=_("英文描述，可选；空字符串表示未设置。"))
     themes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True,
                                    help_text=_("主题代码列表。"))
     keywords = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False,
                                      allow_null=True)
+    keywords_en = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False,
+                                        allow_null=True, help_text=_("英文关键词，可选。"))
     licence = text_field(help_text=_("许可协议代码。"))
     open_grade = text_field(help_text=_("开放等级：open、conditional 或 restricted。"))
     update_frequency = text_field(help_text=_("更新频率代码。"))
@@ -260,8 +346,10 @@ class DatasetCreateSerializer(DatasetWriteSerializer):
 
 
 class ResourceUpdateSerializer(StrictSerializer):
-    name = text_field()
-    description = text_field()
+    name = text_field(help_text=_("中文名称。"))
+    name_en = text_field(help_text=_("英文名称，可选；空字符串表示未设置。"))
+    description = text_field(help_text=_("中文描述。"))
+    description_en = text_field(help_text=_("英文描述，可选；空字符串表示未设置。"))
     url = text_field(help_text=_("外部链接（仅外部链接资源）。"))
     table_schema = JSONValueField(required=False, allow_null=True, help_text=_("Table Schema 对象。"))
     position = serializers.IntegerField(required=False)

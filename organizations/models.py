@@ -19,6 +19,7 @@ class Organization(models.Model):
     name_zh = models.CharField(_("中文名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    description_en = models.TextField(_("英文简介"), blank=True)
     logo = models.FileField(_("标志"), upload_to="logos/", blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)

@@ -14,7 +14,9 @@ from core.exceptions import Conflict
 from . import roles, signals
 from .models import Membership, Organization
 
-ORGANIZATION_FIELDS = ("slug", "kind", "name_zh", "name_en", "description", "contact_email", "contact_phone", "website")
+ORGANIZATION_FIELDS = (
+    "slug", "kind", "name_zh", "name_en", "description", "description_en", "contact_email", "contact_phone", "website",
+)
 
 
 def roles_of_kind(kind):

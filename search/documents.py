@@ -14,13 +14,15 @@ from datasets.models import Dataset, Resource
 
 from .query import tokenize
 
-# Which document fields are searched as text, grouped by weight (title > keywords > body).
+# Which document fields are searched as text, grouped by weight (title > keywords > body). The English
+# title is weighed with the keywords: the title group is the Chinese title alone, whose tokens are also
+# the exact-title key of the ranking (search.query); Elasticsearch boosts title_en as much as the title.
 TEXT_FIELDS = {
     "title": ("title",),
-    "keywords": ("keywords",),
+    "keywords": ("keywords", "title_en", "keywords_en"),
     "body": (
-        "description", "organization_name_zh", "organization_name_en", "organization_slug", "theme_names",
-        "resource_names", "formats", "columns", "region",
+        "description", "description_en", "organization_name_zh", "organization_name_en", "organization_slug",
+        "theme_names", "resource_names", "formats", "columns", "region",
     ),
 }
 
@@ -35,7 +37,7 @@ def searchable_datasets():
         .select_related("organization", "licence")
         .defer("spatial_geojson")  # large, and not searched
         .prefetch_related("themes__parent", Prefetch("resources", queryset=Resource.objects.only(
-            "dataset", "name", "format", "table_schema", "position").order_by("position", "id")))
+            "dataset", "name", "name_en", "format", "table_schema", "position").order_by("position", "id")))
         .order_by("pk")
     )
 
@@ -60,7 +62,8 @@ def _unique(values):
 
 # Dataset columns a document needs, as `values()` names (one query per batch, no model instances).
 ROW_FIELDS = (
-    "pk", "identifier", "title", "description", "keywords", "organization_id", "organization__slug",
+    "pk", "identifier", "title", "title_en", "description", "description_en", "keywords", "keywords_en",
+    "organization_id", "organization__slug",
     "organization__name_zh", "organization__name_en", "licence__code", "licence__title_zh", "licence__title_en",
     "licence__url", "open_grade", "state", "update_frequency",
     "spatial_region", "modified", "published_at", "temporal_start", "temporal_end", "spatial_bbox", "download_count",
@@ -79,11 +82,14 @@ def _summary(row, themes, formats):
     return {
         "identifier": row["identifier"],
         "title": row["title"],
+        "title_en": row["title_en"],
         "description": row["description"],
+        "description_en": row["description_en"],
         "organization": {"slug": row["organization__slug"], "name_zh": row["organization__name_zh"],
                          "name_en": row["organization__name_en"]},
         "themes": [{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in themes],
         "keywords": row["keywords"] or [],
+        "keywords_en": row["keywords_en"] or [],
         "licence": licence,
         "open_grade": row["open_grade"],
         "state": row["state"],
@@ -96,26 +102,29 @@ def _summary(row, themes, formats):
 
 def _document(row, themes, parents, resources):
     """The document from a dataset row (ROW_FIELDS), its themes and their parents ((code, name_zh, name_en)),
-    and its resources in order ((name, format, table_schema))."""
+    and its resources in order ((name, name_en, format, table_schema))."""
     bbox = row["spatial_bbox"] if isinstance(row["spatial_bbox"], list) and len(row["spatial_bbox"]) == 4 else None
     all_themes = themes + parents
-    formats = _unique(fmt.upper() for _name, fmt, _schema in resources)
+    formats = _unique(fmt.upper() for _name, _name_en, fmt, _schema in resources)
     return {
         "id": row["pk"],
         "identifier": row["identifier"],
         "title": row["title"],
         "title_tokens": " ".join(tokenize(row["title"])),
+        "title_en": row["title_en"],
         "description": row["description"],
+        "description_en": row["description_en"],
         "keywords": _unique(row["keywords"] or []),
+        "keywords_en": _unique(row["keywords_en"] or []),
         "organization_id": row["organization_id"],
         "organization_slug": row["organization__slug"],
         "organization_name_zh": row["organization__name_zh"],
         "organization_name_en": row["organization__name_en"],
         "themes": _unique(code for code, _zh, _en in all_themes),
         "theme_names": _unique(name for _code, zh, en in all_themes for name in (zh, en)),
-        "resource_names": _unique(name for name, _format, _schema in resources),
+        "resource_names": _unique(name for *names, _format, _schema in resources for name in names),
         "formats": formats,
-        "columns": _unique(name for _name, _format, schema in resources for name in _columns(schema)),
+        "columns": _unique(name for *_names, _format, schema in resources for name in _columns(schema)),
         "licence": row["licence__code"] or "",
         "open_grade": row["open_grade"],
         "state": row["state"],
@@ -147,7 +156,8 @@ def build_document(dataset):
                **{f"licence__{name}": getattr(licence, name) if licence else None
                   for name in ("code", "title_zh", "title_en", "url")})
     themes = list(dataset.themes.all())
-    resources = [(resource.name, resource.format, resource.table_schema) for resource in dataset.resources.all()]
+    resources = [(resource.name, resource.name_en, resource.format, resource.table_schema)
+                 for resource in dataset.resources.all()]
     return _document(row, [_theme_tuple(theme) for theme in themes],
                      [_theme_tuple(theme.parent) for theme in themes if theme.parent_id], resources)
 
@@ -176,7 +186,7 @@ def documents_for(dataset_ids):
             parents.setdefault(link[0], []).append(link[4:7])
     resources = {}
     for dataset_id, *resource in (Resource.objects.filter(dataset_id__in=found).order_by("position", "id")
-                                  .values_list("dataset_id", "name", "format", "table_schema")):
+                                  .values_list("dataset_id", "name", "name_en", "format", "table_schema")):
         resources.setdefault(dataset_id, []).append(resource)
     return [_document(row, themes.get(row["pk"], []), parents.get(row["pk"], []), resources.get(row["pk"], []))
             for row in rows]

@@ -9,7 +9,11 @@ answer against the schema and each hit against the catalog's own list entry.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from datasets.serializers import DatasetListSerializer
+from datasets.serializers import (
+    DATASET_BILINGUAL_FIELDS,
+    DatasetListSerializer,
+    bilingual_values,
+)
 
 from .backends.base import FACETS
 
@@ -38,11 +42,9 @@ class SearchHitSerializer(DatasetListSerializer):
         return {
             "identifier": summary.identifier,
             "url": self.get_url(summary),
-            "title": summary.title,
-            "description": summary.description,
+            **bilingual_values(summary, DATASET_BILINGUAL_FIELDS),
             "organization": {"slug": summary.organization.slug, "name": summary.organization.name},
             "themes": [{"code": theme.code, "name": theme.name} for theme in summary.themes],
-            "keywords": summary.keywords,
             "licence": {"code": licence.code, "title": licence.title, "url": licence.url} if licence else None,
             "open_grade": summary.open_grade,
             "state": summary.state,

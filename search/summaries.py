@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from core.localization import localized
+from core.localization import CHINESE, localized, localized_text
 from datasets import selectors
 
 from .documents import documents_for
@@ -47,10 +47,13 @@ def _datetime(value):
 class DatasetSummary:
     identifier: str
     title: str
+    title_en: str
     description: str
+    description_en: str
     organization: Ref
     themes: list
     keywords: list
+    keywords_en: list
     licence: Ref | None
     open_grade: str
     state: str
@@ -67,15 +70,21 @@ class DatasetSummary:
     @classmethod
     def from_hit(cls, summary, hit, download_count, rank):
         licence = summary["licence"]
-        return cls(
-            identifier=summary["identifier"], title=summary["title"], description=summary["description"],
+        found = cls(
+            identifier=summary["identifier"], title=summary["title"], title_en=summary.get("title_en", ""),
+            description=summary["description"], description_en=summary.get("description_en", ""),
             organization=Ref(**summary["organization"]), themes=[Ref(**theme) for theme in summary["themes"]],
-            keywords=summary["keywords"], licence=Ref(**licence) if licence else None,
+            keywords=summary["keywords"], keywords_en=summary.get("keywords_en", []),
+            licence=Ref(**licence) if licence else None,
             open_grade=summary["open_grade"], state=summary["state"], update_frequency=summary["update_frequency"],
             formats=summary["formats"], modified=_datetime(summary["modified"]),
             published_at=_datetime(summary["published_at"]), download_count=download_count,
-            rank=rank, highlights={name: safe_highlight(text) for name, text in hit.highlights.items()},
+            rank=rank, highlights={},
         )
+        # The engines highlight the Chinese title and description: a field shown in English has none.
+        found.highlights = {name: safe_highlight(text) for name, text in hit.highlights.items()
+                            if localized_text(found, name).language == CHINESE}
+        return found
 
 
 def safe_highlight(fragment):

@@ -173,6 +173,7 @@ def parse(entry):
             fmt=distribution.get("format") or _format_from_media_type(distribution.get("mediaType")),
             description=distribution.get("description") or "",
         )
+    fields.fill_english(record, entry.get("language"))
     return record
 
 

@@ -124,3 +124,34 @@ def resource(record, *, name, url, fmt, description=""):
         "url": url,
         "format": fmt,
     })
+
+
+# Han, kana, hangul and full-width forms: text holding none of them is not Chinese.
+CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def is_english(declared, *texts):
+    """Whether an entry is in English: by its declared language (DCAT `language`, e.g. ["en-US"], or the
+    reversed "us-EN" some catalogs write) when it has one, else when its texts hold no CJK character."""
+    codes = declared if isinstance(declared, list) else [declared]
+    codes = [str(code).strip().lower() for code in codes if code and str(code).strip()]
+    if codes:
+        return any("en" in code.replace("_", "-").split("-") for code in codes)
+    return not any(CJK.search(text or "") for text in texts)
+
+
+def fill_english(record, declared=None):
+    """Copy an English entry's texts into the English fields of the dataset and its resources.
+
+    The Chinese title is required and an English catalog has no Chinese text, so the Chinese fields
+    keep the source's English text as they always did (Chinese pages show it as the catalog gave it);
+    `title_en`, `description_en`, `keywords_en` and each resource's `name_en` and `description_en`
+    hold the same text, so English pages and the API say it is English, not a fallback.
+    """
+    data = record.data
+    if record.skip or not is_english(declared, data.get("title"), data.get("description")):
+        return
+    data.update(title_en=data["title"], description_en=data.get("description", ""),
+                keywords_en=list(data.get("keywords") or []))
+    for resource in record.resources:
+        resource.update(name_en=resource["name"], description_en=resource["description"])

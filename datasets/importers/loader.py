@@ -25,8 +25,10 @@ BATCH_SIZE = 500
 # Fields whose bad value is dropped (noted) rather than costing the whole entry.
 DROPPABLE = {
     "contact_email": "", "source_url": "", "spatial_region": "", "spatial_bbox": None, "spatial_geojson": None,
-    "temporal_start": None, "temporal_end": None, "keywords": [], "licence": None, "themes": [],
+    "temporal_start": None, "temporal_end": None, "keywords": [], "keywords_en": [], "licence": None, "themes": [],
 }
+# A url resource's texts, as the parsers give them (the English ones only from an English source).
+RESOURCE_TEXTS = ("name", "name_en", "description", "description_en")
 
 
 class Skip(Exception):
@@ -164,7 +166,7 @@ class CatalogLoader:
         """Validated, unsaved url resources; an unusable distribution is dropped (noted)."""
         built = []
         for item in record.resources:
-            data = {"name": item["name"], "description": item["description"], "url": item["url"],
+            data = {**{field: item.get(field, "") for field in RESOURCE_TEXTS}, "url": item["url"],
                     "position": len(built)}
             try:
                 built.append(build_url_resource(dataset=None, data=data, claimed_format=item["format"]))
@@ -217,7 +219,8 @@ class CatalogLoader:
     def _sync_resources(self, dataset, wanted):
         """Make the dataset's url resources match the catalog's distributions; uploaded files stay."""
         def facts(resource):
-            return (resource.name, resource.description, resource.url, resource.format, resource.position)
+            return (*(getattr(resource, field) for field in RESOURCE_TEXTS), resource.url, resource.format,
+                    resource.position)
 
         current = dataset.url_resources
         if [facts(resource) for resource in current] == [facts(resource) for resource in wanted]:
@@ -228,7 +231,7 @@ class CatalogLoader:
             if resource is not None and resource.format != item.format:
                 delete_resource(user=self.actor, resource=resource)
                 resource = None
-            data = {"name": item.name, "description": item.description, "position": item.position}
+            data = {**{field: getattr(item, field) for field in RESOURCE_TEXTS}, "position": item.position}
             if resource is None:
                 add_url_resource(user=self.actor, dataset=dataset, data={**data, "url": item.url},
                                  claimed_format=item.format)

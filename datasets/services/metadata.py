@@ -19,7 +19,8 @@ MAX_KEYWORD_LENGTH = 100
 
 # Fields a publisher may set on a dataset; the rest belong to the platform.
 DATASET_FIELDS = (
-    "identifier", "title", "description", "themes", "keywords", "licence", "open_grade",
+    "identifier", "title", "title_en", "description", "description_en", "themes", "keywords", "keywords_en",
+    "licence", "open_grade",
     "update_frequency", "next_update_due", "temporal_start", "temporal_end", "spatial_region",
     "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
 )
@@ -87,26 +88,26 @@ def validate_geojson(value):
     return value
 
 
-def _clean_keywords(value):
+def _clean_keywords(value, field="keywords"):
     if value in (None, ""):
         return []
     if isinstance(value, str):
         value = [part for part in re.split(r"[,，;；]", value)]
     if not isinstance(value, (list, tuple)):
-        raise field_error("keywords", _("关键词应为字符串列表。"))
+        raise field_error(field, _("关键词应为字符串列表。"))
     keywords = []
     for keyword in value:
         if not isinstance(keyword, str):
-            raise field_error("keywords", _("关键词应为字符串列表。"))
+            raise field_error(field, _("关键词应为字符串列表。"))
         keyword = keyword.strip()
         if not keyword:
             continue
         if len(keyword) > MAX_KEYWORD_LENGTH:
-            raise field_error("keywords", _("每个关键词最多 %(n)d 个字符。") % {"n": MAX_KEYWORD_LENGTH})
+            raise field_error(field, _("每个关键词最多 %(n)d 个字符。") % {"n": MAX_KEYWORD_LENGTH})
         if keyword not in keywords:
             keywords.append(keyword)
     if len(keywords) > MAX_KEYWORDS:
-        raise field_error("keywords", _("关键词最多 %(n)d 个。") % {"n": MAX_KEYWORDS})
+        raise field_error(field, _("关键词最多 %(n)d 个。") % {"n": MAX_KEYWORDS})
     return keywords
 
 
@@ -204,9 +205,12 @@ def clean_dataset_data(data, instance=None):
 
     run("identifier", identifier)
     run("title", text("title", 300, required=True))
+    run("title_en", text("title_en", 300))
     run("description", text("description", 50000))
+    run("description_en", text("description_en", 50000))
     run("themes", _clean_themes)
     run("keywords", _clean_keywords)
+    run("keywords_en", lambda value: _clean_keywords(value, "keywords_en"))
     run("licence", _clean_licence)
     run("open_grade", choice("open_grade", OpenGrade))
     run("update_frequency", choice("update_frequency", UpdateFrequency))

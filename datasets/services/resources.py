@@ -19,7 +19,9 @@ from .history import record_activity, recorded_value
 from .metadata import field_error
 from .publishing_rights import ensure_can_publish
 
-RESOURCE_FIELDS = ("name", "description", "url", "table_schema", "position")
+RESOURCE_FIELDS = ("name", "name_en", "description", "description_en", "url", "table_schema", "position")
+# Optional English texts: empty is "not set" (core.localization), and each has a length limit.
+ENGLISH_LIMITS = {"name_en": 300, "description_en": 50000}
 
 
 def _store_version(*, user, resource, uploaded, claimed_format, stored):
@@ -60,6 +62,11 @@ def _clean_resource_data(data, resource=None):
         cleaned["name"] = name
     if "description" in data:
         cleaned["description"] = str(data["description"] or "")
+    for field, limit in ENGLISH_LIMITS.items():
+        if field in data:
+            cleaned[field] = str(data[field] or "").strip()
+            if len(cleaned[field]) > limit:
+                errors[field] = [_("最多 %(n)d 个字符。") % {"n": limit}]
     if "url" in data:
         url = str(data["url"] or "").strip()
         if url:

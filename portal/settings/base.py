@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pages by their URL prefix; the API by `?lang=`, then Accept-Language (core.locale).
     "core.locale.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -17,8 +17,8 @@ SORTS = {
     "title": [{"title.sort": "asc"}, {"id": "asc"}],
     "downloads": [{"download_count": "desc"}, {"id": "desc"}],
 }
-RANKED_FIELDS = ["title^6", "keywords.text^4", "organization_name_zh^2", "organization_name_en^2",
-                 "theme_names^2", "description"]
+RANKED_FIELDS = ["title^6", "title_en^6", "keywords.text^4", "keywords_en.text^4", "organization_name_zh^2",
+                 "organization_name_en^2", "theme_names^2", "description", "description_en"]
 HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
                      "require_field_match": False}
 # Above any sum of text scores (each at most a few hundred per query word).

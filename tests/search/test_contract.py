@@ -304,3 +304,30 @@ def test_the_database_backend_matches_with_its_own_database_engine(settings, mak
             cursor.execute("UPDATE search_searchentry SET search_vector = NULL")
     assert engine.search(SearchQuery(text="噪声")).total == 0
     assert engine.search(SearchQuery()).dataset_ids == [dataset.pk]
+
+
+# --- bilingual metadata: the English fields are searched like the Chinese ones ---
+
+def test_english_only_words_find_the_dataset(backend, make_dataset, publisher):
+    dataset = make_dataset("harbour-stats", title="港口吞吐量", title_en="Harbour throughput",
+                           description="港口货物吞吐量。", description_en="Cargo handled by each quayside terminal.",
+                           keywords=["港口"], keywords_en=["containers"])
+    make_dataset("unrelated", title="公交线路")
+    backend.rebuild()
+    for word in ("throughput", "quayside", "containers", "港口"):
+        assert backend.search(SearchQuery(text=word)).dataset_ids == [dataset.pk], word
+    hit = backend.search(SearchQuery(text="throughput")).hits[0]
+    assert hit.summary["title_en"] == "Harbour throughput"
+    update_dataset(user=publisher, dataset=dataset, data={"title_en": ""})
+    backend.index(dataset.pk)
+    assert backend.search(SearchQuery(text="throughput")).total == 0
+
+
+def test_restricted_datasets_stay_hidden_whatever_the_language(backend, make_dataset, publisher, citizen):
+    hidden = make_dataset("quay-secret", open_grade="restricted", title="码头内部台账", title_en="Quayside ledger")
+    backend.rebuild()
+    for user in (None, citizen):
+        results = run(backend, user, text="ledger")
+        assert results.dataset_ids == [] and results.total == 0
+        assert sum(count for _v, _l, count in results.facets["open_grade"]) == 0
+    assert run(backend, publisher, text="ledger").dataset_ids == [hidden.pk]
