@@ -8,6 +8,7 @@ text shown is the one in the requested language (the active one by default),
 else the other one, so a field is never blank when either text exists; the
 result says which language it is in, so pages and the API can say so.
 """
+import re
 from typing import NamedTuple
 
 from django.utils.translation import get_language
@@ -40,6 +41,19 @@ def localized_text(obj, field, language=None):
     if texts[wanted] or not texts[other]:
         return LocalizedText(texts[wanted], wanted, False)
     return LocalizedText(texts[other], other, True)
+
+
+# Han ideographs (with extension A and the compatibility block).
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def label_language(label):
+    """The HTML `lang` of a label that has no language of its own (a facet value, a keyword, a
+    query typed in): on a page in English, one written in Han characters is Chinese; else None,
+    the page's language."""
+    if requested_language() == ENGLISH and HAN.search(str(label)):
+        return "zh-Hans"
+    return None
 
 
 def localized(obj, field):

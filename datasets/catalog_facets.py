@@ -105,8 +105,10 @@ def _grouped(queryset, field):
 
 def _organization_counts(ids):
     counts = _grouped(Dataset.objects.filter(pk__in=ids), "organization__slug")
-    organizations = filter_organizations().filter(slug__in=counts)
-    return counts, {organization.slug: localized(organization, "name") for organization in organizations}
+    names = {organization.slug: localized(organization, "name")
+             for organization in filter_organizations().filter(slug__in=counts)}
+    # An organization that is not listed (an enterprise not verified) is not named as a provider.
+    return {slug: n for slug, n in counts.items() if slug in names}, names
 
 
 def _theme_counts(ids):

@@ -10,6 +10,8 @@ when the text or the sort changes.
 """
 from django.utils.translation import gettext_lazy as _
 
+from core.localization import label_language
+
 FACET_TITLES = {
     "organization": _("提供单位"),
     "theme": _("主题"),
@@ -37,7 +39,7 @@ def facet_groups(params, options):
     for facet, rows in options.items():
         chosen = [row["value"] for row in rows if row["selected"]]
         linked = [
-            {**row, "url": url_with(params, facet, [value for value in chosen if value != row["value"]]
+            {**row, "lang": label_language(row["label"]), "url": url_with(params, facet, [value for value in chosen if value != row["value"]]
                                     if row["selected"] else [*chosen, row["value"]])}
             for row in rows
         ]
@@ -52,11 +54,12 @@ def facet_groups(params, options):
 def chips(params, groups, filter_titles):
     """What is chosen, each with the link that removes it: facet values, then the other filters."""
     found = [
-        {"title": group["title"], "label": row["label"], "url": row["url"]}
+        {"title": group["title"], "label": row["label"], "lang": row["lang"], "url": row["url"]}
         for group in groups for row in group["shown"] if row["selected"]
     ]
     found += [
-        {"title": title, "label": params[name], "url": url_with(params, name, [])}
+        {"title": title, "label": params[name], "lang": label_language(params[name]),
+         "url": url_with(params, name, [])}
         for name, title in filter_titles.items() if params.get(name)
     ]
     return found

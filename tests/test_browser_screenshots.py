@@ -29,12 +29,7 @@ from django.test import Client
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from apikeys.services import issue_key
 from datasets.models import Dataset, OpenGrade, Resource
-from enterprise_support import CODE_NEW
-from enterprises.services import register_enterprise, verify_enterprise
-from organizations.models import Membership, Organization
-from organizations.services import add_member
 
 # Each test runs in a transaction of its own that sees the demo and is rolled back; the server's
 # thread writes (keys issued) in its own connection, removed with the demo at the end.
@@ -46,32 +41,6 @@ SCREENSHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS_DIR") or ROOT / "test-arti
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = {"zh": "", "en": "/en"}
 TABULAR_DATASET = "demo-aqi-levels"  # its CSV is the tabular preview (chart and table)
-
-
-# --- Accounts the demo does not have yet -------------------------------------------------------
-
-def create_accounts_missing_from_the_demo(admin):
-    """The reviewer and the enterprise admin of /work/wt/DEMO_LOGINS.md, until load_demo creates them.
-
-    A no-op for an account that already exists; delete this function (and its call) once
-    load_demo makes them itself.
-    """
-    users = get_user_model().objects
-    if not users.filter(username="reviewer").exists():
-        reviewer = users.create_user("reviewer", email="reviewer@demo.example.org", password="reviewer-demo-2026")
-        for slug in ("sz-health", "sz-planning", "sz-transport"):
-            add_member(user=admin, organization=Organization.objects.get(slug=slug), member=reviewer,
-                       role=Membership.Role.REVIEWER)
-    if not users.filter(username="enterprise-admin").exists():
-        holder = users.create_user("enterprise-admin", email="enterprise-admin@demo.example.org",
-                                   password="enterprise-demo-2026")
-        profile = register_enterprise(
-            user=holder, name_zh="示例地铁数据服务有限公司", name_en="Demo Metro Data Services",
-            credit_code=CODE_NEW, legal_representative="王五", contact_name="赵六",
-            contact_email="enterprise-admin@demo.example.org")
-        verify_enterprise(user=admin, profile=profile)
-        issue_key(user=holder, name="示例同步密钥", scopes=["catalog:read", "data:read"],
-                  organization=Organization.objects.get(pk=profile.organization_id))
 
 
 # --- One demo, one server, one browser -----------------------------------------------------------
@@ -101,18 +70,12 @@ def _signed_in_sessions():
 
 
 def _preview_paths():
-    """The tabular preview of TABULAR_DATASET and the GeoJSON preview of the first geographic dataset.
-
-    The geographic preview is seen by `admin` while the demo's only GeoJSON is restricted.
-    """
+    """The tabular preview of TABULAR_DATASET and the GeoJSON preview of the demo's open geographic dataset."""
     tabular = Resource.objects.filter(dataset__identifier=TABULAR_DATASET, kind=Resource.Kind.FILE,
                                       format__iexact="csv").order_by("position").first()
-    geographic = Resource.objects.filter(kind=Resource.Kind.FILE, format__iexact="geojson",
-                                         dataset__state=Dataset.State.PUBLISHED).order_by("pk")
-    geojson = geographic.filter(dataset__open_grade=OpenGrade.OPEN).first() or geographic.first()
-    geojson_viewer = None if geojson.dataset.open_grade == OpenGrade.OPEN else "admin"
-    return {"tabular": f"/resources/{tabular.pk}/data/", "geojson": f"/resources/{geojson.pk}/data/",
-            "geojson_viewer": geojson_viewer}
+    geojson = Resource.objects.get(kind=Resource.Kind.FILE, format__iexact="geojson",
+                                   dataset__state=Dataset.State.PUBLISHED, dataset__open_grade=OpenGrade.OPEN)
+    return {"tabular": f"/resources/{tabular.pk}/data/", "geojson": f"/resources/{geojson.pk}/data/"}
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +84,6 @@ def site(module_browser, django_db_setup, django_db_blocker):
         seeded = connection.creation.serialize_db_to_string()
         try:
             call_command("load_demo", stdout=StringIO())
-            create_accounts_missing_from_the_demo(get_user_model().objects.get(username="admin"))
             server = LiveServer("localhost")
             server._live_server_modified_settings.enable()
             try:
@@ -268,7 +230,7 @@ def preview_with_chart(visit):
 
 
 def preview_with_map(visit):
-    visit.go(visit.site.paths["geojson"], as_user=visit.site.paths["geojson_viewer"])
+    visit.go(visit.site.paths["geojson"])
     expect(visit.page.locator("[data-role='map']")).to_have_attribute("data-features", re.compile(r"^[1-9]"))
 
 
@@ -305,42 +267,12 @@ PAGES = {
     "enterprise-review": lambda visit: visit.go("/enterprises/review/", as_user="admin"),
 }
 
-# Problems known on the current code, each left to the helper whose area it is: (page, language,
-# width) -> reason; None matches any. Strict: once fixed, the case fails until its entry goes.
-KNOWN_PROBLEMS = {
-    ("home", "en", None):
-        'H2: dataset titles in the lists (section.panel > ol.compact-list > li > a, e.g. "二十四节气") '
-        'are Chinese metadata without lang="zh-Hans"',
-    ("search-results", "en", None):
-        'H2: result title and snippet (h3.dataset-item-title > a "空气质量指数级别划分", p.search-snippet) '
-        'without lang="zh-Hans"; H3: the theme facet\'s label (span.facet-label "空气质量") is the Chinese '
-        'name though the theme has name_en',
-    ("dataset", "en", None):
-        'H2: title, description, resource names, keywords, history labels, related datasets '
-        '(h1 "空气质量指数级别划分", article.resource h3 "AQI 级别（CSV）", dl.metadata dd "AQI、空气质量、HJ 633-2012") '
-        'without lang="zh-Hans"',
-    ("preview-chart", "en", None):
-        'H2: breadcrumb and heading (resource "AQI 级别（CSV）", its dataset) without lang="zh-Hans"; '
-        'H4: the data\'s column names and cells (th button.sort-button "空气质量指数", select option, td "优") '
-        'without lang',
-    ("preview-map", "en", None):
-        'H2: breadcrumb and heading ("深圳市范围", "深圳市地理范围（规划底图用）") without lang="zh-Hans"; '
-        'H4: column names and cells ("名称", "说明", td "深圳市") without lang',
-    ("keys", "en", None):
-        'H4: the plan by its Chinese name (td "标准版"); the key\'s name (td and button span.visually-hidden '
-        '"示例同步密钥") without lang',
-    ("key-issued", "en", None): 'H4: the plan by its Chinese name (dl.metadata dd "标准版")',
-}
-
 
 def _cases():
     for name in PAGES:
         for language in LANGUAGES:
             for width in WIDTHS:
-                reasons = [reason for (page, lang, size), reason in KNOWN_PROBLEMS.items()
-                           if page in (None, name) and lang in (None, language) and size in (None, width)]
-                marks = [pytest.mark.xfail(strict=True, reason="; ".join(reasons))] if reasons else []
-                yield pytest.param(name, language, width, id=f"{name}-{language}-{width}", marks=marks)
+                yield pytest.param(name, language, width, id=f"{name}-{language}-{width}")
 
 
 @pytest.mark.parametrize("name, language, width", list(_cases()))

@@ -106,6 +106,8 @@ def test_the_map_has_offline_outlines_and_tiles_only_when_set(client, stations):
     with override_settings(MAP_TILE_URL=tiles, MAP_TILE_ATTRIBUTION="© Example"):
         response = Client().get(PAGE.format(stations.pk))
     assert f'data-tile-url="{tiles}"'.encode() in response.content
+    # The tiles replace the vendored outlines (whose borders are not an approved map in China).
+    assert b'data-boundaries-url=""' in response.content
     img_src = next(d for d in response["Content-Security-Policy"].split("; ") if d.startswith("img-src"))
     assert img_src.endswith("https://*.tile.example.org")
 

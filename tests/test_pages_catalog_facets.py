@@ -28,7 +28,7 @@ def facet(page, name):
         return {}
     return {label: (int(count.replace(",", "")), checked == "true") for checked, label, count in re.findall(
         r'aria-checked="(true|false)">\s*<span class="facet-box" aria-hidden="true"></span>\s*'
-        r'<span class="facet-label">([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
+        r'<span class="facet-label"[^>]*>([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
 
 
 def listed(page):
@@ -100,7 +100,7 @@ def test_a_long_facet_shows_its_first_values_and_the_rest_behind_show_more(clien
     rule = re.search(r"\.facet-values \{[^}]*\}", Path(finders.find("portal/portal.css")).read_text(encoding="utf-8"))
     assert rule and "max-height" not in rule.group(0) and "overflow" not in rule.group(0)
     # A chosen value is never hidden behind "show more".
-    last = re.findall(r'<span class="facet-label">([^<]*)</span>', more)[-1]
+    last = re.findall(r'<span class="facet-label"[^>]*>([^<]*)</span>', more)[-1]
     codes = {zh: code for top, top_zh, _en, subs in THEMES for code, zh in [(top, top_zh), *((c, z) for c, z, _e in subs)]}
     chosen = html(client.get("/datasets/", {"theme": codes[last]}))
     chosen_shown = re.search(r'aria-labelledby="facet-theme">(.*?)(<details|</section>)', chosen, re.S).group(1)

@@ -1,12 +1,23 @@
-"""Page components shared by every app's templates: the data table frame and the upload progress bar."""
+"""Page components shared by every app's templates: the data table frame, the upload progress bar and
+text in its own language."""
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+
+from core.localization import label_language
 
 register = template.Library()
 
 # The size limits an upload form may name, each the setting its service enforces.
 UPLOAD_LIMITS = ("RESOURCE_MAX_UPLOAD_BYTES", "CONTRIBUTION_MAX_UPLOAD_BYTES", "ENTERPRISE_LICENCE_MAX_BYTES")
+
+
+@register.filter
+def in_its_language(text):
+    """Text people typed (a key's name, a query), marked Chinese when an English page shows it in Han
+    characters (core.localization.label_language)."""
+    language = label_language(text)
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
 
 
 @register.simple_block_tag

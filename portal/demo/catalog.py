@@ -53,12 +53,13 @@ def _create_dataset(user, organization, spec):
     """One dataset with its resources, brought to its demo state (all or nothing)."""
     dataset = create_dataset(user=user, organization=organization, data=spec["data"])
     for position, item in enumerate(spec["resources"]):
+        names = {"name": item["name"], "name_en": item.get("name_en", ""), "position": position}
         if "url" in item:
             add_url_resource(user=user, dataset=dataset, claimed_format=item["format"],
-                             data={"name": item["name"], "url": item["url"], "position": position})
+                             data={**names, "url": item["url"]})
             continue
         resource = add_file_resource(user=user, dataset=dataset, uploaded=_upload(item["file"]),
-                                     data={"name": item["name"], "position": position})
+                                     data=names)
         if "replaced_by" in item:
             replace_resource_file(user=user, resource=resource, uploaded=_upload(item["replaced_by"]))
     if spec["state"] in (Dataset.State.PUBLISHED, Dataset.State.ARCHIVED):

@@ -5,9 +5,17 @@
 
   var PAGE_SIZE = 20;
 
+  // The data has no language of its own: on a page not in Chinese, text in Han characters is
+  // marked Chinese (the rule of core.localization.label_language), for readers and translators.
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var PAGE_IN_CHINESE = /^zh/i.test(document.documentElement.lang || "");
+
   function el(tag, text) {
     var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+      if (!PAGE_IN_CHINESE && HAN.test(node.textContent)) { node.lang = "zh-Hans"; }
+    }
     return node;
   }
 

@@ -21,7 +21,7 @@ def facet(html, name):
         return {}
     return {label: (int(count.replace(",", "")), checked == "true") for checked, label, count in re.findall(
         r'aria-checked="(true|false)">\s*<span class="facet-box" aria-hidden="true"></span>\s*'
-        r'<span class="facet-label">([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
+        r'<span class="facet-label"[^>]*>([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "citizen", "other_publisher", "publisher"])
