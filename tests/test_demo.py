@@ -201,13 +201,13 @@ def test_files_are_the_real_bytes_and_a_replaced_file_keeps_its_history(demo, ap
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_in_a_browser_the_reviewer_merges_and_the_enterprise_reads_its_granted_data(browser, live_server):
+def test_in_a_browser_every_demo_account_signs_in_and_does_its_main_task(browser, live_server):
     out = StringIO()
     call_command("load_demo", stdout=out)
     token = TOKEN.search(out.getvalue()).group(0)
 
     def log_in(username, next_path):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
         page.get_by_label("用户名").fill(username)
@@ -231,4 +231,27 @@ def test_in_a_browser_the_reviewer_merges_and_the_enterprise_reads_its_granted_d
     assert page.request.get(rows).status == 403  # the session alone does not reach conditional data
     answer = page.request.get(rows, headers={"Authorization": f"Api-Key {token}"})
     assert answer.status == 200 and "乙肝疫苗" in answer.text()
+    context.close()
+
+    # The publisher gives a dataset of its department an English title; /en/ shows it.
+    context, page = log_in("transport-publisher", "/datasets/-/edit/demo-expressways-radial")
+    page.get_by_label("英文标题").fill("Radial expressways from Beijing")
+    page.get_by_role("button", name="保存修改").click()
+    page.goto(f"{live_server.url}/en/datasets/demo-expressways-radial/")
+    assert page.get_by_role("heading", name="Radial expressways from Beijing").is_visible()
+    context.close()
+
+    # The citizen finds open data by a home-page example search and downloads a file.
+    context, page = log_in("citizen", "/")
+    page.get_by_role("link", name="空气质量", exact=True).first.click()
+    page.get_by_role("link", name="空气质量指数级别划分").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 AQI 级别（CSV）").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    context.close()
+
+    # The platform admin reads the audit log: the demo's approval is on it.
+    context, page = log_in("admin", "/access/audit/")
+    assert page.get_by_role("heading", name="审计日志").is_visible()
+    assert page.locator("tbody tr").count() > 0
     context.close()
