@@ -7,6 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from datasets.vocabularies import THEMES
+from facet_support import facet
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +20,6 @@ VALUE_LINK = r'" class="facet-value(?:"| is-selected")'
 def html(response):
     assert response.status_code == 200, response.status_code
     return response.content.decode()
-
-
-def facet(page, name):
-    """{label: (count, selected)} of one facet group of a page, "show more" values included."""
-    section = re.search(rf'<section class="facet" aria-labelledby="facet-{name}">(.*?)</section>', page, re.S)
-    if not section:
-        return {}
-    return {label: (int(count.replace(",", "")), checked == "true") for checked, label, count in re.findall(
-        r'aria-checked="(true|false)">\s*<span class="facet-box" aria-hidden="true"></span>\s*'
-        r'<span class="facet-label"[^>]*>([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
 
 
 def listed(page):

@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from facet_support import facet
+
 pytestmark = pytest.mark.django_db
 
 LIST_FACETS = ("organization", "theme", "format", "open_grade", "licence", "update_frequency")
@@ -12,16 +14,6 @@ def page(client, path, **params):
     response = client.get(path, params)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
-
-
-def facet(html, name):
-    """{label: (count, selected)} of one facet group, "show more" values included."""
-    section = re.search(rf'<section class="facet" aria-labelledby="facet-{name}">(.*?)</section>', html, re.S)
-    if not section:
-        return {}
-    return {label: (int(count.replace(",", "")), checked == "true") for checked, label, count in re.findall(
-        r'aria-checked="(true|false)">\s*<span class="facet-box" aria-hidden="true"></span>\s*'
-        r'<span class="facet-label"[^>]*>([^<]*)</span>\s*<span class="facet-count">([\d,]+)</span>', section.group(1))}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "citizen", "other_publisher", "publisher"])
