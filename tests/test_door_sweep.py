@@ -194,6 +194,7 @@ class World:
             (r"(api-)?enterprise-.*", "slug", enterprises),
             (r"(api-)?enterprise-.*member.*", "username", users),
             (r"theme-detail", "code", lambda: [("transport", None)]),
+            (r"site-page", "slug", lambda: [("about", None), ("terms", None)]),
             # Doors that embed no dataset: a value that matches nothing is enough to sweep them.
             (r"enterprise-invitation", "token", lambda: [("zqnotoken", None)]),
             (r"account_confirm_email", "key", lambda: [("zqnokey", None)]),
