@@ -239,6 +239,12 @@ $$;
 SELECT 'CREATE DATABASE portal OWNER portal'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'portal')\gexec
 SQL
+    # Search typo tolerance uses pg_trgm (search migration 0004 creates it too: it is a trusted
+    # extension); enabled in template1 so every database created after, test ones included, has it.
+    for db in template1 portal; do
+        pg_psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >/dev/null \
+            || die "could not enable pg_trgm in $db"
+    done
 }
 
 pg_stop() {

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from datasets.models import Dataset, Resource
 
 from .query import tokenize
+from .stemming import stems
 
 # Which document fields are searched as text, grouped by weight (title > keywords > body). The English
 # title is weighed with the keywords: the title group is the Chinese title alone, whose tokens are also
@@ -106,11 +107,13 @@ def _document(row, themes, parents, resources):
     bbox = row["spatial_bbox"] if isinstance(row["spatial_bbox"], list) and len(row["spatial_bbox"]) == 4 else None
     all_themes = themes + parents
     formats = _unique(fmt.upper() for _name, _name_en, fmt, _schema in resources)
+    title_tokens = tokenize(row["title"])
     return {
         "id": row["pk"],
         "identifier": row["identifier"],
         "title": row["title"],
-        "title_tokens": " ".join(tokenize(row["title"])),
+        "title_tokens": " ".join(title_tokens),
+        "title_stems": " ".join(stems(title_tokens)),
         "title_en": row["title_en"],
         "description": row["description"],
         "description_en": row["description_en"],

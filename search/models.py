@@ -35,6 +35,8 @@ class SearchEntry(models.Model):
     download_count = models.PositiveBigIntegerField(default=0)
     # Space-separated tokens, weighted title > keywords > the rest.
     title_tokens = models.TextField(blank=True)
+    # The title's tokens with English words stemmed (search.stemming), the second exact-title key.
+    title_stems = models.TextField(null=True)
     keyword_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)
     # PostgreSQL only (GIN-indexed in the migration); stays NULL on SQLite, which uses FTS5.
@@ -95,3 +97,20 @@ class WithdrawnDataset(models.Model):
 
     def __str__(self):
         return str(self.dataset_id)
+
+
+class SearchWord(models.Model):
+    """A word (letters only, normalized) that some indexed text holds, with its English stem.
+
+    Written with every database index write (search.lexicon) and emptied by a full rebuild, so it
+    may still hold words of datasets gone since: it only widens queries (stems, typo corrections),
+    and every answer is still filtered for the viewer. `in_titles`: the word occurs in a title or a
+    keyword, the vocabulary typo corrections and "did you mean" draw on.
+    """
+
+    word = models.CharField(max_length=100, primary_key=True)
+    stem = models.CharField(max_length=100, db_index=True)
+    in_titles = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.word

@@ -9,14 +9,21 @@ ever receives raw text as query syntax. Supported syntax:
   must occur next to each other;
 - ``-word`` / ``-"a phrase"``: documents containing it are left out.
 
-Only letters, digits and marks survive (plus ``. ' _ -`` inside a term, and
+Text is first normalized (search.normalizer: NFKC, case folding, Traditional -> Simplified), as
+indexed text is. English stop words ("the", "of"...) are not required unless the query has nothing
+else (search.stemming); a term's alternatives (stems, synonyms, typo corrections) are added later
+by search.expansion. Only letters, digits and marks survive (plus ``. ' _ -`` inside a term, and
 ``,`` between digits, so the Elasticsearch analyzer sees ``PM2.5`` and ``1,000``
 as they were indexed); everything else is a separator. Han and kana characters are tokens of one character each, the way
 Elasticsearch's standard tokenizer splits them, so both backends agree.
 """
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from .normalizer import normalize, normalize_with_offsets
+from .stemming import STOP_WORDS, stems
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -31,17 +38,30 @@ _QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 @dataclass(frozen=True)
 class Term:
-    """One thing to look for: `text` for analyzers, `tokens` for the database index."""
+    """One thing to look for: `text` for analyzers, `tokens` for the database index.
+
+    A document matches the term when it matches the term itself or one of its `alternatives`
+    (Terms of kind "stem", "synonym" or "typo", search.expansion); the term as typed scores higher.
+    """
 
     text: str
     tokens: tuple
     phrase: bool = False
+    kind: str = "exact"
+    alternatives: tuple = ()
+
+    @property
+    def variants(self):
+        """The term itself, then its alternatives."""
+        return (self, *self.alternatives)
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple = ()
     excluded: tuple = ()
+    # Every positive word's tokens in order, stop words included: the exact-title key.
+    title_tokens: tuple = ()
 
     @property
     def is_empty(self):
@@ -54,9 +74,19 @@ class ParsedQuery:
 
     @property
     def token_text(self):
-        """The positive terms' tokens, space-separated: equal to a document's `title_tokens` when
-        the query is exactly its title (both backends rank that title first)."""
-        return " ".join(token for term in self.terms for token in term.tokens)
+        """The positive words' tokens, space-separated: equal to a document's `title_tokens` when
+        the query is exactly its title (every backend ranks that title first)."""
+        return " ".join(self.title_tokens)
+
+    @property
+    def stem_text(self):
+        """The same with English words stemmed: equal to a document's `title_stems` when the query is
+        its title in other inflections ("parking lot" for "Parking Lots"), ranked right after."""
+        return " ".join(stems(self.title_tokens))
+
+    @property
+    def has_alternatives(self):
+        return any(term.alternatives for term in self.terms)
 
 
 def _is_kept(char):
@@ -64,8 +94,8 @@ def _is_kept(char):
 
 
 def clean_text(text):
-    """NFKC-normalized, lower-cased text where every character we do not search becomes a space."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    """Normalized text (search.normalizer) where every character we do not search becomes a space."""
+    text = normalize(text)
     kept = [char if _is_kept(char) or char == '"' else " " for char in text]
     for index, char in enumerate(text):
         # A '-' right after punctuation, as in "(LAPOP)-Uruguay", joins words; only one after a space negates.
@@ -77,17 +107,23 @@ def clean_text(text):
     return "".join(kept)
 
 
-def token_spans(text):
-    """(start, end, token) of each index token of `text`: words, and single Han/kana characters."""
-    for word in _WORD.finditer(text or ""):
+def _spans(normalized):
+    """(start, end, token) of each token of normalized text: words, and single Han/kana characters."""
+    for word in _WORD.finditer(normalized):
         for piece in _WORD_PIECE.finditer(word.group()):
-            token = unicodedata.normalize("NFKC", piece.group()).lower()
-            yield word.start() + piece.start(), word.start() + piece.end(), token
+            yield word.start() + piece.start(), word.start() + piece.end(), piece.group()
+
+
+def token_spans(text):
+    """(start, end, token) of each index token of `text`, the offsets in `text` as it was written."""
+    normalized, offsets = normalize_with_offsets(text)
+    for start, end, token in _spans(normalized):
+        yield offsets[start], offsets[end - 1] + 1, token
 
 
 def tokenize(text):
-    """The index tokens of a text, in order (what the database backend stores and queries)."""
-    return [token for _start, _end, token in token_spans(unicodedata.normalize("NFKC", text or ""))]
+    """The index tokens of a text, in order (what every backend indexes and queries)."""
+    return [token for _start, _end, token in _spans(normalize(text))]
 
 
 def _term(raw, phrase):
@@ -102,6 +138,12 @@ def _term(raw, phrase):
     return Term(text=text, tokens=tokens, phrase=phrase and len(tokens) > 1)
 
 
+def make_term(text, phrase=False, kind="exact"):
+    """A Term from any text (a synonym, a corrected word), or None when it holds no token."""
+    term = _term(clean_text(text).replace('"', " "), phrase)
+    return term and dataclasses.replace(term, kind=kind)
+
+
 def parse_query(text):
     """Parse anything into a ParsedQuery; never raises on user input."""
     if not isinstance(text, str):
@@ -111,7 +153,7 @@ def parse_query(text):
         # An unbalanced quote is a typo, not syntax: drop the last one.
         index = cleaned.rfind('"')
         cleaned = cleaned[:index] + " " + cleaned[index + 1:]
-    terms, excluded, seen = [], [], set()
+    terms, excluded, title_tokens, seen = [], [], [], set()
     for match in _QUOTED_OR_WORD.finditer(cleaned):
         negated_phrase, phrase_text, word = match.groups()
         if word is not None:
@@ -119,10 +161,19 @@ def parse_query(text):
         else:
             negated, raw, phrase = bool(negated_phrase), phrase_text, True
         term = _term(raw, phrase)
-        if term is None or (negated, term) in seen:
+        if term is None:
+            continue
+        if not negated:
+            title_tokens += term.tokens
+        if (negated, term) in seen:
             continue
         seen.add((negated, term))
         (excluded if negated else terms).append(term)
         if len(terms) + len(excluded) >= MAX_TERMS:
             break
-    return ParsedQuery(terms=tuple(terms), excluded=tuple(excluded))
+    required = [term for term in terms if not _is_stop_word(term)]
+    return ParsedQuery(terms=tuple(required or terms), excluded=tuple(excluded), title_tokens=tuple(title_tokens))
+
+
+def _is_stop_word(term):
+    return not term.phrase and len(term.tokens) == 1 and term.tokens[0] in STOP_WORDS

@@ -14,6 +14,7 @@ conjunctive across facets; each facet's counts ignore its own selection so
 the other values stay choosable.
 """
 import abc
+import copy
 import datetime
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.selectors import listed_organizations
 
+from ..expansion import FEW_RESULTS, corrections, expand
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels
 
@@ -165,7 +167,7 @@ class SearchQuery:
         self.page_size = _positive_int("page_size", self.page_size, MAX_PAGE_SIZE)
         if self.page * self.page_size > MAX_RESULT_WINDOW:
             raise QueryError("page", _("最多只能浏览前 %(n)d 条结果，请缩小搜索范围。") % {"n": MAX_RESULT_WINDOW})
-        self.parsed = parse_query(self.text)
+        self.parsed = expand(parse_query(self.text))
 
     @classmethod
     def from_params(cls, params, viewer):
@@ -185,6 +187,12 @@ class SearchQuery:
             **{attribute: many(facet) for facet, attribute in FACET_FILTERS.items()},
             **single,
         )
+
+    def with_parsed(self, parsed):
+        """This query with other terms (typo alternatives), validated already."""
+        other = copy.copy(self)
+        other.parsed = parsed
+        return other
 
     @property
     def offset(self):
@@ -224,6 +232,8 @@ class SearchResults:
     page_size: int = 20
     # True when Elasticsearch was unreachable and the database backend answered.
     degraded: bool = False
+    # The query with unknown words corrected, when the results include typo corrections.
+    did_you_mean: str = ""
 
     @property
     def dataset_ids(self):
@@ -305,9 +315,24 @@ class SearchBackend(abc.ABC):
     def remove(self, dataset_id):
         """Drop a dataset's entry; no error if it is not there."""
 
-    @abc.abstractmethod
     def search(self, query):
-        """Run a SearchQuery; returns SearchResults."""
+        """Run a SearchQuery; returns SearchResults. A query finding fewer than FEW_RESULTS runs
+        again with typo corrections (search.expansion), answered when it finds more."""
+        results = self.run(query)
+        if results.total >= FEW_RESULTS or query.parsed.is_empty:
+            return results
+        typos = corrections(query.parsed, query.text)
+        if typos is None:
+            return results
+        corrected = self.run(query.with_parsed(typos.parsed))
+        if corrected.total <= results.total:
+            return results
+        corrected.did_you_mean = typos.did_you_mean
+        return corrected
+
+    @abc.abstractmethod
+    def run(self, query):
+        """Run a SearchQuery as it is (its terms and their alternatives); returns SearchResults."""
 
     @abc.abstractmethod
     def suggest(self, text, viewer, limit=5):

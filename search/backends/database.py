@@ -7,16 +7,15 @@ title weighted A, keywords B, the rest D); SQLite with an FTS5 table and bm25()
 (title 10, keywords 4, the rest 1). Both are built in migration 0001. The
 query is built in database_query, the facet counts in database_facets.
 """
-import html
-
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
-from .. import withdrawals
+from .. import lexicon, withdrawals
+from ..highlighting import highlights
 from ..documents import build_document, documents_for, iter_document_batches, searchable_datasets, text_of
 from ..models import SearchEntry, SearchTerm
-from ..query import token_spans, tokenize
+from ..query import tokenize
 from .base import (
     Hit,
     SearchBackend,
@@ -46,31 +45,9 @@ ENTRY_FIELDS = (
     "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count", "summary",
 )
 INSERT_BATCH = 1000
-SNIPPET_CHARS = 160
 # Between two values of a field (two keywords...), so a phrase never spans them, as in
 # Elasticsearch. A private-use character: a token to both engines, never one of a query.
 VALUE_SEPARATOR = "\ue000"
-
-
-# --- highlights ---
-
-def _highlight(text, tokens, snippet=False):
-    """HTML-escaped text with <mark> around the words/characters that are query tokens, or ''."""
-    spans = [(start, end) for start, end, token in token_spans(text) if token in tokens] if tokens else []
-    if not spans:
-        return ""
-    if snippet and len(text) > SNIPPET_CHARS:
-        start = max(0, spans[0][0] - SNIPPET_CHARS // 4)
-        end = start + SNIPPET_CHARS
-        spans = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
-        prefix, suffix, text = ("…" if start else ""), ("…" if end < len(text) else ""), text[start:end]
-    else:
-        prefix = suffix = ""
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
-        last = end
-    return prefix + "".join(pieces) + html.escape(text[last:]) + suffix
 
 
 def _tokens(document, group):
@@ -78,13 +55,14 @@ def _tokens(document, group):
     return f" {VALUE_SEPARATOR} ".join(value for value in values if value)
 
 
-def _entry(document):
+def _entry(document, keyword_tokens, body_tokens):
     return SearchEntry(
         dataset_id=document["id"],
         **{name: document[name] for name in ENTRY_FIELDS},
         title_tokens=document["title_tokens"],
-        keyword_tokens=_tokens(document, "keywords"),
-        body_tokens=_tokens(document, "body"),
+        title_stems=document["title_stems"],
+        keyword_tokens=keyword_tokens,
+        body_tokens=body_tokens,
     )
 
 
@@ -137,12 +115,16 @@ class DatabaseBackend(SearchBackend):
 
     def _insert(self, documents):
         """Insert entries (not yet stored) and their facet terms in bulk: a few statements per batch."""
-        entries, terms = [], []
+        entries, terms, title_words, other_words = [], [], set(), set()
         for document in documents:
-            entries.append(_entry(document))
+            keyword_tokens, body_tokens = _tokens(document, "keywords"), _tokens(document, "body")
+            entries.append(_entry(document, keyword_tokens, body_tokens))
             terms += _terms(document)
+            title_words.update(document["title_tokens"].split(), keyword_tokens.split())
+            other_words.update(body_tokens.split())
         SearchEntry.objects.bulk_create(entries, batch_size=INSERT_BATCH)
         SearchTerm.objects.bulk_create(terms, batch_size=INSERT_BATCH)
+        lexicon.record(title_words, other_words)
 
     def remove(self, dataset_id):
         SearchEntry.objects.filter(pk=dataset_id).delete()
@@ -154,6 +136,7 @@ class DatabaseBackend(SearchBackend):
         with transaction.atomic():
             SearchTerm.objects.all().delete()
             SearchEntry.objects.all().delete()
+            lexicon.clear()
             for documents in iter_document_batches():
                 self._insert(documents)
                 done += len(documents)
@@ -172,6 +155,7 @@ class DatabaseBackend(SearchBackend):
 
     def reset(self):
         SearchEntry.objects.all().delete()
+        lexicon.clear()
 
     def indexed_versions(self):
         return dict(SearchEntry.objects.values_list("dataset_id", "modified"))
@@ -183,7 +167,7 @@ class DatabaseBackend(SearchBackend):
 
     # --- reading ---
 
-    def search(self, query):
+    def run(self, query):
         def scope(ranked):
             return base_filters(with_text(visible_entries(SearchEntry.objects.all(), query.viewer), query.parsed,
                                             ranked=ranked), query)
@@ -191,13 +175,9 @@ class DatabaseBackend(SearchBackend):
         total, counts = total_and_facets(scope(ranked=False), query)
         matching = with_facets(scope(ranked=True), query.facet_filters())
         page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.page_size]
-        tokens = {token for term in query.parsed.terms for token in term.tokens}
-        hits = []
-        for entry in page.only("dataset_id", "title", "description", "summary"):
-            highlights = {"title": _highlight(entry.title, tokens),
-                          "description": _highlight(entry.description, tokens, snippet=True)}
-            hits.append(Hit(entry.dataset_id, float(entry.rank or 0), {k: v for k, v in highlights.items() if v},
-                            entry.summary))
+        hits = [Hit(entry.dataset_id, float(entry.rank or 0), highlights(query.parsed, entry.title, entry.description),
+                    entry.summary)
+                for entry in page.only("dataset_id", "title", "description", "summary")]
         return SearchResults(total=total, hits=hits, facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
 

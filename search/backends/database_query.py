@@ -3,6 +3,7 @@
 Engine syntax is built only from clean tokens (search.query), never from user text:
 PostgreSQL's tsquery on the GIN-indexed tsvector, or SQLite's FTS5 MATCH.
 """
+import dataclasses
 import datetime
 
 from django.contrib.postgres.search import SearchQuery as TsQuery
@@ -10,7 +11,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import Case, CharField, F, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat, Length, StrIndex
+from django.db.models.functions import Cast, Coalesce, Concat, Length, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from datasets.models import Dataset
@@ -48,8 +49,8 @@ def _fts_token(token):
     return '"' + token.replace('"', '""') + '"'
 
 
-def _match_expression(term):
-    """The engine's query for one term: its tokens adjacent (phrase) or all present."""
+def _variant_expression(term):
+    """One variant's query: its tokens adjacent (phrase) or all present."""
     if is_postgres():
         return "(" + (" <-> " if term.phrase else " & ").join(map(pg_lexeme, term.tokens)) + ")"
     if term.phrase:
@@ -57,18 +58,30 @@ def _match_expression(term):
     return "(" + " AND ".join(map(_fts_token, term.tokens)) + ")"
 
 
-def _rank_expression(terms):
-    """All terms required; multi-token terms that occur contiguously rank higher."""
-    parts = []
-    for term in terms:
-        match = _match_expression(term)
-        if len(term.tokens) > 1 and not term.phrase:
-            contiguous = _match_expression(type(term)(text=term.text, tokens=term.tokens, phrase=True))
-            if is_postgres():
-                match = f"({match} & ({contiguous} | {pg_lexeme(term.tokens[0])}))"
-            else:
-                match = f"({match} AND ({contiguous} OR {_fts_token(term.tokens[0])}))"
-        parts.append(match)
+def _either(parts):
+    return parts[0] if len(parts) == 1 else "(" + (" | " if is_postgres() else " OR ").join(parts) + ")"
+
+
+def _match_expression(term):
+    """The engine's query for one term: the term as typed or any of its alternatives."""
+    return _either([_variant_expression(variant) for variant in term.variants])
+
+
+def _ranked_variant(term):
+    """A multi-token variant whose tokens occur contiguously ranks higher."""
+    match = _variant_expression(term)
+    if len(term.tokens) > 1 and not term.phrase:
+        contiguous = _variant_expression(dataclasses.replace(term, phrase=True))
+        if is_postgres():
+            return f"({match} & ({contiguous} | {pg_lexeme(term.tokens[0])}))"
+        return f"({match} AND ({contiguous} OR {_fts_token(term.tokens[0])}))"
+    return match
+
+
+def _rank_expression(terms, exact=False):
+    """All terms required (as typed only, when `exact`)."""
+    parts = [_ranked_variant(term) if exact else _either([_ranked_variant(v) for v in term.variants])
+             for term in terms]
     return (" & " if is_postgres() else " AND ").join(parts)
 
 
@@ -80,15 +93,22 @@ def fts_ids(expression):
     return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
 
 
+def _contains(column, phrase):
+    padded = Concat(Value(" "), Coalesce(F(column), Value(""), output_field=CharField()), Value(" "), output_field=CharField())
+    return GreaterThan(StrIndex(padded, Value(f" {phrase} ")), 0)
+
+
 def _title_match(parsed):
-    """2 when the title is exactly the query's words; between 1 and 2 when it contains them in
-    order (the shorter the title, the higher); else 0. Ranked before the text score, which cannot
-    tell a title made of the query alone from a longer one containing it."""
-    phrase = parsed.token_text
-    padded = Concat(Value(" "), F("title_tokens"), Value(" "), output_field=CharField())
+    """2 when the title is exactly the query's words; 1.9 when it is once both are stemmed ("Parking
+    Lots" for "parking lot"); between 1 and 2 when it contains them in order (the shorter the title,
+    the higher), between 0.5 and 1 when it does once stemmed; else 0. Ranked before the text score,
+    which cannot tell a title made of the query alone from a longer one containing it."""
+    phrase, stemmed = parsed.token_text, parsed.stem_text
     share = Value(float(len(phrase))) / Cast(Length("title_tokens"), FloatField())
     return Case(When(title_tokens=phrase, then=Value(2.0)),
-                When(GreaterThan(StrIndex(padded, Value(f" {phrase} ")), 0), then=Value(1.0) + share),
+                When(title_stems=stemmed, then=Value(1.9)),
+                When(_contains("title_tokens", phrase), then=Value(1.0) + share),
+                When(_contains("title_stems", stemmed), then=Value(0.5) + share / Value(2.0)),
                 default=Value(0.0), output_field=FloatField())
 
 
@@ -107,14 +127,23 @@ def with_text(queryset, parsed, ranked=True):
     if not ranked and not is_postgres():
         return queryset.filter(pk__in=fts_ids(expression))
     queryset = queryset.annotate(title_match=_title_match(parsed))
+    exact = _rank_expression(parsed.terms, exact=True) if parsed.has_alternatives else None
     if is_postgres():
         query = tsquery(expression)
-        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        rank = SearchRank(F("search_vector"), query)
+        # The words as typed score on top of their alternatives: exact matches first.
+        rank = rank + SearchRank(F("search_vector"), tsquery(exact)) if exact else rank
+        return queryset.filter(search_vector=query).annotate(rank=rank)
     # A join, so FTS5 evaluates the match once and drives the query (a per-row subquery re-ran it).
+    rank, params = f"-bm25(search_fts, {SQLITE_WEIGHTS})", []
+    if exact:
+        rank += (" * (CASE WHEN search_searchentry.dataset_id IN (SELECT rowid FROM search_fts WHERE search_fts "
+                 "MATCH %s) THEN 2.0 ELSE 1.0 END)")
+        params = [exact]
     return queryset.extra(
         tables=["search_fts"],
         where=["search_fts.rowid = search_searchentry.dataset_id", "search_fts MATCH %s"], params=[expression],
-        select={"rank": f"-bm25(search_fts, {SQLITE_WEIGHTS})"},
+        select={"rank": rank}, select_params=params,
     )
 
 

@@ -25,8 +25,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
-from elasticsearch.dsl import A, Index, Mapping, Q, Search, analyzer, token_filter
-from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Text
+from elasticsearch.dsl import A, Index, Q, Search
 
 from .. import withdrawals
 from ..documents import build_document, documents_for, iter_documents, searchable_datasets
@@ -43,9 +42,9 @@ from .base import (
     sorted_counts,
 )
 from .database import DatabaseBackend
+from .elasticsearch_mapping import build_mapping, source_of
 from .elasticsearch_query import (
     FACET_FIELDS,
-    HIGHLIGHT_OPTIONS,
     SORTS,
     base_filters,
     facet_filters,
@@ -69,47 +68,6 @@ def _unavailable(error):
     if isinstance(error, (TransportError, NotFoundError)):
         return True
     return isinstance(error, ApiError) and error.meta.status >= 500
-
-
-def build_mapping():
-    text_analyzer = _setting("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
-    shingles = analyzer(
-        "portal_shingle",
-        tokenizer=_setting("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard"),
-        filter=["lowercase", token_filter("portal_bigram", "shingle", min_shingle_size=2, max_shingle_size=2,
-                                          output_unigrams=False)],
-    )
-
-    def text(**extra):
-        return Text(analyzer=text_analyzer, copy_to="all_text", **extra)
-
-    mapping = Mapping()
-    mapping.meta("dynamic", "strict")
-    fields = {
-        "id": Long(), "identifier": Keyword(),
-        "title": text(fields={"shingle": Text(analyzer=shingles), "sort": Keyword(ignore_above=1024)}),
-        "title_tokens": Keyword(ignore_above=4096),
-        "title_en": text(),
-        "description": text(),
-        "description_en": text(),
-        "keywords": Keyword(copy_to="all_text", fields={"text": Text(analyzer=text_analyzer)}),
-        "keywords_en": Keyword(copy_to="all_text", fields={"text": Text(analyzer=text_analyzer)}),
-        "organization_id": Long(), "organization_slug": Keyword(copy_to="all_text"),
-        "organization_name_zh": text(), "organization_name_en": text(),
-        "themes": Keyword(), "theme_names": text(),
-        "resource_names": text(), "formats": Keyword(copy_to="all_text"), "columns": text(),
-        "licence": Keyword(), "open_grade": Keyword(), "state": Keyword(), "update_frequency": Keyword(),
-        "region": Keyword(copy_to="all_text"),
-        "modified": Date(), "published_at": Date(), "temporal_start": Date(), "temporal_end": Date(),
-        "bbox_west": Double(), "bbox_south": Double(), "bbox_east": Double(), "bbox_north": Double(),
-        "download_count": Long(),
-        "all_text": Text(analyzer=text_analyzer, fields={"shingle": Text(analyzer=shingles)}),
-        # Returned with hits, never searched.
-        "summary": Object(enabled=False),
-    }
-    for name, field in fields.items():
-        mapping.field(name, field)
-    return mapping
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -159,7 +117,8 @@ class ElasticsearchBackend(SearchBackend):
     def _write(self, documents, removed=()):
         """Index and delete through the alias; raises when Elasticsearch is unavailable."""
         self._ensure_alias()
-        actions = [{"_index": self.alias, "_id": document["id"], "_source": document} for document in documents]
+        actions = [{"_index": self.alias, "_id": document["id"], "_source": source_of(document)}
+                   for document in documents]
         actions += [{"_op_type": "delete", "_index": self.alias, "_id": pk} for pk in removed]
         if not actions:
             return
@@ -233,7 +192,8 @@ class ElasticsearchBackend(SearchBackend):
         self.database.reconcile()
         name = self._create_index(loading=True)
         total, done = searchable_datasets().count(), 0
-        actions = ({"_index": name, "_id": document["id"], "_source": document} for document in iter_documents())
+        actions = ({"_index": name, "_id": document["id"], "_source": source_of(document)}
+                   for document in iter_documents())
         # Threads send chunks while this one builds the next documents from the database.
         for _result in helpers.parallel_bulk(self.client, actions, thread_count=BULK_THREADS,
                                               chunk_size=BULK_CHUNK, raise_on_error=True):
@@ -292,8 +252,8 @@ class ElasticsearchBackend(SearchBackend):
             log.warning("Elasticsearch unavailable (%s); answering %s from the database", error, method)
             return getattr(self.database, method)(*args), True
 
-    def search(self, query):
-        results, degraded = self._fallback("search", query)
+    def run(self, query):
+        results, degraded = self._fallback("run", query)
         results.degraded = degraded
         return results
 
@@ -306,16 +266,13 @@ class ElasticsearchBackend(SearchBackend):
     def _search_object(self, viewer):
         return Search(using=self.client, index=self.alias).filter(Q("bool", filter=visibility_filter(viewer)))
 
-    def _es_search(self, query):
+    def _es_run(self, query):
         search = self._search_object(query.viewer).query(text_query(query.parsed)).extra(track_total_hits=True)
         base = base_filters(query)
         search = search.filter(Q("bool", filter=base)) if base else search
         selected = facet_filters(query.facet_filters())
         if selected:
             search = search.post_filter(Q("bool", filter=selected))
-        if not query.parsed.is_empty:
-            search = (search.highlight_options(**HIGHLIGHT_OPTIONS).highlight("title", number_of_fragments=0)
-                      .highlight("description", fragment_size=160, number_of_fragments=1))
         search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.page_size]
         # Aggregations last: they are added in place, while every call above copies the whole search.
         for facet, field in FACET_FIELDS.items():
@@ -329,7 +286,7 @@ class ElasticsearchBackend(SearchBackend):
             for facet in FACET_FIELDS
         }
         return SearchResults(total=response["hits"]["total"]["value"],
-                             hits=[hit_from(raw) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),
+                             hits=[hit_from(raw, query.parsed) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),
                              page=query.page, page_size=query.page_size)
 
     def _execute(self, search):
@@ -341,7 +298,7 @@ class ElasticsearchBackend(SearchBackend):
         if not tokens:
             return []
         titles = (self._search_object(viewer).query(Q("match_phrase_prefix", title=" ".join(tokens)))
-                  .sort({"download_count": "desc"}, {"title.sort": "asc"}, {"id": "asc"})
+                  .sort({"download_count": "desc"}, {"title_sort": "asc"}, {"id": "asc"})
                   .source(["identifier", "title"])[:limit])
         datasets = [Suggestion("dataset", hit.identifier, hit.title) for hit in titles.execute()]
         keywords = self._search_object(viewer).filter(

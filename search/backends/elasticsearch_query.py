@@ -4,6 +4,7 @@ import datetime
 from elasticsearch.dsl import Q
 
 from .. import withdrawals
+from ..highlighting import highlights
 from .base import Hit, local_day_start
 
 FACET_FIELDS = {
@@ -14,28 +15,34 @@ SORTS = {
     "relevance": ["_score", {"published_at": "desc"}, {"id": "desc"}],
     "newest": [{"published_at": "desc"}, {"id": "desc"}],
     "modified": [{"modified": "desc"}, {"id": "desc"}],
-    "title": [{"title.sort": "asc"}, {"id": "asc"}],
+    "title": [{"title_sort": "asc"}, {"id": "asc"}],
     "downloads": [{"download_count": "desc"}, {"id": "desc"}],
 }
-RANKED_FIELDS = ["title^6", "title_en^6", "keywords.text^4", "keywords_en.text^4", "organization_name_zh^2",
+RANKED_FIELDS = ["title^6", "title_en^6", "keywords_text^4", "keywords_en_text^4", "organization_name_zh^2",
                  "organization_name_en^2", "theme_names^2", "description", "description_en"]
-HIGHLIGHT_OPTIONS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                     "require_field_match": False}
 # Above any sum of text scores (each at most a few hundred per query word).
 EXACT_TITLE_BOOST = 1_000_000
+STEMMED_TITLE_BOOST = 900_000
+# The words as typed weigh more than their alternatives (stems, synonyms, typo corrections).
+EXACT_VARIANT_BOOST = 2.0
 
 
-def _term_query(term, fuzzy=False):
+def _variant_query(term, boost=1.0):
     if term.phrase:
-        return Q("match_phrase", all_text=term.text)
-    options = {"query": term.text, "operator": "and"}
-    if fuzzy and term.text.replace(" ", "").isascii() and term.text.replace(" ", "").isalpha():
-        options.update(fuzziness="AUTO", prefix_length=1)
-    return Q("match", all_text=options)
+        return Q("match_phrase", all_text={"query": term.text, "boost": boost})
+    return Q("match", all_text={"query": term.text, "operator": "and", "boost": boost})
+
+
+def _term_query(term):
+    """The term as typed or any of its alternatives (search.expansion), the typed one scoring more."""
+    if not term.alternatives:
+        return _variant_query(term)
+    return Q("bool", minimum_should_match=1, should=[
+        _variant_query(term, EXACT_VARIANT_BOOST), *(_variant_query(variant) for variant in term.alternatives)])
 
 
 def text_query(parsed):
-    must = [_term_query(term, fuzzy=True) for term in parsed.terms] or [Q("match_all")]
+    must = [_term_query(term) for term in parsed.terms] or [Q("match_all")]
     should = []
     if parsed.terms:
         text = parsed.positive_text
@@ -43,6 +50,7 @@ def text_query(parsed):
             # A title that is exactly the query comes first, as on the database backend; the text scores
             # cannot tell it from longer titles containing it (Lucene's length norms are coarse).
             Q("constant_score", filter=Q("term", title_tokens=parsed.token_text), boost=EXACT_TITLE_BOOST),
+            Q("constant_score", filter=Q("term", title_stems=parsed.stem_text), boost=STEMMED_TITLE_BOOST),
             Q("multi_match", query=text, fields=RANKED_FIELDS),
             Q("match_phrase", title={"query": text, "slop": 2, "boost": 4}),
             Q("match", **{"title.shingle": {"query": text, "boost": 3}}),
@@ -103,9 +111,9 @@ def facet_filters(filters):
     return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
 
 
-def hit_from(raw):
+def hit_from(raw, parsed=None):
     """A Hit from one raw response hit (`_source` limited to the summary, which an index built before
-    summaries existed lacks: search.summaries then builds it from the database)."""
-    highlights = {field: " … ".join(fragments) for field, fragments in raw.get("highlight", {}).items()}
+    summaries existed lacks: search.summaries then builds it from the database), highlighted for `parsed`."""
     summary = raw.get("_source", {}).get("summary") or {}
-    return Hit(int(raw["_id"]), float(raw.get("_score") or 0.0), highlights, summary)
+    marked = highlights(parsed, summary.get("title", ""), summary.get("description", "")) if parsed else {}
+    return Hit(int(raw["_id"]), float(raw.get("_score") or 0.0), marked, summary)
