@@ -12,8 +12,14 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
 from .. import lexicon, withdrawals
+from ..documents import (
+    build_document,
+    documents_for,
+    iter_document_batches,
+    searchable_datasets,
+    text_of,
+)
 from ..highlighting import highlights
-from ..documents import build_document, documents_for, iter_document_batches, searchable_datasets, text_of
 from ..models import SearchEntry, SearchTerm
 from ..query import tokenize
 from .base import (

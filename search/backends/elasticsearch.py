@@ -24,11 +24,22 @@ import logging
 
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 from elasticsearch.dsl import A, Index, Q, Search
 
 from .. import withdrawals
-from ..documents import build_document, documents_for, iter_documents, searchable_datasets
+from ..documents import (
+    build_document,
+    documents_for,
+    iter_documents,
+    searchable_datasets,
+)
 from ..models import PendingIndexUpdate
 from ..query import tokenize
 from .base import (
