@@ -17,10 +17,11 @@ subprocess with a database and indices of its own (created, then dropped):
    `elasticsearch.helpers.bulk` of the same prepared documents into a scratch
    index with the same mapping. Then the latency of a fixed query mix through
    /api/v1/search/ (Django's test client, in-process: application time
-   without network or WSGI server) against the same request bodies sent
-   straight to Elasticsearch; and relevance on the real records.
+   without network or WSGI server), with SEARCH_QUERY_EXPANSION on and off,
+   against the same request bodies sent straight to Elasticsearch; and the
+   relevance sets of search_relevance.py on the real records.
 2. "database" on PostgreSQL and on SQLite: --db-datasets rows, the same query
-   mix and relevance check with SEARCH_BACKEND=database.
+   mix and relevance sets with SEARCH_BACKEND=database.
 """
 import argparse
 import io
@@ -32,9 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+
+from search_relevance import relevance, report_lines
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -59,7 +61,8 @@ def parse_args(argv=None):
     parser.add_argument("--db-per-catalog", type=int,
                         help="the same in the database phases, which replicate up to --db-datasets (300; quick 100)")
     parser.add_argument("--rounds", type=int, help="timed rounds of the query mix (20; quick 5)")
-    parser.add_argument("--sample", type=int, default=300, help="real records checked for relevance")
+    parser.add_argument("--sample", type=int, default=300, help="English real titles in each relevance set")
+    parser.add_argument("--sample-zh", type=int, default=100, help="Chinese real titles in each relevance set")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--quick", action="store_true", help="smaller defaults: a few minutes")
     parser.add_argument("--phase", choices=["elasticsearch", "database"], help=argparse.SUPPRESS)
@@ -101,7 +104,7 @@ def fresh_database(tmpdir):
 
 
 def import_real(per_catalog):
-    """Every catalog file through import_catalog (published); returns the imported dataset ids."""
+    """Every catalog file through import_catalog (published); returns {catalog name: imported dataset ids}."""
     from django.core.management import call_command
 
     from datasets.models import Dataset
@@ -109,14 +112,17 @@ def import_real(per_catalog):
 
     # Indexing comes later, all at once, as the timed rebuild.
     dataset_changed.disconnect(dispatch_uid="search.queue_index")
+    catalogs = {}
     for path in sorted(CATALOGS.glob("*.json*")):
+        last = Dataset.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         options = {"publish": True, "stdout": io.StringIO()}
         if per_catalog:
             options["limit"] = per_catalog
         started = time.perf_counter()
         call_command("import_catalog", str(path), **options)
         print(f"  imported {path.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    return list(Dataset.objects.order_by("pk").values_list("pk", flat=True))
+        catalogs[path.name.split(".")[0]] = list(Dataset.objects.filter(pk__gt=last).values_list("pk", flat=True))
+    return catalogs
 
 
 def replicate(target, rng):
@@ -197,11 +203,13 @@ def query_mix(rng):
 
 
 def api_latency(mix, rounds, es_backend=None):
-    """p50/p95 of GET /api/v1/search/ over the mix; with es_backend, also the same bodies straight to
-    Elasticsearch, each timed right after its API request so both see the same machine load."""
-    from django.test import Client
+    """p50/p95 of GET /api/v1/search/ over the mix, with the query pipeline's expansion on (as configured)
+    and off (SEARCH_QUERY_EXPANSION=False: no stems, synonyms or typo corrections), each request timed both
+    ways back to back, in alternating order; with es_backend, also the expanded request's bodies straight to
+    Elasticsearch right after, so all of them see the same machine load."""
+    from django.test import Client, override_settings
 
-    client, recorded = Client(), []
+    client, recorded, no_expansion = Client(), [], override_settings(SEARCH_QUERY_EXPANSION=False)
     if es_backend is not None:
         original = es_backend.client.search
 
@@ -210,79 +218,44 @@ def api_latency(mix, rounds, es_backend=None):
             return original(**kwargs)
 
         es_backend.client.search = recording
-    for params in mix:  # warm-up; also checks every request answers and records its engine request
-        response = client.get("/api/v1/search/", params)
-        if response.status_code != 200:
-            raise SystemExit(f"search {params} answered {response.status_code}: {response.content[:300]!r}")
+
+    def warm_up():  # also checks every request answers
+        for params in mix:
+            response = client.get("/api/v1/search/", params)
+            if response.status_code != 200:
+                raise SystemExit(f"search {params} answered {response.status_code}: {response.content[:300]!r}")
+
+    warm_up()  # with es_backend, records each request's engine request
     if es_backend is not None:
         es_backend.client.search = original
         if len(recorded) != len(mix):
             raise SystemExit(f"{len(mix)} searches sent {len(recorded)} engine requests")
-    api, engine = [], []
-    for _ in range(rounds):
+    with no_expansion:
+        warm_up()
+
+    def timed(params):
+        started = time.perf_counter()
+        client.get("/api/v1/search/", params)
+        return (time.perf_counter() - started) * 1000
+
+    api, unexpanded, engine = [], [], []
+    for round_ in range(rounds):
         for n, params in enumerate(mix):
-            started = time.perf_counter()
-            client.get("/api/v1/search/", params)
-            api.append((time.perf_counter() - started) * 1000)
+            for expanded in (True, False) if (round_ + n) % 2 == 0 else (False, True):
+                if expanded:
+                    api.append(timed(params))
+                else:
+                    with no_expansion:
+                        unexpanded.append(timed(params))
             if es_backend is not None:
                 started = time.perf_counter()
                 original(**recorded[n])
                 engine.append((time.perf_counter() - started) * 1000)
-    result = {"api": percentiles(api)}
+    result = {"api": percentiles(api), "api_no_expansion": percentiles(unexpanded)}
+    result["ratio_expansion_p95"] = round(result["api"]["p95_ms"] / result["api_no_expansion"]["p95_ms"], 2)
     if es_backend is not None:
         result["engine"] = percentiles(engine)
         result["ratio_p95"] = round(result["api"]["p95_ms"] / result["engine"]["p95_ms"], 2)
-    return result
-
-
-def typo(title, rng):
-    """The title with one letter of its longest ASCII word replaced, or None when it has no such word."""
-    words = [word for word in title.split() if word.isascii() and word.isalpha() and len(word) >= 5]
-    if not words:
-        return None
-    word = max(words, key=len)
-    position = rng.randrange(1, len(word) - 1)
-    replacement = rng.choice([c for c in "abcdefghijklmnopqrstuvwxyz" if c != word[position].lower()])
-    return title.replace(word, word[:position] + replacement + word[position + 1:], 1)
-
-
-def _han(title):
-    return any("\u4e00" <= char <= "\u9fff" for char in title)
-
-
-def relevance(real_ids, sample, rng, with_typos):
-    """Share of sampled real records found first by their exact title (and in the top 3 with a typo);
-    Chinese titles are also sampled on their own, as they are few among the real records."""
-    from datasets.models import Dataset
-    from search.backends import SearchQuery, get_search_backend
-
-    backend = get_search_backend()
-    listed = Dataset.objects.filter(state="published", open_grade__in=["open", "conditional"])
-    # A title that several listed datasets share (real catalogs have many "Parking Lots") names none of them:
-    # only titles that identify one dataset are sampled.
-    titles = Counter(title.casefold() for title in listed.values_list("title", flat=True))
-    candidates = [(pk, title) for pk, title in listed.filter(pk__in=real_ids).order_by("pk").values_list("pk", "title")
-                  if titles[title.casefold()] == 1]
-    chinese = [(pk, title) for pk, title in candidates if _han(title)]
-
-    def first(sampled):
-        found = [pk for pk, title in sampled if [hit.dataset_id for hit in
-                                                  backend.search(SearchQuery(text=title, page_size=1)).hits] == [pk]]
-        missed = [title for pk, title in sampled if pk not in set(found)]
-        print(f"  exact-title misses (first 5 of {len(missed)}): {missed[:5]}", file=sys.stderr)
-        return round(len(found) / max(1, len(sampled)), 3)
-
-    chosen = rng.sample(candidates, k=min(sample, len(candidates)))
-    chosen_chinese = rng.sample(chinese, k=min(sample // 3, len(chinese)))
-    result = {"sampled": len(chosen), "titles_shared_by_several": sum(n > 1 for n in titles.values()),
-              "exact_title_first": first(chosen),
-              "chinese_sampled": len(chosen_chinese), "chinese_first": first(chosen_chinese)}
-    if with_typos:
-        misspelled = [(pk, typo(title, rng)) for pk, title in chosen]
-        misspelled = [(pk, title) for pk, title in misspelled if title]
-        top3 = sum(pk in [hit.dataset_id for hit in backend.search(SearchQuery(text=title, page_size=3)).hits]
-                   for pk, title in misspelled)
-        result.update(typo_sampled=len(misspelled), typo_top3=round(top3 / max(1, len(misspelled)), 3))
     return result
 
 
@@ -312,18 +285,19 @@ def plain_bulk(client, documents):
 
 def load(args, rng, target):
     started = time.perf_counter()
-    real_ids = import_real(args.per_catalog)
+    catalogs = import_real(args.per_catalog)
+    real = sum(map(len, catalogs.values()))
     total = replicate(target, rng)
-    print(f"  loaded {len(real_ids)} real + {total - len(real_ids)} replicated datasets in "
+    print(f"  loaded {real} real + {total - real} replicated datasets in "
           f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
-    return real_ids, total
+    return catalogs, total
 
 
 def phase_elasticsearch(args, rng):
     from search.backends import get_search_backend
     from search.documents import iter_documents, searchable_datasets
 
-    real_ids, total = load(args, rng, args.datasets)
+    catalogs, total = load(args, rng, args.datasets)
     backend = get_search_backend()
     backend.reset()
     searchable = searchable_datasets().count()
@@ -348,7 +322,7 @@ def phase_elasticsearch(args, rng):
     }
     print(f"  indexing: {indexing}", file=sys.stderr)
     latency = api_latency(query_mix(rng), args.rounds, es_backend=backend)
-    return {"indexing": indexing, "latency": latency, "relevance": relevance(real_ids, args.sample, rng, True)}
+    return {"indexing": indexing, "latency": latency, "relevance": relevance(catalogs, args.sample, args.sample_zh, args.seed)}
 
 
 def phase_database(args, rng):
@@ -356,13 +330,13 @@ def phase_database(args, rng):
 
     from search.backends import get_search_backend
 
-    real_ids, total = load(args, rng, args.db_datasets)
+    catalogs, total = load(args, rng, args.db_datasets)
     started = time.perf_counter()
     get_search_backend().rebuild()
     return {
         "vendor": connection.vendor, "datasets": total, "rebuild_s": round(time.perf_counter() - started, 1),
         "latency": api_latency(query_mix(rng), args.rounds),
-        "relevance": relevance(real_ids, args.sample, rng, False),
+        "relevance": relevance(catalogs, args.sample, args.sample_zh, args.seed),
     }
 
 
@@ -390,7 +364,8 @@ def spawn(args, phase, database_url):
     per_catalog = args.per_catalog if phase == "elasticsearch" else args.db_per_catalog
     command = [sys.executable, __file__, "--phase", phase, "--datasets", str(args.datasets),
                "--db-datasets", str(args.db_datasets), "--rounds", str(args.rounds), "--sample", str(args.sample),
-               "--seed", str(args.seed)] + (["--per-catalog", str(per_catalog)] if per_catalog else [])
+               "--sample-zh", str(args.sample_zh), "--seed", str(args.seed)]
+    command += ["--per-catalog", str(per_catalog)] if per_catalog else []
     label = f"{phase} ({database_url.split(':', 1)[0]})"
     print(f"== {label}", flush=True)
     output = subprocess.run(command, env={**os.environ, "DATABASE_URL": database_url}, cwd=REPO,
@@ -414,10 +389,13 @@ def report(results):
         latency = result["latency"]
         print(f"/api/v1/search/ (in-process test client): p50 {latency['api']['p50_ms']} ms, "
               f"p95 {latency['api']['p95_ms']} ms over {latency['api']['n']} requests")
+        print(f"the same with SEARCH_QUERY_EXPANSION off: p50 {latency['api_no_expansion']['p50_ms']} ms, "
+              f"p95 {latency['api_no_expansion']['p95_ms']} ms; ratio p95 on/off "
+              f"{latency['ratio_expansion_p95']} (goal <= 1.10)")
         if "engine" in latency:
             print(f"same bodies straight to Elasticsearch: p50 {latency['engine']['p50_ms']} ms, "
                   f"p95 {latency['engine']['p95_ms']} ms; ratio p95 API/engine {latency['ratio_p95']}")
-        print(f"relevance: {result['relevance']}")
+        print("\n".join(report_lines(result["relevance"])))
 
 
 def main():
