@@ -41,6 +41,8 @@ class SearchOutcome:
     results: list
     # {facet: [{"value", "label", "count", "selected"}]} for every facet in FACETS.
     facets: dict
+    # The query with unknown words corrected, when the results include typo corrections.
+    did_you_mean: str = ""
 
     @property
     def page(self):
@@ -95,7 +97,7 @@ def search(params, viewer):
     return SearchOutcome(
         query=query, total=results.total, degraded=results.degraded,
         results=summaries_for_hits(viewer, results.hits, offset=query.offset),
-        facets=facet_options(query, results.facets),
+        facets=facet_options(query, results.facets), did_you_mean=results.did_you_mean,
     )
 
 

@@ -78,6 +78,8 @@ class SearchResponseSerializer(serializers.Serializer):
     degraded = serializers.BooleanField(
         help_text=_("为 true 时搜索引擎不可用，结果由数据库检索给出（相关度排序较简单）。")
     )
+    did_you_mean = serializers.CharField(allow_null=True, help_text=_(
+        "查询中有索引词汇里没有的词、结果包含拼写相近的词时，给出更正后的查询；否则为 null。"))
     results = SearchHitSerializer(many=True)
     facets = FacetsSerializer()
 
@@ -88,6 +90,7 @@ class SearchResponseSerializer(serializers.Serializer):
             "page": outcome.page,
             "page_size": outcome.page_size,
             "degraded": outcome.degraded,
+            "did_you_mean": outcome.did_you_mean or None,
             "results": [hit.to_representation(summary) for summary in outcome.results],
             # Already {value, label, count, selected} rows (search.searching.facet_options).
             "facets": {facet: outcome.facets[facet] for facet in FACETS},

@@ -310,8 +310,8 @@ class ElasticsearchBackend(SearchBackend):
             return []
         titles = (self._search_object(viewer).query(Q("match_phrase_prefix", title=" ".join(tokens)))
                   .sort({"download_count": "desc"}, {"title_sort": "asc"}, {"id": "asc"})
-                  .source(["identifier", "title"])[:limit])
-        datasets = [Suggestion("dataset", hit.identifier, hit.title) for hit in titles.execute()]
+                  .source(["identifier", "title_sort"])[:limit])
+        datasets = [Suggestion("dataset", hit.identifier, hit.title_sort) for hit in titles.execute()]
         keywords = self._search_object(viewer).filter(
             Q("prefix", keywords={"value": text.strip(), "case_insensitive": True})
         ).extra(size=0)

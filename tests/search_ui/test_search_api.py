@@ -17,7 +17,7 @@ def search(client, **params):
 
 def test_answer_shape_and_hit_order(api, catalog):
     body = search(api, q="公交线路")
-    assert set(body) == {"count", "page", "page_size", "degraded", "results", "facets"}
+    assert set(body) == {"count", "page", "page_size", "degraded", "did_you_mean", "results", "facets"}
     assert (body["count"], body["page"], body["page_size"], body["degraded"]) == (1, 1, 20, False)
     hit = body["results"][0]
     assert hit["identifier"] == "bus-routes"
