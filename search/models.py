@@ -5,9 +5,14 @@ and sort columns plus pre-tokenized text (see search.query.tokenize) that
 PostgreSQL indexes as a tsvector and SQLite as an FTS5 table (both created in
 migration 0001). `SearchTerm` holds the multi-valued facets (themes, keywords,
 formats) one row per value, so counts are plain GROUP BYs on any database.
+`SynonymGroup` and `SynonymListVersion` are the staff-edited synonym list and its history
+(written only by search.synonyms).
 """
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
@@ -114,3 +119,51 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases a query treats as equivalent (公交 = 公共交通 = bus), on every backend."""
+
+    terms = models.TextField(_("同义词"), help_text=_("两个或更多意思相同的词，用逗号、顿号或换行分隔，例如：公交, 公共交通, bus"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    active = models.BooleanField(_("已启用"), default=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    modified = models.DateTimeField(_("修改时间"), auto_now=True)
+    modified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("修改人"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词组")
+
+    def __str__(self):
+        return self.terms
+
+
+class SynonymListVersion(models.Model):
+    """The synonym list after one change: who, when, what, and every active group's normalized terms."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新增")
+        CHANGED = "changed", _("修改")
+        ACTIVATED = "activated", _("设为启用")
+        DEACTIVATED = "deactivated", _("设为停用")
+        DELETED = "deleted", _("已删除")
+
+    number = models.PositiveIntegerField(_("版本号"), unique=True)
+    created = models.DateTimeField(_("时间"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("操作人"))
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    # "#<group id> <its terms>": which group, in the words of the list itself (no language of its own).
+    change = models.CharField(_("变更"), max_length=200)
+    groups = models.JSONField(_("同义词表"), default=list)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("同义词表版本")
+        verbose_name_plural = _("同义词表版本")
+
+    def __str__(self):
+        return f"v{self.number}"

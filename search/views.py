@@ -1,18 +1,23 @@
-"""Search pages: the search page (every state in its URL) and the staff-only search insights."""
+"""Search pages: the search page (every state in its URL) and the staff-only search insights and synonyms."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from core.service_forms import run_action, run_step
 from datasets import facets
 from datasets.grading import viewer_for
 from organizations.refusals import not_platform_staff
 from organizations.roles import is_platform_staff
 from searchstats import services as stats
 
-from . import searching
+from . import expansion, searching, synonyms
 from .backends import QueryError
 from .backends.base import FACETS, MAX_RESULT_WINDOW, SORTS
+from .forms import PreviewForm, SynonymGroupForm
+from .models import SynonymGroup, SynonymListVersion
 
 # Filters that are not facets, shown as removable chips too.
 FILTER_TITLES = {
@@ -37,6 +42,7 @@ SORT_LABELS = {
     "downloads": _("下载最多"),
 }
 INSIGHT_PERIODS = (7, 30, 90)
+SHOWN_VERSIONS = 20
 
 
 def _page(outcome):
@@ -71,11 +77,15 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
+def _require_staff(user):
+    if not is_platform_staff(user):
+        raise not_platform_staff(gettext("只有平台管理员可以查看此页面。"))
+
+
 @login_required
 def insights(request):
     """Popular queries and queries that found nothing; platform staff only."""
-    if not is_platform_staff(request.user):
-        raise not_platform_staff(_("只有平台管理员可以查看此页面。"))
+    _require_staff(request.user)
     try:
         days = int(request.GET.get("days", 30))
     except ValueError:
@@ -87,3 +97,63 @@ def insights(request):
         "popular": stats.popular_queries(days),
         "zero_results": stats.zero_result_queries(days),
     })
+
+
+@login_required
+def synonym_list(request):
+    """The synonym groups, a form adding one, the latest versions and a preview of a query's expansion."""
+    _require_staff(request.user)
+    form = SynonymGroupForm(request.POST or None)
+
+    def step(data):
+        synonyms.save_synonym_group(user=request.user, data=data)
+
+    if request.method == "POST" and run_step(request, form, step, gettext("同义词组已添加。")):
+        return redirect("search-synonyms")
+    preview = PreviewForm(request.GET)
+    query = preview.cleaned_data["q"] if preview.is_valid() else ""
+    return render(request, "search/synonyms.html", {
+        "form": form,
+        "groups": [(group, synonyms.split_terms(group.terms)) for group in SynonymGroup.objects.all()],
+        "versions": SynonymListVersion.objects.select_related("created_by")[:SHOWN_VERSIONS],
+        "preview": preview,
+        "expansion": expansion.describe(query) if query else None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def synonym_edit(request, pk):
+    _require_staff(request.user)
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    form = SynonymGroupForm(request.POST or None,
+                            initial={"terms": group.terms, "note": group.note, "active": group.active})
+
+    def step(data):
+        synonyms.save_synonym_group(user=request.user, group=group, data=data)
+
+    if request.method == "POST" and run_step(request, form, step, gettext("同义词组已保存。")):
+        return redirect("search-synonyms")
+    return render(request, "search/synonym_form.html", {"form": form, "group": group},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_required
+def synonym_delete(request, pk):
+    _require_staff(request.user)
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    run_action(request, lambda: synonyms.delete_synonym_group(user=request.user, group=group),
+               gettext("同义词组已删除。"))
+    return redirect("search-synonyms")
+
+
+@require_POST
+@login_required
+def synonym_toggle(request, pk):
+    """Activate an inactive group, deactivate an active one."""
+    _require_staff(request.user)
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    success = gettext("同义词组已停用。") if group.active else gettext("同义词组已启用。")
+    run_action(request, lambda: synonyms.save_synonym_group(user=request.user, group=group,
+                                                           data={"active": not group.active}), success)
+    return redirect("search-synonyms")

@@ -1,27 +1,16 @@
-"""The facet vocabularies (organizations, themes, licences), read on every search, kept in memory.
-
-They are small tables that change rarely. Each process keeps a copy, tagged with the version
-found in the shared cache when it was loaded, and reloads when that version changes; it looks
-at the version at most once a second, so a search usually costs neither a query nor a cache
-read. Any save or delete of one of them drops the version (signals connected in
-SearchConfig.ready) and this process's copy, so this process sees the change at once and the
-others within a second; the version's timeout bounds how long a change made without signals
-(raw SQL) can linger.
+"""The facet vocabularies (organizations, themes, licences), read on every search, kept in memory
+(search.process_copies). Any save or delete of one of them drops this copy (signals connected in
+SearchConfig.ready).
 """
-import time
-import uuid
 from types import SimpleNamespace
-
-from django.core.cache import cache
-from django.db import transaction
 
 from core.localization import localized
 from datasets.models import Licence, Theme
 from organizations.models import Organization
 
+from .process_copies import ProcessCopy
+
 VERSION_KEY = "search:vocabulary:version"
-TIMEOUT = 300
-VERSION_CHECK_SECONDS = 1.0
 # {facet: (model, value field, label property)}.
 VOCABULARIES = {
     "organization": (Organization, "slug", "name"),
@@ -37,30 +26,12 @@ def _load():
     }
 
 
-# (version, {facet: {value: (label_zh, label_en)}}, monotonic time of the last version check),
-# replaced whole so threads never see half of it.
-_loaded = (None, None, 0.0)
-
-
-def _current_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Several processes may get here at once: the first one's version wins.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, TIMEOUT)
-        version = cache.get(VERSION_KEY)
-    return version
+# {facet: {value: (label_zh, label_en)}}
+_copy = ProcessCopy(VERSION_KEY, _load)
 
 
 def _vocabulary(facet):
-    global _loaded
-    version, data, checked = _loaded
-    now = time.monotonic()
-    if data is None or now - checked >= VERSION_CHECK_SECONDS:
-        current = _current_version()
-        if data is None or current is None or current != version:
-            data = _load()
-        _loaded = (current, data, now)
-    return data[facet]
+    return _copy.get()[facet]
 
 
 def known_values(facet, values):
@@ -84,16 +55,8 @@ def labels(facet, values):
 
 
 def forget(**kwargs):
-    """Signal receiver: drop this process's copy and the version now, and again once the change is
-    committed, so every process reloads (a reload between the two could still have read the old rows)."""
-    _drop()
-    transaction.on_commit(_drop)
-
-
-def _drop():
-    global _loaded
-    _loaded = (None, None, 0.0)
-    cache.delete(VERSION_KEY)
+    """Signal receiver: a vocabulary row changed."""
+    _copy.forget()
 
 
 def connect():

@@ -93,7 +93,7 @@ def test_no_correction_is_offered_when_the_words_are_found(backend, titled):
 
 def test_a_synonym_finds_what_its_group_names(backend, titled, staff):
     assert ranked(backend, titled, "医保") == []
-    save_synonym_group(user=staff, terms="医保, 医疗保险")
+    save_synonym_group(user=staff, data={"terms": "医保, 医疗保险"})
     assert ranked(backend, titled, "医保") == ["insurance"]
     assert ranked(backend, titled, "醫保") == ["insurance"]  # the group is normalized too
 
