@@ -28,6 +28,12 @@ TEXT_FIELDS = {
 }
 
 
+# Bump with any change to what indexed text becomes (search.normalizer, the tokenizer in search.query,
+# search.stemming, this document's searched fields): `rebuild_search_index` then rebuilds the database
+# fallback too, which a rebuild on Elasticsearch otherwise only reconciles.
+ANALYSIS_VERSION = 2
+
+
 def _published():
     return Dataset.objects.filter(state=Dataset.State.PUBLISHED)
 

@@ -167,3 +167,14 @@ class SynonymListVersion(models.Model):
 
     def __str__(self):
         return f"v{self.number}"
+
+
+class IndexedAnalysis(models.Model):
+    """Which version of the text analysis (search.documents.ANALYSIS_VERSION) a backend's index was
+    built with, so a rebuild knows when entries kept current by reconciling must be rebuilt instead."""
+
+    backend = models.CharField(max_length=40, primary_key=True)
+    version = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.backend}: {self.version}"

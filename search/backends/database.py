@@ -13,6 +13,7 @@ from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
 from .. import lexicon, withdrawals
 from ..documents import (
+    ANALYSIS_VERSION,
     build_document,
     documents_for,
     iter_document_batches,
@@ -20,7 +21,7 @@ from ..documents import (
     text_of,
 )
 from ..highlighting import highlights
-from ..models import SearchEntry, SearchTerm
+from ..models import IndexedAnalysis, SearchEntry, SearchTerm
 from ..query import tokenize
 from .base import (
     Hit,
@@ -151,6 +152,7 @@ class DatabaseBackend(SearchBackend):
             if is_postgres():
                 _set_vectors(SearchEntry.objects.all())
             withdrawals.confirm(self.name, upto)
+            IndexedAnalysis.objects.update_or_create(backend=self.name, defaults={"version": ANALYSIS_VERSION})
         # Fresh statistics, so the planner does not guess after a bulk load (facet queries joined wrong).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
@@ -162,6 +164,12 @@ class DatabaseBackend(SearchBackend):
     def reset(self):
         SearchEntry.objects.all().delete()
         lexicon.clear()
+        IndexedAnalysis.objects.update_or_create(backend=self.name, defaults={"version": ANALYSIS_VERSION})
+
+    def analysis_is_current(self):
+        """False when the entries were written by another version of the text analysis."""
+        return IndexedAnalysis.objects.filter(backend=self.name, version=ANALYSIS_VERSION).exists() or (
+            not SearchEntry.objects.exists())
 
     def indexed_versions(self):
         return dict(SearchEntry.objects.values_list("dataset_id", "modified"))

@@ -197,10 +197,14 @@ class ElasticsearchBackend(SearchBackend):
 
         The database fallback is brought up to date (reconciled), not rebuilt: every
         write reaches it first, so it only needs what it missed; `rebuild_search_index
-        --backend database` rebuilds it whole.
+        --backend database` rebuilds it whole, as this does when its entries were written
+        by another version of the text analysis (search.documents.ANALYSIS_VERSION).
         """
         started = timezone.now()
-        self.database.reconcile()
+        if self.database.analysis_is_current():
+            self.database.reconcile()
+        else:
+            self.database.rebuild()
         name = self._create_index(loading=True)
         total, done = searchable_datasets().count(), 0
         actions = ({"_index": name, "_id": document["id"], "_source": source_of(document)}

@@ -331,3 +331,21 @@ def test_restricted_datasets_stay_hidden_whatever_the_language(backend, make_dat
         assert results.dataset_ids == [] and results.total == 0
         assert sum(count for _v, _l, count in results.facets["open_grade"]) == 0
     assert run(backend, publisher, text="ledger").dataset_ids == [hidden.pk]
+
+
+def found_ids(results, corpus):
+    by_pk = {dataset.pk: identifier for identifier, dataset in corpus.items()}
+    return {by_pk[pk] for pk in results.dataset_ids}
+
+
+def test_english_typos_are_tolerated_on_every_backend(backend, corpus):
+    assert found_ids(backend.search(SearchQuery(text="Metor ridreship")), corpus) == {"metro-ridership"}
+    assert found_ids(backend.search(SearchQuery(text="routez")), corpus) == {"bus-routes"}
+    # Words with digits (codes, years) are not fuzzed.
+    assert backend.search(SearchQuery(text="rout3s")).total == 0
+
+
+def test_highlights_cover_matches_from_any_field(backend, corpus):
+    hit = backend.search(SearchQuery(text="bus 公交")).hits[0]
+    assert hit.highlights["title"] == "<mark>公</mark><mark>交</mark>线路 <mark>Bus</mark> routes"
+    assert "<mark>公</mark><mark>交</mark>" in hit.highlights["description"]
