@@ -1,4 +1,4 @@
-"""The demo catalog (datasets/demo/): departments, their publishers and reviewer, the datasets with real files."""
+"""The demo catalog (datasets/demo/): departments, their publishers and reviewer, the datasets with real files, synonyms."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -8,6 +8,8 @@ from datasets.services.lifecycle import archive_dataset, create_dataset, publish
 from datasets.services.resources import add_file_resource, add_url_resource, replace_resource_file
 from organizations.models import Membership, Organization
 from organizations.services import add_member, save_organization
+from search.models import SynonymGroup
+from search.synonyms import save_synonym_group
 
 # The departments whose access applications and contributions the demo reviewer decides.
 REVIEWED_DEPARTMENTS = ("sz-health", "sz-planning", "sz-transport")
@@ -66,3 +68,16 @@ def _create_dataset(user, organization, spec):
         publish_dataset(user=user, dataset=dataset)
     if spec["state"] == Dataset.State.ARCHIVED:
         archive_dataset(user=user, dataset=dataset)
+
+
+# Synonym groups staff would start with, for the demo's own data ("freeway" finds the expressways).
+SYNONYM_GROUPS = ("高速公路, expressway, freeway", "空气质量, 空气品质, AQI, air quality", "节假日, 假期, 放假, holidays")
+
+
+def ensure_synonyms(admin):
+    """The demo synonym groups, once (a re-run leaves staff's edits alone)."""
+    if SynonymGroup.objects.exists():
+        return 0
+    for terms in SYNONYM_GROUPS:
+        save_synonym_group(user=admin, data={"terms": terms})
+    return len(SYNONYM_GROUPS)

@@ -327,7 +327,9 @@ class SearchBackend(abc.ABC):
         corrected = self.run(query.with_parsed(typos.parsed))
         if corrected.total <= results.total:
             return results
-        corrected.did_you_mean = typos.did_you_mean
+        # Offered only if it finds something itself, for this viewer: never a word of a hidden dataset.
+        suggestion = query.with_parsed(expand(parse_query(typos.did_you_mean))) if typos.did_you_mean else None
+        corrected.did_you_mean = typos.did_you_mean if suggestion and self.run(suggestion).total else ""
         return corrected
 
     @abc.abstractmethod

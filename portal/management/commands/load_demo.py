@@ -33,6 +33,7 @@ class Command(BaseCommand):
         admin, reviewer = users[accounts.ADMIN.username], users[accounts.REVIEWER.username]
         departments = catalog.ensure_departments(admin, publishers, reviewer)
         created = catalog.ensure_datasets(departments, publishers)
+        catalog.ensure_synonyms(admin)
         self.stdout.write(self.style.SUCCESS(
             f"Demo catalog ready: {created} datasets created, {len(demo.DATASETS) - created} already there."))
 
