@@ -30,7 +30,7 @@ FEW_RESULTS = 3
 
 
 def enabled():
-    return getattr(settings, "SEARCH_QUERY_EXPANSION", True)
+    return settings.SEARCH_QUERY_EXPANSION
 
 
 def _replaced(term, choices, kind):

@@ -214,6 +214,8 @@ SEARCH_ELASTICSEARCH_TEXT_ANALYZER = env("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "
 SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER = env("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard")
 SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
+# Query-time stems, synonyms and typo corrections (search.expansion); the benchmark compares both.
+SEARCH_QUERY_EXPANSION = env_bool("SEARCH_QUERY_EXPANSION", True)
 # Replay index updates made while Elasticsearch was down; repair any drift nightly.
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
