@@ -209,7 +209,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
-# Analyzers of the Elasticsearch index; production may name a Chinese plugin's (e.g. ik_max_word).
+# Analyzers of the Elasticsearch index; the text arrives normalized (search.normalizer), Han characters
+# must stay single tokens as the standard tokenizer makes them.
 SEARCH_ELASTICSEARCH_TEXT_ANALYZER = env("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
 SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER = env("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard")
 SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
