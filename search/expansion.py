@@ -56,12 +56,12 @@ def _synonyms(text):
     return [term for term in (make_term(other, kind="synonym") for other in synonyms_of(text)) if term]
 
 
-def _with_synonyms(terms):
+def _with_synonyms(terms, longest_run=MAX_SYNONYM_RUN):
     """Runs of consecutive terms equal to a synonym become one term (its words, anywhere) with the
     group's other members as alternatives; the longest run wins."""
     result, index = [], 0
     while index < len(terms):
-        for end in range(min(len(terms), index + MAX_SYNONYM_RUN), index, -1):
+        for end in range(min(len(terms), index + longest_run), index, -1):
             run = terms[index:end]
             text = " ".join(term.text for term in run)
             alternatives = _synonyms(text)
@@ -83,12 +83,13 @@ def expand(parsed):
         return parsed
     siblings = lexicon.stem_siblings({token for term in (*parsed.terms, *parsed.excluded) for token in term.tokens})
 
-    def widened(terms):
+    def widened(terms, longest_run):
         terms = tuple(_with(term, _replaced(term, {i: siblings[token] for i, token in enumerate(term.tokens)
                                                    if token in siblings}, "stem")) for term in terms)
-        return _with_synonyms(terms)
+        return _with_synonyms(terms, longest_run)
 
-    return dataclasses.replace(parsed, terms=widened(parsed.terms), excluded=widened(parsed.excluded))
+    # Exclusions are each their own: "-a -b" never reads as the phrase "a b".
+    return dataclasses.replace(parsed, terms=widened(parsed.terms, MAX_SYNONYM_RUN), excluded=widened(parsed.excluded, 1))
 
 
 @dataclasses.dataclass(frozen=True)
