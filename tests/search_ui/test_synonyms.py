@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.db import transaction
 
 from search import synonyms
 from search.models import SynonymGroup, SynonymListVersion
@@ -137,3 +138,13 @@ def test_the_admin_saves_through_the_service(client, staff):
     assert versions()[2] == (3, "activated", [["医保", "医疗保险", "社保"]])
     assert client.get("/admin/search/synonymlistversion/").status_code == 200
     assert client.get("/admin/search/synonymlistversion/add/").status_code == 403
+
+
+def test_a_change_rolled_back_leaves_nothing_in_the_copy(staff):
+    synonyms.save_synonym_group(user=staff, data={"terms": "医保, 医疗保险"})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        synonyms.save_synonym_group(user=staff, data={"terms": "公交, bus"})
+        assert synonyms.synonyms_of("公交") == ("bus",)
+        raise RuntimeError("rolled back")
+    assert synonyms.synonyms_of("公交") == ()
+    assert synonyms.synonyms_of("医保") == ("医疗保险",)
