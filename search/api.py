@@ -29,7 +29,10 @@ def _date(name, description):
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description=(
         'Search words; all must occur. "a phrase" for adjacent words, -word to exclude. '
-        "Any other syntax is treated as plain text.")),
+        "Any other syntax is treated as plain text. Traditional and Simplified Chinese, full-width and "
+        "half-width forms match alike; English words also match their inflections and English stop words "
+        "are optional; staff-edited synonyms apply. A query finding fewer than 3 datasets also matches "
+        "title and keyword words one or two letters away, and did_you_mean then gives the corrected query.")),
     _many("organization", "Organization slugs."),
     _many("theme", "Theme codes; a top-level theme includes its sub-themes."),
     _many("keyword", "Keywords."),
