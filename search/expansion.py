@@ -7,9 +7,9 @@ every backend ORs with it, ranking the term as typed higher:
    "provinces", so no backend needs a stemming analyzer;
 2. synonyms: the staff-edited groups (search.synonyms), matched on one term or on several
    consecutive terms ("public transport" -> 公共交通);
-3. typo corrections, only when a search finds fewer than FEW_RESULTS (search.backends.base
-   runs it again with them): words of titles and keywords a few edits away, and the query
-   with unknown words corrected as "did you mean".
+3. typo corrections, only for words no indexed text holds and only when a search finds fewer
+   than FEW_RESULTS (search.backends.base runs it again with them): words of titles and
+   keywords a few edits away, and the query with those words corrected as "did you mean".
 
 `SEARCH_QUERY_EXPANSION = False` turns all three off (the benchmark compares both).
 """
@@ -81,7 +81,9 @@ def expand(parsed):
     """The parsed query with stems and synonyms as alternatives (a no-op when expansion is off)."""
     if not enabled() or not (parsed.terms or parsed.excluded):
         return parsed
-    siblings = lexicon.stem_siblings({token for term in (*parsed.terms, *parsed.excluded) for token in term.tokens})
+    siblings, known = lexicon.look_up({token for term in (*parsed.terms, *parsed.excluded) for token in term.tokens})
+    unknown = tuple(dict.fromkeys(token for term in parsed.terms for token in term.tokens
+                                  if is_word(token) and token not in known))
 
     def widened(terms, longest_run):
         terms = tuple(_with(term, _replaced(term, {i: siblings[token] for i, token in enumerate(term.tokens)
@@ -89,7 +91,8 @@ def expand(parsed):
         return _with_synonyms(terms, longest_run)
 
     # Exclusions are each their own: "-a -b" never reads as the phrase "a b".
-    return dataclasses.replace(parsed, terms=widened(parsed.terms, MAX_SYNONYM_RUN), excluded=widened(parsed.excluded, 1))
+    return dataclasses.replace(parsed, terms=widened(parsed.terms, MAX_SYNONYM_RUN), excluded=widened(parsed.excluded, 1),
+                               unknown_words=unknown)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,21 +104,17 @@ class Corrections:
 
 
 def corrections(parsed, text):
-    """Typo alternatives for `parsed` (from query `text`), or None when no word has any."""
-    if not enabled():
-        return None
-    words = {token for term in parsed.terms for token in term.tokens if is_word(token)}
-    found = {word: lexicon.corrections(word) for word in sorted(words)}
+    """Typo alternatives for the unknown words of `parsed` (from query `text`), or None when none has any."""
+    found = {word: lexicon.corrections(word) for word in parsed.unknown_words}
     found = {word: options for word, options in found.items() if options}
     if not found:
         return None
     terms = tuple(_with(term, _replaced(term, {i: found[token] for i, token in enumerate(term.tokens)
                                                if token in found}, "typo")) for term in parsed.terms)
-    unknown = set(found) - lexicon.known_words(found)
     suggestion = text
-    for word in sorted(unknown):
-        suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[word][0], suggestion, flags=re.IGNORECASE)
-    return Corrections(dataclasses.replace(parsed, terms=terms), suggestion if unknown else "")
+    for word, options in found.items():
+        suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], suggestion, flags=re.IGNORECASE)
+    return Corrections(dataclasses.replace(parsed, terms=terms), suggestion)
 
 
 def describe(text):

@@ -42,26 +42,24 @@ def clear():
     SearchWord.objects.all().delete()
 
 
-def stem_siblings(tokens):
-    """{token: indexed words sharing its stem, other than the token} for the word tokens among these."""
+def look_up(tokens):
+    """For the word tokens among these, in one query: ({token: indexed words sharing its stem, other than
+    the token}, the tokens that are indexed words themselves)."""
     words = _words(tokens)
     if not words:
-        return {}
+        return {}, set()
     by_stem = {}
     for word in words:
         by_stem.setdefault(stem(word), []).append(word)
-    siblings = {word: [] for word in words}
+    siblings, known = {word: [] for word in words}, set()
     rows = SearchWord.objects.filter(stem__in=list(by_stem)).order_by("word").values_list("stem", "word")
     for word_stem, word in rows:
         for token in by_stem[word_stem]:
-            if word != token and len(siblings[token]) < MAX_SIBLINGS:
+            if word == token:
+                known.add(token)
+            elif len(siblings[token]) < MAX_SIBLINGS:
                 siblings[token].append(word)
-    return {token: found for token, found in siblings.items() if found}
-
-
-def known_words(words):
-    """The words among these that some indexed text holds."""
-    return set(SearchWord.objects.filter(word__in=list(words)).values_list("word", flat=True))
+    return {token: found for token, found in siblings.items() if found}, known
 
 
 def allowed_edits(word):

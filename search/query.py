@@ -62,6 +62,8 @@ class ParsedQuery:
     excluded: tuple = ()
     # Every positive word's tokens in order, stop words included: the exact-title key.
     title_tokens: tuple = ()
+    # Words of the positive terms that no indexed text holds (search.expansion): what typo corrections fix.
+    unknown_words: tuple = ()
 
     @property
     def is_empty(self):

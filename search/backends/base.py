@@ -316,10 +316,11 @@ class SearchBackend(abc.ABC):
         """Drop a dataset's entry; no error if it is not there."""
 
     def search(self, query):
-        """Run a SearchQuery; returns SearchResults. A query finding fewer than FEW_RESULTS runs
-        again with typo corrections (search.expansion), answered when it finds more."""
+        """Run a SearchQuery; returns SearchResults. A query finding fewer than FEW_RESULTS with words
+        no indexed text holds runs again with their typo corrections (search.expansion), answered
+        when it finds more."""
         results = self.run(query)
-        if results.total >= FEW_RESULTS or query.parsed.is_empty:
+        if results.total >= FEW_RESULTS or not query.parsed.unknown_words:
             return results
         typos = corrections(query.parsed, query.text)
         if typos is None:
