@@ -10,6 +10,8 @@ vocabulary serves every backend. It answers two questions for search.expansion:
   transposition is one edit). Candidates come from trigram similarity, pg_trgm on PostgreSQL and
   an FTS5 trigram table on SQLite (migration 0004), and are then checked by edit distance.
 """
+import time
+
 from django.db import connection
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -21,6 +23,11 @@ MAX_SIBLINGS = 8
 MAX_CORRECTIONS = 3
 TRIGRAM_CANDIDATES = 40
 TRIGRAM_SIMILARITY = 0.2
+# Lookups of query words are kept this long in each process (popular queries repeat); this process's
+# own index writes drop them at once, other processes' writes are seen within these seconds.
+LOOKUP_SECONDS = 60.0
+LOOKUP_CACHE_SIZE = 20_000  # words; the whole cache is dropped past it
+_LOOKED_UP = {}  # {word: (siblings, known, monotonic time)}
 
 
 def _words(tokens):
@@ -29,6 +36,7 @@ def _words(tokens):
 
 def record(title_tokens, other_tokens):
     """Add these documents' words (two iterables of tokens: titles and keywords, the rest) in two statements."""
+    _LOOKED_UP.clear()
     titles = _words(title_tokens)
     others = _words(other_tokens) - titles
     SearchWord.objects.bulk_create([SearchWord(word=word, stem=stem(word)) for word in sorted(others)],
@@ -39,27 +47,35 @@ def record(title_tokens, other_tokens):
 
 
 def clear():
+    _LOOKED_UP.clear()
     SearchWord.objects.all().delete()
 
 
 def look_up(tokens):
-    """For the word tokens among these, in one query: ({token: indexed words sharing its stem, other than
-    the token}, the tokens that are indexed words themselves)."""
+    """For the word tokens among these: ({token: indexed words sharing its stem, other than the token},
+    the tokens that are indexed words themselves). One query for the tokens not looked up lately."""
     words = _words(tokens)
-    if not words:
-        return {}, set()
-    by_stem = {}
-    for word in words:
-        by_stem.setdefault(stem(word), []).append(word)
-    siblings, known = {word: [] for word in words}, set()
-    rows = SearchWord.objects.filter(stem__in=list(by_stem)).order_by("word").values_list("stem", "word")
-    for word_stem, word in rows:
-        for token in by_stem[word_stem]:
-            if word == token:
-                known.add(token)
-            elif len(siblings[token]) < MAX_SIBLINGS:
-                siblings[token].append(word)
-    return {token: found for token, found in siblings.items() if found}, known
+    now = time.monotonic()
+    if len(_LOOKED_UP) > LOOKUP_CACHE_SIZE:
+        _LOOKED_UP.clear()
+    missing = {word for word in words if now - _LOOKED_UP.get(word, (None, None, -LOOKUP_SECONDS))[2] >= LOOKUP_SECONDS}
+    if missing:
+        by_stem, found = {}, {word: ([], False) for word in missing}
+        for word in missing:
+            by_stem.setdefault(stem(word), []).append(word)
+        rows = SearchWord.objects.filter(stem__in=list(by_stem)).order_by("word").values_list("stem", "word")
+        for word_stem, word in rows:
+            for token in by_stem[word_stem]:
+                siblings, known = found[token]
+                if word == token:
+                    found[token] = (siblings, True)
+                elif len(siblings) < MAX_SIBLINGS:
+                    siblings.append(word)
+        for word, (siblings, known) in found.items():
+            _LOOKED_UP[word] = (tuple(siblings), known, now)
+    entries = {word: _LOOKED_UP[word] for word in words}
+    return ({word: list(siblings) for word, (siblings, _known, _at) in entries.items() if siblings},
+            {word for word, (_siblings, known, _at) in entries.items() if known})
 
 
 def allowed_edits(word):
