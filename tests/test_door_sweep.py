@@ -193,6 +193,7 @@ class World:
             (r"(api-)?organization-.*", "slug", organizations),
             (r"(api-)?enterprise-.*", "slug", enterprises),
             (r"(api-)?enterprise-.*member.*", "username", users),
+            (r"search-synonym-.*", "pk", lambda: [(1, None)]),  # staff pages; no dataset behind them
             (r"theme-detail", "code", lambda: [("transport", None)]),
             (r"site-page", "slug", lambda: [("about", None), ("terms", None)]),
             # Doors that embed no dataset: a value that matches nothing is enough to sweep them.
