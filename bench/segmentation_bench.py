@@ -41,7 +41,8 @@ def main(argv=None):
     from search.normalizer import normalize
     from search.query import tokenize
 
-    records = json.loads(gzip.open(CATALOG).read())
+    with gzip.open(CATALOG) as catalog:
+        records = json.loads(catalog.read())
     texts = [normalize(" ".join([record.get("TITLE") or "", record.get("DESC") or "", *(record.get("KEYWORDS") or [])]))
              for record in records]
     keywords = sorted({normalize(word) for record in records for word in record.get("KEYWORDS") or []

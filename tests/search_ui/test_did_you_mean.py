@@ -2,7 +2,6 @@
 in the API (`did_you_mean`) and on the search page (a link to the corrected query), on every backend,
 and never from words of datasets the visitor may not see."""
 import pytest
-
 from search_ui_support import identifiers
 
 pytestmark = pytest.mark.django_db
