@@ -44,6 +44,15 @@ def normalize(text):
 
 def normalize_with_offsets(text):
     """(normalized text, [index in `text` of the character each normalized character comes from])."""
+    whole = _fold(text or "")
+    if len(whole) == len(text or ""):
+        # Nothing dropped, expanded or composed (nearly all text): one character for one, no loop per character.
+        folded, offsets = whole, range(len(whole))
+        if folded.isascii():
+            return folded, offsets
+        converted = _converter().convert(folded)
+        if len(converted) == len(folded):
+            return converted, offsets
     folded, offsets = [], []
     for index, char in enumerate(text or ""):
         for piece in _fold(char):
