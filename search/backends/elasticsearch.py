@@ -22,7 +22,6 @@ The query DSL (text, visibility, filters, facets) is built in elasticsearch_quer
 import datetime
 import logging
 
-from django.conf import settings
 from django.utils import timezone
 from elasticsearch import (
     ApiError,
@@ -53,7 +52,7 @@ from .base import (
     sorted_counts,
 )
 from .database import DatabaseBackend
-from .elasticsearch_mapping import build_mapping, source_of
+from .elasticsearch_mapping import build_mapping, setting, source_of
 from .elasticsearch_query import (
     FACET_FIELDS,
     SORTS,
@@ -70,10 +69,6 @@ BULK_CHUNK = 1000
 BULK_THREADS = 2
 
 
-def _setting(name, default):
-    return getattr(settings, name, default)
-
-
 def _unavailable(error):
     """Errors meaning 'Elasticsearch cannot answer now' (down, overloaded, or its index missing)."""
     if isinstance(error, (TransportError, NotFoundError)):
@@ -86,7 +81,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def __init__(self, url, prefix):
         self.client = Elasticsearch(
-            url, request_timeout=float(_setting("SEARCH_ELASTICSEARCH_TIMEOUT", 5)), max_retries=1,
+            url, request_timeout=float(setting("SEARCH_ELASTICSEARCH_TIMEOUT", 5)), max_retries=1,
             retry_on_timeout=False,
         )
         self.alias = f"{prefix}-datasets"
@@ -98,7 +93,7 @@ class ElasticsearchBackend(SearchBackend):
         return f"{self.alias}-v*"
 
     def _replicas(self):
-        return int(_setting("SEARCH_ELASTICSEARCH_REPLICAS", 0))
+        return int(setting("SEARCH_ELASTICSEARCH_REPLICAS", 0))
 
     def _create_index(self, loading=False):
         """A new versioned index; `loading` sets it up for a bulk load (no refreshes, no replicas)."""

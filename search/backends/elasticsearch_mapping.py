@@ -22,15 +22,16 @@ NORMALIZED_FIELDS = tuple(
 )
 
 
-def _setting(name, default):
+def setting(name, default):
+    """An Elasticsearch setting, with its default when a settings module leaves it out."""
     return getattr(settings, name, default)
 
 
 def build_mapping():
-    text_analyzer = _setting("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
+    text_analyzer = setting("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
     shingles = analyzer(
         "portal_shingle",
-        tokenizer=_setting("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard"),
+        tokenizer=setting("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard"),
         filter=["lowercase", token_filter("portal_bigram", "shingle", min_shingle_size=2, max_shingle_size=2,
                                           output_unigrams=False)],
     )
