@@ -6,11 +6,32 @@ source). Every caller gets the same refusal for either case, naming no holder,
 so a 409 cannot tell a publisher of another department that a restricted
 dataset or a draft exists: it may as well be a retired number.
 """
+import hashlib
+import re
+
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 
 from .models import Activity, Dataset
+
+
+# What CKAN accepts as a dataset name; identifiers already of that form are their own name.
+NAME_PATTERN = re.compile(r"[a-z0-9_-]{2,100}")
+NAME_HASH_CHARS = 12
+
+
+def name_for(identifier):
+    """The dataset's ASCII name (CKAN's `name`, 2-100 of [a-z0-9_-]), derived from its identifier once
+    and stored: the identifier itself when it is already a valid name, else its ASCII words followed by
+    a hash of the whole identifier, so two identifiers never share a name ("公交" and "公交站" differ)."""
+    if NAME_PATTERN.fullmatch(identifier):
+        return identifier
+    digest = hashlib.sha256(identifier.encode()).hexdigest()[:NAME_HASH_CHARS]
+    words = slugify(identifier.replace("/", "-").replace(".", "-").replace(":", "-"))
+    words = words[:100 - NAME_HASH_CHARS - 1].strip("-_")
+    return f"{words}-{digest}" if words else f"dataset-{digest}"
 
 
 def is_retired(identifier):

@@ -93,6 +93,9 @@ class Dataset(models.Model):
 
     # "One number, one source": the identifier is unique platform-wide and never changes.
     identifier = models.CharField(_("标识符"), max_length=200, unique=True)
+    # What exchange formats name the dataset by (CKAN's `id` and `name`): stable, set at creation.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("英文短名"), max_length=100, unique=True, editable=False)
     # The Chinese text is in the plain fields; the English one is optional (core.localization).
     title = models.CharField(_("标题"), max_length=300)
     title_en = models.CharField(_("英文标题"), max_length=300, blank=True)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/docs/", content_security_policy(API_DOCS_POLICY)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
          name="api-docs"),
     path("admin/", admin.site.urls),
+    path("", include("exchange.urls")),
 ]
 
 # Pages speak Simplified Chinese by default; /en/... serves English.

@@ -30,7 +30,7 @@ def create_dataset(*, user, organization, data, state=Dataset.State.DRAFT):
     ensure_can_publish(user, organization)
     cleaned = clean_dataset_data(data)
     identifiers.ensure_available(cleaned["identifier"])
-    dataset = Dataset(organization=organization, state=state)
+    dataset = Dataset(organization=organization, state=state, name=identifiers.name_for(cleaned["identifier"]))
     themes = _apply(dataset, dict(cleaned))
     if state == Dataset.State.PUBLISHED:
         dataset.published_at = timezone.now()

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "datastore",
     "searchstats",
     "contributions",
+    "exchange",
     "portal",
 ]
 
