@@ -18,12 +18,10 @@ import copy
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core.datetimes import check_storable_date, local_day_start  # noqa: F401 (the backends' day bounds)
-from core.pagination import POSITIVE_INTEGER
+from core.datetimes import local_day_start  # noqa: F401 (the backends' day bounds)
 from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.selectors import listed_organizations
@@ -31,6 +29,7 @@ from organizations.selectors import listed_organizations
 from ..expansion import FEW_RESULTS, corrections, expand
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels
+from .query_values import QueryError, bbox_value, date_value, facet_values, natural_int, positive_int
 
 FACETS = ("organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency")
 # SearchQuery attribute holding each facet's selected values.
@@ -44,72 +43,20 @@ FACET_FILTERS = {
     "update_frequency": "update_frequencies",
 }
 SORTS = ("relevance", "newest", "modified", "title", "downloads")
-MAX_RESULT_WINDOW = 10_000  # page * page_size; Elasticsearch's index.max_result_window
+# Orders machine clients walk a catalog in (exchange.ckan), not offered on the search page:
+# "id" is the order datasets were created in, so a walk in pages sees each dataset once.
+WALK_SORTS = ("id", "modified_asc")
+MAX_RESULT_WINDOW = 10_000  # page * page_size on the search page and /api/v1/search/
 MAX_PAGE_SIZE = 100
+# Clients paging by offset (`start`, `rows`) may walk the whole catalog; the Elasticsearch
+# index's max_result_window is set to this (search.backends.elasticsearch).
+MAX_WALK_WINDOW = 1_000_000
+MAX_ROWS = 1000
 FACET_SIZE = 50
-MAX_FILTER_VALUES = 50
-
-
-class QueryError(ValueError):
-    """A search parameter is invalid; `field` names it for the 400 response."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached (backends fall back rather than raise it to callers)."""
-
-
-def _date(name, value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        day = datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise QueryError(name, _("日期格式应为 YYYY-MM-DD。")) from None
-    try:
-        return check_storable_date(day)
-    except ValidationError as error:
-        raise QueryError(name, error.messages[0]) from None
-
-
-def _positive_int(name, value, maximum=None):
-    """A page or page size: 1, 2, 3... as the API's lists read them (core.pagination), else a QueryError."""
-    text = str(value).strip()
-    if not POSITIVE_INTEGER.fullmatch(text):
-        raise QueryError(name, _("应为正整数。"))
-    number = int(text)
-    if maximum is not None and number > maximum:
-        raise QueryError(name, _("应在 %(min)d 到 %(max)s 之间。") % {"min": 1, "max": maximum})
-    return number
-
-
-def _bbox(value):
-    if value in (None, "", ()):
-        return None
-    parts = value.split(",") if isinstance(value, str) else list(value)
-    try:
-        west, south, east, north = (float(part) for part in parts)
-    except (TypeError, ValueError):
-        raise QueryError("bbox", _("边界框应为四个数：最小经度,最小纬度,最大经度,最大纬度。")) from None
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise QueryError("bbox", _("边界框超出经纬度范围，或最小值大于最大值。"))
-    return (west, south, east, north)
-
-
-def _values(name, values):
-    values = (values,) if isinstance(values, str) else tuple(values or ())
-    values = tuple(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
-    if len(values) > MAX_FILTER_VALUES or any(len(value) > 200 for value in values):
-        raise QueryError(name, _("筛选值过多或过长。"))
-    return values
 
 
 @dataclass
@@ -140,32 +87,42 @@ class SearchQuery:
     temporal_start: datetime.date | None = None
     temporal_end: datetime.date | None = None
     bbox: tuple | None = None
+    # Any further filter (search.conditions), applied like the base filters.
+    condition: object = None
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
+    # An offset window instead of a page: `rows` hits from hit `start` (0-based); rows may be 0.
+    start: int | None = None
+    rows: int | None = None
     viewer: Viewer = field(default_factory=lambda: Viewer(None))  # anonymous unless given
     parsed: object = field(init=False, repr=False)
 
     def __post_init__(self):
         self.text = self.text if isinstance(self.text, str) else ""
         for facet, attribute in FACET_FILTERS.items():
-            setattr(self, attribute, _values(facet, getattr(self, attribute)))
+            setattr(self, attribute, facet_values(facet, getattr(self, attribute)))
         self.formats = tuple(value.upper() for value in self.formats)
         self.region = str(self.region or "").strip()[:200]
         for name in ("modified_from", "modified_to", "published_from", "published_to",
                      "temporal_start", "temporal_end"):
-            setattr(self, name, _date(name, getattr(self, name)))
+            setattr(self, name, date_value(name, getattr(self, name)))
         for start, end in (("modified_from", "modified_to"), ("published_from", "published_to"),
                            ("temporal_start", "temporal_end")):
             if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
                 raise QueryError(end, _("结束日期不能早于开始日期。"))
-        self.bbox = _bbox(self.bbox)
-        if self.sort not in SORTS:
+        self.bbox = bbox_value(self.bbox)
+        if self.sort not in SORTS + WALK_SORTS:
             raise QueryError("sort", _("无效的排序：%(sort)s。可选：%(choices)s。")
                              % {"sort": self.sort, "choices": ", ".join(SORTS)})
-        self.page = _positive_int("page", self.page)
-        self.page_size = _positive_int("page_size", self.page_size, MAX_PAGE_SIZE)
-        if self.page * self.page_size > MAX_RESULT_WINDOW:
+        self.page = positive_int("page", self.page)
+        self.page_size = positive_int("page_size", self.page_size, MAX_PAGE_SIZE)
+        if self.start is not None or self.rows is not None:
+            self.start = natural_int("start", self.start or 0, MAX_WALK_WINDOW)
+            self.rows = natural_int("rows", 20 if self.rows is None else self.rows, MAX_ROWS)
+            if self.start + self.rows > MAX_WALK_WINDOW:
+                raise QueryError("start", _("最多只能浏览前 %(n)d 条结果，请缩小搜索范围。") % {"n": MAX_WALK_WINDOW})
+        elif self.page * self.page_size > MAX_RESULT_WINDOW:
             raise QueryError("page", _("最多只能浏览前 %(n)d 条结果，请缩小搜索范围。") % {"n": MAX_RESULT_WINDOW})
         self.parsed = expand(parse_query(self.text))
 
@@ -196,7 +153,12 @@ class SearchQuery:
 
     @property
     def offset(self):
-        return (self.page - 1) * self.page_size
+        return self.start if self.start is not None else (self.page - 1) * self.page_size
+
+    @property
+    def size(self):
+        """How many hits to return."""
+        return self.rows if self.rows is not None else self.page_size
 
     @property
     def effective_sort(self):

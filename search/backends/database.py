@@ -188,7 +188,7 @@ class DatabaseBackend(SearchBackend):
 
         total, counts = total_and_facets(scope(ranked=False), query)
         matching = with_facets(scope(ranked=True), query.facet_filters())
-        page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.page_size]
+        page = matching.order_by(*ORDERINGS[query.effective_sort])[query.offset:query.offset + query.size]
         hits = [Hit(entry.dataset_id, float(entry.rank or 0), highlights(query.parsed, entry.title, entry.description),
                     entry.summary)
                 for entry in page.only("dataset_id", "title", "description", "summary")]

@@ -5,6 +5,8 @@ PostgreSQL's tsquery on the GIN-indexed tsvector, or SQLite's FTS5 MATCH.
 """
 import dataclasses
 import datetime
+import functools
+import operator
 
 from django.contrib.postgres.search import SearchQuery as TsQuery
 from django.contrib.postgres.search import SearchRank
@@ -17,6 +19,7 @@ from django.db.models.lookups import GreaterThan
 from datasets.models import Dataset
 
 from .. import withdrawals
+from ..conditions import fold
 from ..models import SearchTerm
 from .base import local_day_start
 
@@ -31,6 +34,8 @@ ORDERINGS = {
     "modified": ("-modified", "-dataset_id"),
     "title": ("title", "dataset_id"),
     "downloads": ("-download_count", "-dataset_id"),
+    "id": ("dataset_id",),
+    "modified_asc": ("modified", "dataset_id"),
 }
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
@@ -163,8 +168,21 @@ def _facet_condition(facet, values):
     return Q(pk__in=SearchTerm.objects.filter(facet=MULTI_VALUED[facet], value__in=values).values("entry_id"))
 
 
+def _modified_within(start, end):
+    return Q(**{key: value for key, value in (("modified__gte", start), ("modified__lte", end)) if value})
+
+
+def condition_filter(condition):
+    """A search.conditions tree as a Q on the entries (no entry has a null pk: the Q for nothing)."""
+    return fold(condition, facet=_facet_condition, modified=_modified_within, negate=operator.invert,
+                both=lambda parts: functools.reduce(operator.and_, parts, Q()),
+                either=lambda parts: functools.reduce(operator.or_, parts) if parts else Q(pk__isnull=True))
+
+
 def base_filters(queryset, query):
-    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection, any condition."""
+    if query.condition is not None:
+        queryset = queryset.filter(condition_filter(query.condition))
     if query.region:
         queryset = queryset.filter(region=query.region)
     for name in ("modified", "published_at"):

@@ -43,6 +43,7 @@ from ..models import PendingIndexUpdate
 from ..query import tokenize
 from .base import (
     FACET_SIZE,
+    MAX_WALK_WINDOW,
     SearchBackend,
     SearchResults,
     Suggestion,
@@ -100,6 +101,7 @@ class ElasticsearchBackend(SearchBackend):
         name = f"{self.alias}-v{timezone.now():%Y%m%d%H%M%S%f}"
         index = Index(name, using=self.client)
         index.settings(number_of_shards=1, number_of_replicas=0 if loading else self._replicas(),
+                       max_result_window=MAX_WALK_WINDOW,
                        **({"refresh_interval": "-1"} if loading else {}))
         index.mapping(build_mapping())
         index.create()
@@ -283,7 +285,7 @@ class ElasticsearchBackend(SearchBackend):
         selected = facet_filters(query.facet_filters())
         if selected:
             search = search.post_filter(Q("bool", filter=selected))
-        search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.page_size]
+        search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.size]
         # Aggregations last: they are added in place, while every call above copies the whole search.
         for facet, field in FACET_FIELDS.items():
             others = facet_filters(query.facet_filters(exclude=facet))

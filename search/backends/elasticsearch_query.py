@@ -4,6 +4,7 @@ import datetime
 from elasticsearch.dsl import Q
 
 from .. import withdrawals
+from ..conditions import fold
 from ..highlighting import highlights
 from .base import Hit, local_day_start
 
@@ -17,6 +18,8 @@ SORTS = {
     "modified": [{"modified": "desc"}, {"id": "desc"}],
     "title": [{"title_sort": "asc"}, {"id": "asc"}],
     "downloads": [{"download_count": "desc"}, {"id": "desc"}],
+    "id": [{"id": "asc"}],
+    "modified_asc": [{"modified": "asc"}, {"id": "asc"}],
 }
 RANKED_FIELDS = ["title^6", "title_en^6", "keywords_text^4", "keywords_en_text^4", "organization_name_zh^2",
                  "organization_name_en^2", "theme_names^2", "description", "description_en"]
@@ -75,9 +78,22 @@ def visibility_filter(viewer):
     return clauses
 
 
+def condition_filter(condition):
+    """A search.conditions tree in the DSL."""
+    def modified(start, end):
+        bounds = {key: value.isoformat() for key, value in (("gte", start), ("lte", end)) if value}
+        return Q("range", modified=bounds) if bounds else Q("match_all")
+
+    return fold(condition, facet=lambda facet, values: Q("terms", **{FACET_FIELDS[facet]: list(values)}),
+                modified=modified, negate=lambda clause: Q("bool", must_not=[clause]),
+                both=lambda clauses: Q("bool", filter=clauses),
+                either=lambda clauses: Q("bool", should=clauses, minimum_should_match=1) if clauses
+                else Q("match_none"))
+
+
 def base_filters(query):
-    """Filters that are not facets: region, dates, temporal overlap, bbox intersection."""
-    clauses = []
+    """Filters that are not facets: region, dates, temporal overlap, bbox intersection, any condition."""
+    clauses = [] if query.condition is None else [condition_filter(query.condition)]
     if query.region:
         clauses.append(Q("term", region=query.region))
     for field, prefix in (("modified", "modified"), ("published_at", "published")):

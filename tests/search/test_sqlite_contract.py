@@ -23,7 +23,8 @@ def test_the_contract_holds_on_sqlite_fts5(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "TEST_MEDIA_ROOT": str(tmp_path / "media"), "SEARCH_BACKEND": "database"}
     completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/search/test_contract.py", "tests/search/test_contract_analysis.py", "-q", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "tests/search/test_contract.py", "tests/search/test_contract_analysis.py",
+         "tests/search/test_contract_conditions.py", "-q", "-p", "no:cacheprovider",
          "--ds", "portal.settings.test", f"--junitxml={report}"],
         cwd=Path(settings.BASE_DIR), env=env, capture_output=True, text=True, timeout=900,
     )
