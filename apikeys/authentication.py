@@ -79,11 +79,17 @@ class ApiKeyAuthentication(BaseAuthentication):
             throttling.limit_by_ip(request._request)
             raise
 
-    def _authenticate(self, request):
+    def presented_token(self, request):
+        """The token the request presents as an API key ("" when malformed), or None when it presents none."""
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD.lower().encode():
             return None
-        token = parts[1].decode("ascii", errors="replace") if len(parts) == 2 else ""
+        return parts[1].decode("ascii", errors="replace") if len(parts) == 2 else ""
+
+    def _authenticate(self, request):
+        token = self.presented_token(request)
+        if token is None:
+            return None
         split = secrets.split(token)
         if split is None:
             raise KeyAuthenticationFailed(_("API 密钥格式不正确。"), code="key_malformed")
@@ -102,6 +108,24 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{KEYWORD} realm="api"'
+
+
+class CkanKeyAuthentication(ApiKeyAuthentication):
+    """The same keys as CKAN's clients send them: `Authorization: <key>` (ckanapi), `X-CKAN-API-Key: <key>`,
+    or `Authorization: Api-Key <key>`. Used by the CKAN Action API (exchange.ckan) only."""
+
+    def presented_token(self, request):
+        legacy = request.META.get("HTTP_X_CKAN_API_KEY", "").strip()
+        if legacy:
+            return legacy
+        header = get_authorization_header(request).decode("ascii", errors="replace").strip()
+        if not header:
+            return None
+        keyword, _space, rest = header.partition(" ")
+        return rest.strip() if keyword.lower() == KEYWORD.lower() else header
+
+    def authenticate_header(self, request):
+        return None
 
 
 class UnclaimedAuthorization(BaseAuthentication):
