@@ -1,10 +1,12 @@
 """Exchange routes, outside the translated pages: machine clients do not choose a language by URL."""
-from django.urls import path, re_path
+from django.urls import path
 
 from .ckan import views as ckan
 
 urlpatterns = [
-    # CKAN's Action API: ckanapi calls /api/action/, harvesters /api/3/action/; no redirects either way.
-    re_path(r"^api/(?:3/)?action/(?P<name>[^/]*)$", ckan.ActionView.as_view(), name="ckan-action"),
+    # CKAN's Action API: harvesters call /api/3/action/, ckanapi /api/action/; no redirects either way.
+    path("api/3/action/<str:name>", ckan.ActionView.as_view(), name="ckan-action"),
+    path("api/action/<str:name>", ckan.ActionView.as_view(), name="ckan-action-unversioned"),
+    path("api/3/action/", ckan.ActionView.as_view(), name="ckan-action-missing"),
     path("api/3", ckan.api_version, name="ckan-api-version"),
 ]

@@ -63,6 +63,15 @@ QUERIES = [
     {"dataset": "zqmrestr-id", "identifier": "zqmrestr-id", "open_grade": "restricted", "keyword": "zqmrestrtag"},
     {"q": "zqmdrafttitle", "dataset": "zqmdraft-id", "identifier": "zqmdraft-id", "state": "draft"},
 ]
+# CKAN actions (exchange.ckan) name datasets in their own parameters: each asked with the hidden ones.
+CKAN_CALLS = [
+    "package_list", "package_list?include_private=true", "current_package_list_with_resources?limit=1000",
+    *(f"package_show?id=zqm{key}-id" for key in ("open", "cond", "restr", "draft", "regr")),
+    "package_search?rows=1000&facet.field=%5B%22tags%22%2C%22organization%22%2C%22res_format%22%5D",
+    f"package_search?q={SHARED_HIDDEN_WORD}&include_private=true", "package_search?fq=tags:zqmrestrtag",
+    "tag_list?all_fields=true", "organization_list?all_fields=true", "group_list?all_fields=true",
+    "organization_show?id=transport-bureau&include_datasets=true", "group_show?id=transport", "status_show",
+]
 # Patterns that read no query parameter and embed no dataset: asked without queries only.
 STATIC = {"api-schema": "the OpenAPI document (the slowest answer)", "api-docs": "the Swagger UI shell",
           "healthz": "service checks", "account_login": "allauth's login form (same view as login)"}
@@ -194,6 +203,7 @@ class World:
             (r"(api-)?enterprise-.*", "slug", enterprises),
             (r"(api-)?enterprise-.*member.*", "username", users),
             (r"search-synonym-.*", "pk", lambda: [(1, None)]),  # staff pages; no dataset behind them
+            (r"ckan-action.*", "name", lambda: [(call, None) for call in CKAN_CALLS]),
             (r"theme-detail", "code", lambda: [("transport", None)]),
             (r"site-page", "slug", lambda: [("about", None), ("terms", None)]),
             # Doors that embed no dataset: a value that matches nothing is enough to sweep them.
