@@ -95,7 +95,7 @@ def load(count, rng):
         start = date(2015, 1, 1) + timedelta(days=rng.randrange(3000))
         title = f"{rng.choice(DISTRICTS)}{rng.choice(WORDS)}{rng.choice(SUFFIXES)} {n}"
         return {
-            "identifier": f"bench-{n:06d}", "title": title,
+            "identifier": f"bench-{n:06d}", "name": f"bench-{n:06d}", "title": title,
             "description": f"{title}。" + "".join(rng.choices(WORDS, k=30)),
             "keywords": rng.sample(WORDS, k=rng.randint(2, 5)), "open_grade": rng.choice(GRADES),
             "update_frequency": rng.choice(FREQUENCIES), "temporal_start": start,

@@ -131,17 +131,21 @@ def replicate(target, rng):
 
     from datasets.models import Dataset, Licence, Resource, Theme
 
-    real = list(Dataset.objects.prefetch_related("themes", "resources").order_by("pk"))
+    # Copies of the real rows only; a second call numbers on after the first's copies.
+    real = list(Dataset.objects.exclude(identifier__startswith="bench-").prefetch_related("themes", "resources")
+                .order_by("pk"))
     themes, licences = list(Theme.objects.all()), list(Licence.objects.all())
-    now, made = timezone.now(), 0
-    while len(real) + made < target:
+    now, made, existing = timezone.now(), 0, Dataset.objects.count()
+    first = existing - len(real)
+    while existing + made < target:
         batch = []
-        for n in range(made, min(made + BATCH, target - len(real))):
+        for n in range(made, min(made + BATCH, target - existing)):
             base = rng.choice(real)
             state = rng.choice(STATES)
             words = rng.sample(EXTRA_WORDS, k=2)
             batch.append(Dataset(
-                identifier=f"bench-{n:07d}", title=f"{base.title} {rng.choice(DISTRICTS)} No.{n + 1_000_000}"[:300],
+                identifier=f"bench-{first + n:07d}", name=f"bench-{first + n:07d}",
+                title=f"{base.title} {rng.choice(DISTRICTS)} No.{first + n + 1_000_000}"[:300],
                 description=f"{base.description}\n\n{' '.join(words)} {n}",
                 keywords=list(dict.fromkeys([*base.keywords[:5], rng.choice(EXTRA_WORDS)])),
                 organization_id=base.organization_id, licence=base.licence or rng.choice(licences),
