@@ -44,7 +44,8 @@ class ApiUsageMiddleware:
             throttling.limit(request)
         decision = getattr(request, "rate_limit", None)
         if decision is not None:
-            if not decision.allowed:
+            # A view speaking another protocol's error shape (the CKAN API) keeps its own refusal.
+            if not decision.allowed and not getattr(response, "own_error_shape", False):
                 response = refused_response(decision)
             for name, value in decision.headers().items():
                 response[name] = value

@@ -93,6 +93,7 @@ class ActionView(APIView):
                                 status=refusal.status, json_dumps_params={"ensure_ascii": False})
         if isinstance(exc, exceptions.Throttled) and exc.wait:
             response["Retry-After"] = str(int(exc.wait))
+        response.own_error_shape = True  # apikeys.middleware leaves a refused call's body as CKAN shaped it
         return response
 
 

@@ -240,3 +240,12 @@ def test_drafts_of_ones_own_organization_are_shown_to_it(catalog, publisher):
     response, body = call("package_show", client=client, id="draft-counts")
     assert response.status_code == 200 and body["result"]["state"] == "draft"
     assert Dataset.objects.get(identifier="signal-control").name not in result("package_list")
+
+
+def test_a_call_over_the_rate_limit_is_refused_in_ckans_shape(catalog, settings):
+    settings.APIKEYS_ANONYMOUS_LIMITS = {"burst_per_second": 1000, "requests_per_minute": 1000, "daily_quota": 2}
+    assert call("package_list")[0].status_code == 200
+    call("package_list")
+    response, body = call("package_list")
+    assert response.status_code == 429 and body["success"] is False and body["error"]["__type"] == "Throttled"
+    assert response["Retry-After"] and response["RateLimit-Limit"]
