@@ -74,16 +74,17 @@ def package_search(call):
     if not params.boolean(data, "include_private", False):
         conditions.append(Not(FacetIs("open_grade", ("restricted",))))
     sort = params.text(data, "sort") or "score desc, metadata_modified desc"
+    fields = params.string_list(data, "facet.field") if params.boolean(data, "facet", True) else []
+    limit, mincount = params.integer(data, "facet.limit", 50, minimum=-1), params.integer(data, "facet.mincount", 1)
     try:
         query = SearchQuery(text=text, viewer=call.viewer, condition=AllOf(tuple(conditions)),
-                            sort=_order(sort, bool(text.strip())), start=start, rows=rows)
+                            sort=_order(sort, bool(text.strip())), start=start, rows=rows,
+                            counted_facets=tuple(FACET_NAMES[field] for field in fields if field in FACET_NAMES))
     except QueryError as error:
         raise ValidationFailed(error.field, error.message) from None
     results = get_search_backend().search(query)
     packages = packages_in_order(call.viewer, results.dataset_ids)
-    fields = params.string_list(data, "facet.field") if params.boolean(data, "facet", True) else []
-    facets, search_facets = _facets(results, fields, params.integer(data, "facet.limit", 50, minimum=-1),
-                                    params.integer(data, "facet.mincount", 1))
+    facets, search_facets = _facets(results, fields, limit, mincount)
     return {
         "count": results.total, "sort": sort, "facets": facets, "search_facets": search_facets,
         "results": [package_dict(dataset, call.links, call.viewer) for dataset in packages],

@@ -95,6 +95,8 @@ class SearchQuery:
     # An offset window instead of a page: `rows` hits from hit `start` (0-based); rows may be 0.
     start: int | None = None
     rows: int | None = None
+    # The facets to count (all of FACETS unless told; the others answer empty): counting costs.
+    counted_facets: tuple = FACETS
     viewer: Viewer = field(default_factory=lambda: Viewer(None))  # anonymous unless given
     parsed: object = field(init=False, repr=False)
 
@@ -112,6 +114,7 @@ class SearchQuery:
             if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
                 raise QueryError(end, _("结束日期不能早于开始日期。"))
         self.bbox = bbox_value(self.bbox)
+        self.counted_facets = tuple(facet for facet in FACETS if facet in set(self.counted_facets))
         if self.sort not in SORTS + WALK_SORTS:
             raise QueryError("sort", _("无效的排序：%(sort)s。可选：%(choices)s。")
                              % {"sort": self.sort, "choices": ", ".join(SORTS)})

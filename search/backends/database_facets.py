@@ -36,7 +36,7 @@ def total_and_facets(scope, query):
     where, where_params = _where(query)
     parts.append(f"SELECT '', '', COUNT(*) FROM m WHERE {where}")
     params += where_params
-    for facet in FACET_FILTERS:
+    for facet in query.counted_facets:
         where, where_params = _where(query, exclude=facet)
         if facet in SINGLE_VALUED:
             value = f"m.{SINGLE_VALUED[facet]}"

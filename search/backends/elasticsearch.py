@@ -287,7 +287,8 @@ class ElasticsearchBackend(SearchBackend):
             search = search.post_filter(Q("bool", filter=selected))
         search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.size]
         # Aggregations last: they are added in place, while every call above copies the whole search.
-        for facet, field in FACET_FIELDS.items():
+        for facet in query.counted_facets:
+            field = FACET_FIELDS[facet]
             others = facet_filters(query.facet_filters(exclude=facet))
             bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
             bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
@@ -295,7 +296,7 @@ class ElasticsearchBackend(SearchBackend):
         counts = {
             facet: sorted_counts((bucket["key"], bucket["doc_count"])
                                  for bucket in response["aggregations"][facet]["values"]["buckets"])
-            for facet in FACET_FIELDS
+            for facet in query.counted_facets
         }
         return SearchResults(total=response["hits"]["total"]["value"],
                              hits=[hit_from(raw, query.parsed) for raw in response["hits"]["hits"]], facets=labelled_facets(counts),

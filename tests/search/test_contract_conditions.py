@@ -97,3 +97,11 @@ def test_bad_windows_are_refused(params, field):
 def test_a_deep_window_past_ten_thousand_is_answered(backend, corpus):
     hits, results = found(backend, corpus, sort="id", start=20_000, rows=100)
     assert hits == [] and results.total == 4
+
+
+def test_only_the_facets_asked_for_are_counted(backend, corpus):
+    _hits, results = found(backend, corpus, counted_facets=("organization",))
+    assert results.total == 4 and results.facets["organization"]
+    assert all(not results.facets[facet] for facet in results.facets if facet != "organization")
+    _hits, none = found(backend, corpus, counted_facets=())
+    assert none.total == 4 and not any(none.facets.values())
