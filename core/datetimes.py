@@ -34,6 +34,17 @@ def check_storable_datetime(value):
     return value
 
 
+def as_day(value):
+    """A date from a date, a datetime or ISO text (None for None or ""); ValueError for anything else."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value).strip())
+
+
 def local_day_start(day):
     """The aware datetime at which `day` starts in the portal's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -3,13 +3,14 @@
 clean_dataset_data is the one check of publisher input, whether it comes from
 a page form, the API, the admin or a catalog import.
 """
-import datetime
 import json
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
+
+from core.datetimes import as_day
 
 from ..models import Licence, OpenGrade, Theme, UpdateFrequency
 
@@ -35,14 +36,8 @@ def field_error(field, message):
     """The ValidationError naming the one field that is wrong."""
     return ValidationError({field: message})
 def _as_date(field, value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value))
+        return as_day(value)
     except ValueError:
         raise field_error(field, _("日期格式应为 YYYY-MM-DD。")) from None
 

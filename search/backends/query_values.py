@@ -1,10 +1,8 @@
 """The values of a SearchQuery, checked: each either returned clean or refused with a QueryError naming it."""
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.datetimes import check_storable_date
+from core.datetimes import as_day, check_storable_date
 from core.pagination import POSITIVE_INTEGER
 
 MAX_FILTER_VALUES = 50
@@ -20,16 +18,12 @@ class QueryError(ValueError):
 
 
 def date_value(name, value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        day = datetime.date.fromisoformat(str(value).strip())
+        day = as_day(value)
     except ValueError:
         raise QueryError(name, _("日期格式应为 YYYY-MM-DD。")) from None
+    if day is None:
+        return None
     try:
         return check_storable_date(day)
     except ValidationError as error:
