@@ -1,2 +1,34 @@
-"""Exchange routes, outside the translated pages: machine clients do not choose a language by URL."""
-urlpatterns = []
+"""Exchange routes, outside the translated pages: machine clients do not choose a language by URL.
+
+A dataset's RDF is at /datasets/<identifier>.<extension> beside its page (/datasets/<identifier>/):
+these patterns come before the pages', and an identifier never starts with "-" (the
+"/datasets/-/..." steps) nor ends with "/" (the page), so they take no page's URL.
+"""
+from django.urls import path, register_converter
+
+from .dcat import views as dcat
+from .dcat.formats import FORMATS
+
+
+class DatasetIdentifierConverter:
+    """An identifier as in the page URL ("/", ":" and "." allowed), never a "-/..." step."""
+
+    regex = r"[^-/].*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DatasetIdentifierConverter, "dataset_identifier")
+
+urlpatterns = [
+    path("catalog", dcat.catalog, name="dcat-catalog"),
+    *(path(f"catalog.{extension}", dcat.catalog, {"extension": extension}, name=f"dcat-catalog-{extension}")
+      for extension in FORMATS),
+    *(path(f"datasets/<dataset_identifier:identifier>.{extension}", dcat.dataset, {"extension": extension},
+           name=f"dcat-dataset-{extension}")
+      for extension in FORMATS),
+]
