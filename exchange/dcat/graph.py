@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
+from core.input_guard import CONTROL_CHARACTERS
 from core.localization import localized
 from datasets.models import Resource
 
@@ -36,6 +37,12 @@ def new_graph():
 def iri(url):
     """A URL as an IRI that every serialization writes (spaces, quotes, braces... escaped)."""
     return URIRef(quote(url, safe=IRI_SAFE))
+
+
+def text(value, lang=None):
+    """A string literal without C0 control characters: XML cannot carry them (RDF/XML would not parse),
+    and the request guard (core.input_guard) keeps them out of what the portal is sent, not of imports."""
+    return Literal(CONTROL_CHARACTERS.sub("", value), lang=lang)
 
 
 def node(*parts):
@@ -66,9 +73,9 @@ class DcatGraph:
     def texts(self, subject, predicate, chinese, english=""):
         """A bilingual field: the Chinese text tagged zh-Hans and the English one, when set, tagged en."""
         if chinese:
-            self.add(subject, predicate, Literal(chinese, lang=CHINESE))
+            self.add(subject, predicate, text(chinese, CHINESE))
         if english:
-            self.add(subject, predicate, Literal(english, lang=ENGLISH))
+            self.add(subject, predicate, text(english, ENGLISH))
 
     def typed(self, ref, *classes):
         for rdf_class in classes:
@@ -90,16 +97,16 @@ class DcatGraph:
         """The dataset's triples; `dataset` comes from exchange.dcat.selectors (its prefetches)."""
         ref = URIRef(self.links.landing_page(dataset))
         self.typed(ref, DCAT.Dataset)
-        self.add(ref, DCT.identifier, Literal(dataset.identifier))
+        self.add(ref, DCT.identifier, text(dataset.identifier))
         self.texts(ref, DCT.title, dataset.title, dataset.title_en)
         if dataset.description or dataset.description_en:
             self.texts(ref, DCT.description, dataset.description, dataset.description_en)
         else:  # DCAT-AP requires a description; the title is all there is to say
             self.texts(ref, DCT.description, dataset.title, dataset.title_en)
         for keyword in dataset.keywords:
-            self.add(ref, DCAT.keyword, Literal(keyword, lang=CHINESE))
+            self.add(ref, DCAT.keyword, text(keyword, CHINESE))
         for keyword in dataset.keywords_en:
-            self.add(ref, DCAT.keyword, Literal(keyword, lang=ENGLISH))
+            self.add(ref, DCAT.keyword, text(keyword, ENGLISH))
         for theme in dataset.themes.all():
             self._add_themes(ref, theme)
         self.add(ref, DCT.publisher, self.agent(dataset.organization))
@@ -142,7 +149,7 @@ class DcatGraph:
             return
         contact = self.typed(node("contact", dataset.uid), VCARD.Kind, VCARD.Organization)
         if dataset.contact_name:
-            self.add(contact, VCARD.fn, Literal(dataset.contact_name))
+            self.add(contact, VCARD.fn, text(dataset.contact_name))
         else:
             self.texts(contact, VCARD.fn, dataset.organization.name_zh, dataset.organization.name_en)
         if email:
@@ -245,7 +252,7 @@ class DcatGraph:
                 self.add(file_type, SKOS.inScheme, URIRef(vocab.FILE_TYPE_SCHEME))
             else:  # not in the EU list: the publisher's word, on a node (the shapes refuse a literal)
                 file_type = self.typed(node("format", fmt), DCT.MediaTypeOrExtent)
-                self.add(file_type, RDFS.label, Literal(fmt))
+                self.add(file_type, RDFS.label, text(fmt))
             self.add(ref, DCT["format"], file_type)
         media_type = vocab.iana_media_type(resource.media_type)
         if media_type:

@@ -360,3 +360,13 @@ def test_rdf_urls_take_no_page_url(client, make_dataset, publisher):
     editing = session_client(publisher).get("/datasets/-/edit/report.ttl")
     assert editing.status_code == 200 and editing["Content-Type"].startswith("text/html")
     assert client.get("/datasets/no-such-dataset.ttl").status_code == 404
+
+
+def test_control_characters_in_stored_text_do_not_break_any_serialization(client, make_dataset):
+    """Imported catalogs may carry them (the request guard keeps them out of requests only); XML cannot."""
+    dataset = make_dataset("ctl")
+    Dataset.objects.filter(pk=dataset.pk).update(description="页\x0b脚\x01", keywords=["a\x1fb"])
+    for extension in SERIALIZATIONS:
+        graph = fetch(client, f"/datasets/ctl.{extension}", extension)
+        assert objects(graph, landing("ctl"), DCT.description) == {Literal("页脚", lang="zh-Hans")}
+        assert objects(graph, landing("ctl"), DCAT.keyword) == {Literal("ab", lang="zh-Hans")}
