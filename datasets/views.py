@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from core.service_forms import attempt
 from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
 from organizations.selectors import listed_organizations
 
-from . import facets, selectors
+from . import facets, representations, selectors
 from .catalog_facets import LIST_FACETS, CatalogFilters
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
@@ -77,9 +78,14 @@ def dataset_list(request):
     })
 
 
+@vary_on_headers("Accept")
 def dataset_detail(request, identifier):
+    """The dataset's page, or another representation of it when the Accept header asks (representations)."""
     viewer = viewer_for(request)
     dataset = selectors.dataset_for(viewer, identifier)
+    represented = representations.represent(request, dataset)
+    if represented is not None:
+        return represented
     prefetch_related_objects([dataset], "resources__versions", "themes__parent")
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,

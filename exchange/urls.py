@@ -1,7 +1,29 @@
-"""Exchange routes, outside the translated pages: machine clients do not choose a language by URL."""
-from django.urls import path
+"""Exchange routes, outside the translated pages: machine clients do not choose a language by URL.
+
+A dataset's RDF is at /datasets/<identifier>.<extension> beside its page (/datasets/<identifier>/):
+these patterns come before the pages', and an identifier never starts with "-" (the
+"/datasets/-/..." steps) nor ends with "/" (the page), so they take no page's URL.
+"""
+from django.urls import path, register_converter
 
 from .ckan import views as ckan
+from .dcat import views as dcat
+from .dcat.formats import FORMATS
+
+
+class DatasetIdentifierConverter:
+    """An identifier as in the page URL ("/", ":" and "." allowed), never a "-/..." step."""
+
+    regex = r"[^-/].*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DatasetIdentifierConverter, "dataset_identifier")
 
 urlpatterns = [
     # CKAN's Action API: harvesters call /api/3/action/, ckanapi /api/action/; no redirects either way.
@@ -9,4 +31,10 @@ urlpatterns = [
     path("api/action/<str:name>", ckan.ActionView.as_view(), name="ckan-action-unversioned"),
     path("api/3/action/", ckan.ActionView.as_view(), name="ckan-action-missing"),
     path("api/3", ckan.api_version, name="ckan-api-version"),
+    path("catalog", dcat.catalog, name="dcat-catalog"),
+    *(path(f"catalog.{extension}", dcat.catalog, {"extension": extension}, name=f"dcat-catalog-{extension}")
+      for extension in FORMATS),
+    *(path(f"datasets/<dataset_identifier:identifier>.{extension}", dcat.dataset, {"extension": extension},
+           name=f"dcat-dataset-{extension}")
+      for extension in FORMATS),
 ]
