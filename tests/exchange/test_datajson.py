@@ -20,6 +20,7 @@ from referencing.jsonschema import DRAFT4
 from datasets.models import Dataset
 from datasets.services.lifecycle import create_dataset, publish_dataset
 from datasets.services.resources import add_file_resource, add_url_resource
+from exchange import datajson
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,15 @@ def test_the_catalog_is_streamed_in_a_number_of_queries_that_does_not_grow_with_
     many = queries_for_catalog(client)
     assert (few[1], many[1]) == (3, 303)
     assert many[0] == few[0], f"{few[0]} queries for 3 datasets, {many[0]} for 303"
+
+
+def test_smaller_chunks_give_the_same_catalog(client, publisher, transport_bureau, monkeypatch):
+    publish_many(publisher, transport_bureau, "chunked", 25)
+    _response, whole = fetch(client)
+    monkeypatch.setattr(datajson, "CHUNK_SIZE", 4)  # 7 chunks, the last one short
+    _response, chunked = fetch(client)
+    assert chunked == whole and len(whole["dataset"]) == 25
+    assert all(entry["distribution"][0]["downloadURL"].endswith(f"/{entry['identifier']}.csv") for entry in whole["dataset"])
 
 
 # --- the round trip through import_catalog ------------------------------------------------
