@@ -51,13 +51,16 @@ def make_catalog(make_dataset, publisher, other_publisher, eco_bureau):
         "air-stations", user=other_publisher, organization=eco_bureau, title="空气监测站点",
         licence="odc-by-1.0", themes=["environment-air"], update_frequency="realtime",
         spatial_geojson={"type": "Point", "coordinates": [121.5, 31.2]})
-    return {
+    made = {
         "full": full, "conditional": conditional, "english": english, "stations": stations,
         "restricted": make_dataset("signal-control", open_grade="restricted", title="信号控制 zqsecret"),
         "draft": make_dataset("draft-counts", state=Dataset.State.DRAFT, title="草稿 zqsecret"),
         "foreign_restricted": make_dataset("eco-secret", open_grade="restricted", user=other_publisher,
                                            organization=eco_bureau, title="污染源 zqsecret"),
     }
+    for dataset in made.values():
+        dataset.refresh_from_db()  # adding resources touched `modified`
+    return made
 
 
 PUBLIC = ("full", "conditional", "english", "stations")
