@@ -9,9 +9,18 @@ class ExchangeConfig(AppConfig):
 
     def ready(self):
         from datasets.representations import register_representation
+        from datasets.structured_data import (
+            DATASET_PAGE,
+            HOME_PAGE,
+            register_structured_data,
+        )
 
+        from . import schemaorg
         from .dcat.formats import MEDIA_TYPES
         from .dcat.views import dataset_representation
 
-        # The dataset page answers an Accept header asking for RDF with its DCAT-AP document.
+        # The catalog sits below this app, so it is told: the dataset page answers an Accept header
+        # asking for RDF with its DCAT-AP document, and the pages embed schema.org JSON-LD.
         register_representation(MEDIA_TYPES, dataset_representation)
+        register_structured_data(DATASET_PAGE, schemaorg.describe_dataset)
+        register_structured_data(HOME_PAGE, schemaorg.describe_catalog)

@@ -4,11 +4,14 @@ A dataset's RDF is at /datasets/<identifier>.<extension> beside its page (/datas
 these patterns come before the pages', and an identifier never starts with "-" (the
 "/datasets/-/..." steps) nor ends with "/" (the page), so they take no page's URL.
 """
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
+from . import views
 from .ckan import views as ckan
 from .dcat import views as dcat
 from .dcat.formats import FORMATS
+from .sitemaps import SITEMAPS
 
 
 class DatasetIdentifierConverter:
@@ -37,4 +40,9 @@ urlpatterns = [
     *(path(f"datasets/<dataset_identifier:identifier>.{extension}", dcat.dataset, {"extension": extension},
            name=f"dcat-dataset-{extension}")
       for extension in FORMATS),
+    path("data.json", views.data_json, name="data-json"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+         name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -40,6 +40,7 @@ from door_sweep_support import (
     readable,
     unechoed,
 )
+from exchange.sitemaps import SITEMAPS
 from organizations.models import Membership
 from organizations.services import add_member
 from portal.celery import app as celery_app
@@ -205,6 +206,7 @@ class World:
             (r"search-synonym-.*", "pk", lambda: [(1, None)]),  # staff pages; no dataset behind them
             (r"ckan-action.*", "name", lambda: [(call, None) for call in CKAN_CALLS]),
             (r"theme-detail", "code", lambda: [("transport", None)]),
+            (r"sitemap-section", "section", lambda: [(section, None) for section in SITEMAPS] + [("zqnosection", None)]),
             (r"site-page", "slug", lambda: [("about", None), ("terms", None)]),
             # Doors that embed no dataset: a value that matches nothing is enough to sweep them.
             (r"enterprise-invitation", "token", lambda: [("zqnotoken", None)]),

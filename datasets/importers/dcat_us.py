@@ -5,6 +5,7 @@ import re
 
 from core.uploads import MEDIA_TYPES
 from datasets.models import OpenGrade, UpdateFrequency
+from datasets.vocabularies import THEMES
 
 from . import cleaning, fields
 from .records import frequency_for_days
@@ -37,6 +38,18 @@ THEME_FRAGMENTS = [
     ("labor", "social-security-employment"), ("touris", "culture-tourism-tourism"), ("culture", "culture-tourism"),
     ("agricultur", "agriculture"), ("energy", "resources-energy"),
 ]
+
+
+def _vocabulary_names():
+    """{code or name, lower-cased: code} of our seeded themes: the portal's own data.json names its themes."""
+    names = {}
+    for code, zh, en, children in THEMES:
+        for theme in ((code, zh, en), *children):
+            names.update({name.lower(): theme[0] for name in theme})
+    return names
+
+
+THEME_NAMES = _vocabulary_names()
 
 
 def detect(document):
@@ -101,13 +114,14 @@ def spatial(record, value):
 
 
 def themes_and_keywords(record, themes, keywords):
-    """Our theme codes for recognizable DCAT themes; the others are kept as keywords."""
+    """Our theme codes for DCAT themes naming one of ours or recognizable by a fragment; the others are kept
+    as keywords."""
     if isinstance(themes, str):
         themes = [themes]
     codes, extra = [], []
     for theme in themes or []:
-        lowered = str(theme).lower()
-        code = next((code for fragment, code in THEME_FRAGMENTS if fragment in lowered), None)
+        lowered = str(theme).strip().lower()
+        code = THEME_NAMES.get(lowered) or next((code for fragment, code in THEME_FRAGMENTS if fragment in lowered), None)
         if code and code not in codes:
             codes.append(code)
         elif not code:
