@@ -18,8 +18,8 @@ from core.input_guard import CONTROL_CHARACTERS
 from core.localization import localized
 from datasets.models import Resource
 
+from ..catalog import ANONYMOUS, access_conditions
 from . import vocabularies as vocab
-from .selectors import ANONYMOUS
 from .vocabularies import DCAT, DCT, FOAF, GSP, SKOS, SPDX, VCARD
 
 CHINESE, ENGLISH = "zh-Hans", "en"
@@ -236,9 +236,7 @@ class DcatGraph:
 
     def _application_note(self, dataset, resource):
         """The resource's description followed by how to apply for the (conditional) data, in each language."""
-        apply_url = self.links.apply_page(dataset)
-        notes = in_both_languages(
-            lambda: _("有条件开放数据：文件经申请获批后通过 API 获取。申请：%(url)s") % {"url": apply_url})
+        notes = in_both_languages(lambda: access_conditions(self.links, dataset))
         descriptions = (resource.description, resource.description_en)
         return tuple("\n\n".join(text for text in pair if text) for pair in zip(descriptions, notes))
 

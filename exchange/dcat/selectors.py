@@ -17,15 +17,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from contributions.models import Provenance
-from datasets.grading import Viewer
 from datasets.models import Dataset
-from datasets.selectors import datasets_for, listed_datasets_for
+from datasets.selectors import datasets_for
+
+from ..catalog import ANONYMOUS, public_datasets
 
 PAGE_SIZE = 100
 # Beyond this many digits a page number is past any catalog's last page (and int() would refuse it).
 MAX_PAGE_DIGITS = 18
-
-ANONYMOUS = Viewer(None)
 
 # What the graph reads beyond datasets_for's organization, licence, themes and resources.
 GRAPH_PREFETCH = (
@@ -83,7 +82,7 @@ def parse_modified_since(value):
 
 def catalog_page(number, modified_since=None):
     """One page of the listed datasets, oldest first (by pk), modified at or after `modified_since`."""
-    queryset = listed_datasets_for(ANONYMOUS)
+    queryset = public_datasets()
     if modified_since is not None:
         queryset = queryset.filter(modified__gte=modified_since)
     total = queryset.count()
@@ -97,7 +96,7 @@ def catalog_page(number, modified_since=None):
 
 def catalog_modified():
     """When the listed catalog last changed: its most recently modified dataset's time, or None."""
-    return listed_datasets_for(ANONYMOUS).aggregate(latest=Max("modified"))["latest"]
+    return public_datasets().aggregate(latest=Max("modified"))["latest"]
 
 
 def public_dataset(identifier):
