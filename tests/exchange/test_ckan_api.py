@@ -21,7 +21,7 @@ HIDDEN = ("signal-control", "draft-counts", "eco-secret")
 
 
 @pytest.fixture
-def catalog(make_seed_catalog):
+def seed(make_seed_catalog):
     made = make_seed_catalog()
     get_search_backend().rebuild()
     return made
@@ -48,15 +48,15 @@ def names(packages):
     return {{extra["key"]: extra["value"] for extra in package["extras"]}["identifier"] for package in packages}
 
 
-def test_package_list_names_listed_datasets_only(catalog):
+def test_package_list_names_listed_datasets_only(seed):
     listed = result("package_list")
     assert listed == sorted(listed)
-    assert listed == sorted(catalog[identifier].name for identifier in LISTED)
+    assert listed == sorted(seed[identifier].name for identifier in LISTED)
     assert result("package_list", limit=2, offset=1) == listed[1:3]
 
 
-def test_package_show_by_id_name_and_identifier(catalog):
-    dataset = catalog["bus-routes"]
+def test_package_show_by_id_name_and_identifier(seed):
+    dataset = seed["bus-routes"]
     by_name = result("package_show", id=dataset.name)
     assert by_name == result("package_show", id=str(dataset.uid)) == result("package_show", id="bus-routes")
     assert by_name["id"] == str(dataset.uid) and by_name["type"] == "dataset" and by_name["state"] == "active"
@@ -92,8 +92,8 @@ def test_a_name_is_ascii_and_unique_for_any_identifier(make_dataset):
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
-def test_hidden_datasets_exist_nowhere(catalog, hidden):
-    dataset = catalog[hidden]
+def test_hidden_datasets_exist_nowhere(seed, hidden):
+    dataset = seed[hidden]
     for reference in (hidden, dataset.name, str(dataset.uid)):
         response, body = call("package_show", id=reference)
         assert response.status_code == 404 and body["error"]["__type"] == "Not Found Error"
@@ -112,7 +112,7 @@ def test_hidden_datasets_exist_nowhere(catalog, hidden):
     assert "信号" not in listed_tags  # signal-control's own keyword
 
 
-def test_conditional_data_urls_lead_to_the_landing_page(catalog):
+def test_conditional_data_urls_lead_to_the_landing_page(seed):
     package = result("package_show", id="parking-lots")
     extras = {extra["key"]: extra["value"] for extra in package["extras"]}
     assert extras["open_grade"] == "conditional" and "/access/apply/parking-lots" in extras["access_application_url"]
@@ -132,7 +132,7 @@ def test_a_granted_key_gets_the_conditional_data_url(granted, data_key, conditio
     assert call("package_show", client=legacy, id=conditional.identifier)[0].status_code == 200
 
 
-def test_a_key_without_catalog_scope_or_a_bad_key_is_an_authorization_error(enterprise_a, enterprise_admin, catalog):
+def test_a_key_without_catalog_scope_or_a_bad_key_is_an_authorization_error(enterprise_a, enterprise_admin, seed):
     token = issue(enterprise_admin, scopes=("data:read",), organization=enterprise_a.organization)["token"]
     assert call("package_list", client=Client(HTTP_AUTHORIZATION=token))[0].status_code == 403
     for client in (Client(HTTP_AUTHORIZATION="not-a-key"), Client(HTTP_X_CKAN_API_KEY="abc.def"),
@@ -141,7 +141,7 @@ def test_a_key_without_catalog_scope_or_a_bad_key_is_an_authorization_error(ente
         assert response.status_code == 403 and body["error"]["__type"] == "Authorization Error", body
 
 
-def test_package_search_filters_sorts_and_facets(catalog):
+def test_package_search_filters_sorts_and_facets(seed):
     found = result("package_search", fq="organization:transport-bureau", rows=100)
     assert names(found["results"]) == {"bus-routes", "metro-ridership", "parking-lots"} and found["count"] == 3
     assert names(result("package_search", fq="-organization:transport-bureau")["results"]) == {"air-quality"}
@@ -161,7 +161,7 @@ def test_package_search_filters_sorts_and_facets(catalog):
     assert by_text["count"] == 2 and len(by_text["results"]) == 1
 
 
-def test_a_harvester_walk_sees_each_dataset_once(catalog):
+def test_a_harvester_walk_sees_each_dataset_once(seed):
     seen, start = [], 0
     while True:
         page = result("package_search", rows=2, start=start, sort="id asc",
@@ -173,7 +173,7 @@ def test_a_harvester_walk_sees_each_dataset_once(catalog):
     assert len(seen) == len(set(seen)) == len(LISTED)
 
 
-def test_organizations_groups_tags_and_licences(catalog):
+def test_organizations_groups_tags_and_licences(seed):
     assert result("organization_list") == ["eco-bureau", "transport-bureau"]
     organization = result("organization_show", id="transport-bureau", include_datasets=True)
     assert organization["package_count"] == 3 and organization["is_organization"] is True
@@ -209,14 +209,14 @@ def test_organizations_groups_tags_and_licences(catalog):
     ("package_list", {"limit": "many"}, 409, "Validation Error"),
     ("organization_list", {"sort": "evil"}, 409, "Validation Error"),
 ])
-def test_bad_parameters_answer_in_ckans_error_shape(catalog, name, data, status, error_type):
+def test_bad_parameters_answer_in_ckans_error_shape(seed, name, data, status, error_type):
     for method in ("get", "post"):
         response, body = call(name, method=method, **data)
         assert response.status_code == status, body
         assert body["success"] is False and body["error"]["__type"] == error_type and body["error"]["message"]
 
 
-def test_unknown_actions_and_bad_bodies_are_bad_requests(catalog):
+def test_unknown_actions_and_bad_bodies_are_bad_requests(seed):
     response, body = call("package_create")
     assert response.status_code == 400 and body["error"]["message"] == "Bad request - Action name not known: package_create"
     for raw in (b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"):
@@ -227,14 +227,14 @@ def test_unknown_actions_and_bad_bodies_are_bad_requests(catalog):
     assert Client().get("/api/3").json() == {"version": 3}
 
 
-def test_post_needs_no_csrf_token_even_when_signed_in(catalog, citizen):
+def test_post_needs_no_csrf_token_even_when_signed_in(seed, citizen):
     client = Client(enforce_csrf_checks=True)
     client.force_login(citizen)
     response, body = call("package_list", client=client, method="post")
     assert response.status_code == 200 and body["success"] is True
 
 
-def test_drafts_of_ones_own_organization_are_shown_to_it(catalog, publisher):
+def test_drafts_of_ones_own_organization_are_shown_to_it(seed, publisher):
     client = Client()
     client.force_login(publisher)
     response, body = call("package_show", client=client, id="draft-counts")
@@ -242,7 +242,7 @@ def test_drafts_of_ones_own_organization_are_shown_to_it(catalog, publisher):
     assert Dataset.objects.get(identifier="signal-control").name not in result("package_list")
 
 
-def test_a_call_over_the_rate_limit_is_refused_in_ckans_shape(catalog, settings):
+def test_a_call_over_the_rate_limit_is_refused_in_ckans_shape(seed, settings):
     settings.APIKEYS_ANONYMOUS_LIMITS = {"burst_per_second": 1000, "requests_per_minute": 1000, "daily_quota": 2}
     assert call("package_list")[0].status_code == 200
     call("package_list")

@@ -28,16 +28,6 @@ POD = settings.BASE_DIR.parent / "shared" / "data" / "pod"
 SCHEMA_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
 
 
-@pytest.fixture(autouse=True)
-def site_host(settings):
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-
-
-@pytest.fixture
-def catalog(make_dataset, publisher, other_publisher, eco_bureau):
-    return make_catalog(make_dataset, publisher, other_publisher, eco_bureau)
-
-
 def validator():
     """The non-federal catalog schema, its dataset schema resolved from the file beside it."""
     catalog_schema, dataset_schema = (json.loads((POD / name).read_text(encoding="utf-8"))

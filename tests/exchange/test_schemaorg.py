@@ -1,18 +1,8 @@
 """schema.org JSON-LD on the public pages: a Dataset on each public dataset's page, a DataCatalog on the home page."""
 import pytest
-from catalog_formats_support import HIDDEN, HOST, ROOT, json_ld, make_catalog
+from catalog_formats_support import HIDDEN, HOST, ROOT, json_ld
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def site_host(settings):
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-
-
-@pytest.fixture
-def catalog(make_dataset, publisher, other_publisher, eco_bureau):
-    return make_catalog(make_dataset, publisher, other_publisher, eco_bureau)
 
 
 def page(client, path, status=200):

@@ -2,7 +2,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from catalog_formats_support import HIDDEN, HOST, PUBLIC, ROOT, make_catalog
+from catalog_formats_support import HIDDEN, HOST, PUBLIC, ROOT
 from django.utils import timezone
 
 from exchange.sitemaps import DatasetSitemap
@@ -10,16 +10,6 @@ from exchange.sitemaps import DatasetSitemap
 pytestmark = pytest.mark.django_db
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
-
-
-@pytest.fixture(autouse=True)
-def site_host(settings):
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-
-
-@pytest.fixture
-def catalog(make_dataset, publisher, other_publisher, eco_bureau):
-    return make_catalog(make_dataset, publisher, other_publisher, eco_bureau)
 
 
 def xml(client, path, **params):
