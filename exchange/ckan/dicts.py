@@ -6,6 +6,7 @@ resource's are their stored UUIDs; organizations, themes (CKAN groups) and tags 
 from their keys, stable for as long as those are.
 """
 import datetime
+import functools
 import json
 import uuid
 
@@ -20,6 +21,7 @@ NO_LICENCE = {"id": "notspecified", "title": "License not specified", "url": ""}
 RESOURCE_TYPES = {Resource.Kind.FILE: "file.upload", Resource.Kind.URL: "file"}
 
 
+@functools.lru_cache(maxsize=4096)
 def derived_id(kind, key):
     return str(uuid.uuid5(ID_NAMESPACE, f"{kind}:{key}"))
 

@@ -12,9 +12,11 @@ from .dicts import derived_id
 
 def _with_everything(queryset):
     """What a package dict reads, fetched in a fixed number of queries whatever the number of datasets."""
-    return queryset.select_related("organization", "licence").prefetch_related(
+    # The GeoJSON extent and table schemas can be large, and no package dict reads them.
+    return queryset.defer("spatial_geojson").select_related("organization", "licence").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.select_related("parent")),
-        Prefetch("resources", queryset=Resource.objects.select_related("current_version").order_by("position", "id")),
+        Prefetch("resources", queryset=Resource.objects.defer("table_schema").select_related("current_version")
+                 .order_by("position", "id")),
     )
 
 
