@@ -15,7 +15,10 @@ class ExchangeConfig(AppConfig):
             register_structured_data,
         )
 
+        from django.db.models.signals import post_delete, post_save
+
         from . import schemaorg
+        from .ckan import vocabulary
         from .dcat.formats import MEDIA_TYPES
         from .dcat.views import dataset_representation
 
@@ -24,3 +27,7 @@ class ExchangeConfig(AppConfig):
         register_representation(MEDIA_TYPES, dataset_representation)
         register_structured_data(DATASET_PAGE, schemaorg.describe_dataset)
         register_structured_data(HOME_PAGE, schemaorg.describe_catalog)
+        # The CKAN API's in-memory organizations, licences and themes are dropped when one changes.
+        for model in vocabulary.MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(vocabulary.forget, sender=model, dispatch_uid=f"exchange.ckan.{model.__name__}")

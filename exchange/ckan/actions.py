@@ -21,7 +21,7 @@ from .selectors import (
     tag_counts,
     theme_by_reference,
     themes_with_counts,
-    visible_packages,
+    visible_packages_by_pk,
 )
 
 LIST_MAX = 1000
@@ -68,7 +68,7 @@ def current_package_list_with_resources(call):
     offset = (page - 1) * limit if page else offset
     chosen = listed_packages(call.viewer).order_by("-modified", "-pk").values_list("pk", flat=True)
     ids = list(chosen[offset:offset + limit])
-    packages = {dataset.pk: dataset for dataset in visible_packages(call.viewer).filter(pk__in=ids)}
+    packages = visible_packages_by_pk(call.viewer, ids)
     return [package_dict(packages[pk], call.links, call.viewer) for pk in ids]
 
 
@@ -124,7 +124,7 @@ def organization_show(call):
     if params.boolean(call.data, "include_datasets", False):
         packages = listed_packages(call.viewer).filter(organization=organization).order_by("name")
         ids = list(packages.values_list("pk", flat=True)[:PACKAGES_IN_SHOW])
-        found = {dataset.pk: dataset for dataset in visible_packages(call.viewer).filter(pk__in=ids)}
+        found = visible_packages_by_pk(call.viewer, ids)
         result["packages"] = [package_dict(found[pk], call.links, call.viewer) for pk in ids]
     result.update({"users": [], "extras": [], "tags": [], "groups": []})
     return result

@@ -110,13 +110,13 @@ def _extras(dataset, links, provenance):
 
 
 def resource_dict(resource, dataset, links, viewer):
-    version = resource.current_version
     return {
         "id": str(resource.uid), "package_id": str(dataset.uid), "position": resource.position,
         "name": text_of(resource, "name"), "description": text_of(resource, "description"),
         "format": resource.format, "mimetype": resource.media_type or None, "size": resource.size,
         "hash": resource.sha256, "created": ckan_time(resource.created),
-        "last_modified": ckan_time(version.created if version else resource.modified),
+        # A resource is saved with each new file version: its time is the data's last change.
+        "last_modified": ckan_time(resource.modified),
         "metadata_modified": ckan_time(resource.modified),
         "url": links.data_url(viewer, resource, dataset), "url_type": "upload" if resource.kind == "file" else None,
         "resource_type": RESOURCE_TYPES.get(resource.kind), "state": "active",
@@ -124,11 +124,11 @@ def resource_dict(resource, dataset, links, viewer):
 
 
 def package_dict(dataset, links, viewer, provenance=()):
-    """The dataset as `package_show` answers; `dataset` comes with organization, licence, themes (and
-    their parents) and resources (with current versions) prefetched (exchange.ckan.selectors)."""
+    """The dataset as `package_show` answers; `dataset` comes from exchange.ckan.selectors.load_packages
+    (its organization, licence, `ckan_themes` and resources attached)."""
     licence = licence_dict(dataset.licence)
     themes = {}
-    for theme in dataset.themes.all():
+    for theme in dataset.ckan_themes:
         for group in (theme.parent, theme) if theme.parent_id else (theme,):
             themes.setdefault(group.code, group)
     tags = tag_names(dataset)

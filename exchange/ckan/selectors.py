@@ -8,21 +8,21 @@ from datasets.selectors import listed_datasets_for, theme_counts
 from organizations.selectors import listed_organizations
 
 from .dicts import derived_id
+from .vocabulary import attach
 
 
-def _with_everything(queryset):
-    """What a package dict reads, fetched in a fixed number of queries whatever the number of datasets."""
+def load_packages(queryset):
+    """The datasets with what a package dict reads, in a fixed number of queries whatever their number."""
     # The GeoJSON extent and table schemas can be large, and no package dict reads them.
-    return queryset.defer("spatial_geojson").select_related("organization", "licence").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.select_related("parent")),
-        Prefetch("resources", queryset=Resource.objects.defer("table_schema").select_related("current_version")
-                 .order_by("position", "id")),
-    )
+    datasets = list(queryset.defer("spatial_geojson").prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.defer("table_schema").order_by("position", "id"))))
+    return attach(datasets)
 
 
-def visible_packages(viewer):
-    """Every dataset the viewer may know exists, drafts of its own organization included."""
-    return _with_everything(viewer.filter_visible(Dataset.objects.all()))
+def visible_packages_by_pk(viewer, dataset_ids):
+    """{pk: dataset} of these datasets the viewer may see, ready for package dicts."""
+    return {dataset.pk: dataset
+            for dataset in load_packages(viewer.filter_visible(Dataset.objects.filter(pk__in=dataset_ids)))}
 
 
 def listed_packages(viewer, include_private=False):
@@ -34,9 +34,10 @@ def listed_packages(viewer, include_private=False):
 
 
 def packages_in_order(viewer, dataset_ids):
-    """The datasets of a search page, in hit order (a hit the viewer may no longer see is left out)."""
-    by_pk = {dataset.pk: dataset for dataset in visible_packages(viewer).filter(pk__in=dataset_ids)}
-    return [by_pk[pk] for pk in dataset_ids if pk in by_pk]
+    """The datasets of a search page, in hit order. The engine applied the viewer's filter; a hit the viewer
+    may no longer see (the index lagging a re-grade) is left out by the same rule asked of each dataset."""
+    by_pk = {dataset.pk: dataset for dataset in load_packages(Dataset.objects.filter(pk__in=dataset_ids))}
+    return [by_pk[pk] for pk in dataset_ids if pk in by_pk and viewer.can_view(by_pk[pk])]
 
 
 def _as_uuid(value):
@@ -51,14 +52,15 @@ def package_by_reference(viewer, reference):
     condition = Q(name=reference) | Q(identifier=reference)
     if _as_uuid(reference):
         condition |= Q(uid=_as_uuid(reference))
-    return visible_packages(viewer).filter(condition).first()
+    found = load_packages(viewer.filter_visible(Dataset.objects.filter(condition))[:1])
+    return found[0] if found else None
 
 
 def resource_by_id(viewer, reference):
     key = _as_uuid(reference)
     if key is None:
         return None
-    resource = Resource.objects.select_related("dataset", "current_version").filter(uid=key).first()
+    resource = Resource.objects.select_related("dataset").filter(uid=key).first()
     if resource is None or not viewer.can_view(resource.dataset):
         return None
     return resource

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from apikeys_support import issue
-from datasets.models import Dataset
+from datasets.models import Dataset, Theme
 from search.backends import get_search_backend
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +249,15 @@ def test_a_call_over_the_rate_limit_is_refused_in_ckans_shape(seed, settings):
     response, body = call("package_list")
     assert response.status_code == 429 and body["success"] is False and body["error"]["__type"] == "Throttled"
     assert response["Retry-After"] and response["RateLimit-Limit"]
+
+
+def test_renamed_organizations_and_themes_show_at_once(seed, transport_bureau):
+    assert result("package_show", id="bus-routes")["organization"]["title"] == "市交通委员会"
+    transport_bureau.name_zh = "市交通运输局"
+    transport_bureau.save()
+    theme = Theme.objects.get(code="transport-public")
+    theme.name_zh = "公共交通出行"
+    theme.save()
+    package = result("package_show", id="bus-routes")
+    assert package["organization"]["title"] == "市交通运输局"
+    assert {group["title"] for group in package["groups"]} == {"交通出行", "公共交通出行"}
