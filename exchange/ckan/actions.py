@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from datasets.models import Licence
 from datasets.provenance import provenance_of
+from search.backends.base import MAX_WALK_WINDOW
 
 from . import params
 from .dicts import group_dict, licence_dict, organization_dict, package_dict, resource_dict, tag_dict
@@ -48,14 +49,15 @@ def _reference(call, name="id"):
 
 
 def _window(call, default_limit, maximum):
+    """(offset, limit) of a list action; both bounded, so no database is asked for an impossible window."""
     limit = params.integer(call.data, "limit", default_limit, maximum=maximum)
-    return params.integer(call.data, "offset", 0), limit
+    return params.integer(call.data, "offset", 0, maximum=MAX_WALK_WINDOW), limit
 
 
 @action
 def package_list(call):
     """Names of the published datasets the caller may see, by name (limit, offset)."""
-    offset, limit = _window(call, None, None)
+    offset, limit = _window(call, None, MAX_WALK_WINDOW)
     names = listed_packages(call.viewer).order_by("name").values_list("name", flat=True)
     return list(names[offset:offset + limit] if limit is not None else names[offset:])
 
@@ -64,7 +66,7 @@ def package_list(call):
 def current_package_list_with_resources(call):
     """The most recently modified datasets with their resources (limit, offset; or page)."""
     offset, limit = _window(call, 10, LIST_MAX)
-    page = params.integer(call.data, "page", 0)
+    page = params.integer(call.data, "page", 0, maximum=MAX_WALK_WINDOW // max(limit, 1))
     offset = (page - 1) * limit if page else offset
     chosen = listed_packages(call.viewer).order_by("-modified", "-pk").values_list("pk", flat=True)
     ids = list(chosen[offset:offset + limit])

@@ -8,6 +8,8 @@ import json
 
 from .errors import BadRequest, ValidationFailed
 
+# No count or offset of any action goes past this, whatever the action allows.
+INTEGER_LIMIT = 2**31 - 1
 TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off", ""}
 
@@ -52,7 +54,8 @@ def integer(data, name, default, minimum=0, maximum=None):
         raise ValidationFailed(name, "Invalid integer") from None
     if number < minimum:
         raise ValidationFailed(name, f"Must be a natural number of at least {minimum}")
-    if maximum is not None and number > maximum:
+    maximum = INTEGER_LIMIT if maximum is None else maximum
+    if number > maximum:
         raise ValidationFailed(name, f"Must be at most {maximum}")
     return number
 

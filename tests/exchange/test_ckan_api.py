@@ -207,6 +207,12 @@ def test_organizations_groups_tags_and_licences(seed):
     ("package_search", {"fq": "metadata_modified:[yesterday TO *]"}, 409, "Search Query Error"),
     ("package_search", {"facet.field": "[not json"}, 409, "Validation Error"),
     ("package_list", {"limit": "many"}, 409, "Validation Error"),
+    ("package_list", {"offset": 10**20}, 409, "Validation Error"),
+    ("package_list", {"limit": 10**30}, 409, "Validation Error"),
+    ("current_package_list_with_resources", {"page": 10**15}, 409, "Validation Error"),
+    ("package_search", {"rows": "9" * 5000}, 409, "Validation Error"),
+    ("package_search", {"fq": "(" * 1500}, 409, "Search Query Error"),
+    ("group_show", {"id": ["a", "b"]}, 409, "Validation Error"),
     ("organization_list", {"sort": "evil"}, 409, "Validation Error"),
 ])
 def test_bad_parameters_answer_in_ckans_error_shape(seed, name, data, status, error_type):
@@ -261,3 +267,17 @@ def test_renamed_organizations_and_themes_show_at_once(seed, transport_bureau):
     package = result("package_show", id="bus-routes")
     assert package["organization"]["title"] == "市交通运输局"
     assert {group["title"] for group in package["groups"]} == {"交通出行", "公共交通出行"}
+
+
+@pytest.mark.parametrize("name, data", [
+    ("package_show", {"id": "a\u0000b"}), ("package_search", {"q": "\u0000"}),
+    ("package_search", {"fq": "tags:\"a\u0000\""}), ("tag_list", {"query": "\u0000"}),
+])
+def test_control_characters_are_refused_before_any_query(seed, name, data):
+    for method in ("get", "post"):
+        response, body = call(name, method=method, **data)
+        assert response.status_code == 400 and list(data)[0] in json.dumps(body), body
+
+
+def test_an_empty_page_of_recent_packages_is_empty(seed):
+    assert result("current_package_list_with_resources", limit=0, page=3) == []
