@@ -11,15 +11,13 @@ _describers = {DATASET_PAGE: [], HOME_PAGE: []}
 
 
 def register_structured_data(page, describe):
-    """`describe(request, subject, catalog_name)` returns a JSON-ready dict for `page`, or None.
-
-    The subject is the page's dataset (None on the home page); catalog_name the portal's name.
-    """
+    """`describe(request, subject)` returns a JSON-ready dict for `page` (subject: the page's dataset,
+    None on the home page), or None."""
     if describe not in _describers[page]:
         _describers[page].append(describe)
 
 
-def structured_data(page, request, subject=None, catalog_name=""):
+def structured_data(page, request, subject=None):
     """The JSON-LD documents of one page, in the order they were registered."""
-    documents = (describe(request, subject, catalog_name) for describe in _describers[page])
+    documents = (describe(request, subject) for describe in _describers[page])
     return [document for document in documents if document is not None]

@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 
 from core.localization import ENGLISH, localized, requested_language
 from core.markdown import render_markdown
+from core.site import PORTAL_NAME
 
 from .catalog import ANONYMOUS, access_conditions, in_public_catalog, iso_timestamp
 from .links import SiteLinks
@@ -18,13 +19,13 @@ from .links import SiteLinks
 CONTEXT = "https://schema.org"
 
 
-def describe_catalog(request, subject, catalog_name):
+def describe_catalog(request, subject):
     links = SiteLinks.for_request(request)
-    return {"@context": CONTEXT, "@type": "DataCatalog", "name": catalog_name, "url": links.named("home"),
+    return {"@context": CONTEXT, "@type": "DataCatalog", "name": str(PORTAL_NAME), "url": links.named("home"),
             "inLanguage": _language()}
 
 
-def describe_dataset(request, dataset, catalog_name):
+def describe_dataset(request, dataset):
     if not in_public_catalog(dataset):
         return None
     links = SiteLinks.for_request(request)
@@ -53,7 +54,7 @@ def describe_dataset(request, dataset, catalog_name):
         "spatialCoverage": _spatial_coverage(dataset),
         "inLanguage": _language(),
         "distribution": [_download(links, dataset, resource, downloadable) for resource in dataset.resources.all()],
-        "includedInDataCatalog": {"@type": "DataCatalog", "name": catalog_name, "url": links.named("home")},
+        "includedInDataCatalog": {"@type": "DataCatalog", "name": str(PORTAL_NAME), "url": links.named("home")},
     }
     return {key: value for key, value in document.items() if value not in ("", [], None)}
 

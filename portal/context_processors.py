@@ -1,10 +1,6 @@
 """Values every page template needs: the platform's name and whether to offer publishing."""
-from django.utils.translation import gettext_lazy as _
-
+from core.site import PLATFORM_NAME, PORTAL_NAME
 from organizations.roles import published_organizations
-
-PORTAL_NAME = _("城市公共数据开放平台")
-PLATFORM_NAME = _("城市大数据平台")
 
 
 def portal(request):

@@ -19,6 +19,6 @@ def script_json(document):
 
 @register.simple_tag(takes_context=True)
 def jsonld(context, page, subject=None):
-    documents = structured_data(page, context["request"], subject, str(context.get("portal_name", "")))
+    documents = structured_data(page, context["request"], subject)
     return format_html_join("", '<script type="application/ld+json">{}</script>',
                             ((script_json(document),) for document in documents))

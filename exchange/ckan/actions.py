@@ -3,8 +3,7 @@
 Every action answers for the call's viewer (datasets.grading): what it may not see is absent (Not Found,
 not Authorization Error, so a hidden dataset cannot be told from a missing one).
 """
-from django.utils.translation import gettext as _
-
+from core.site import PORTAL_NAME
 from datasets.models import Licence
 from datasets.provenance import provenance_of
 from search.backends.base import MAX_WALK_WINDOW
@@ -173,7 +172,7 @@ def license_list(call):
 @action
 def status_show(call):
     """What the site is and which API it answers (CKAN's action API, version 3, read only)."""
-    return {"site_title": _("城市公共数据开放平台"), "site_description": "", "site_url": call.links.root,
+    return {"site_title": str(PORTAL_NAME), "site_description": "", "site_url": call.links.root,
             "ckan_version": CKAN_API_LEVEL, "api_version": 3, "error_emails_to": None,
             "locale_default": "zh_Hans", "extensions": ["city-data-portal"]}
 

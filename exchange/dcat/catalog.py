@@ -7,6 +7,8 @@ deprecated firstPage/lastPage/nextPage/previousPage and itemsPerPage, each with 
 from django.utils.translation import gettext as _
 from rdflib import XSD, Literal, URIRef
 
+from core.site import OPERATOR_NAME, PORTAL_NAME
+
 from . import vocabularies as vocab
 from .graph import CHINESE, ENGLISH, DcatGraph, in_both_languages, node
 from .vocabularies import DCAT, DCT, FOAF, HYDRA, SKOS
@@ -35,11 +37,11 @@ def dataset_graph(links, dataset):
 def add_catalog(builder, modified):
     links = builder.links
     ref = builder.typed(URIRef(links.named("dcat-catalog")), DCAT.Catalog)
-    builder.texts(ref, DCT.title, *in_both_languages(lambda: _("城市公共数据开放平台")))
+    builder.texts(ref, DCT.title, *in_both_languages(lambda: str(PORTAL_NAME)))
     builder.texts(ref, DCT.description, *in_both_languages(
         lambda: _("城市公共数据开放平台的公共数据目录：各政府部门发布的无条件开放和有条件开放数据集。")))
     publisher = builder.typed(node("catalog-publisher"), FOAF.Agent)
-    builder.texts(publisher, FOAF.name, *in_both_languages(lambda: _("城市大数据中心")))
+    builder.texts(publisher, FOAF.name, *in_both_languages(lambda: str(OPERATOR_NAME)))
     builder.add(ref, DCT.publisher, publisher)
     builder.add(ref, FOAF.homepage, builder.document(links.absolute("/")))
     for language in (CHINESE, ENGLISH):
