@@ -23,6 +23,11 @@ def listed_datasets_for(viewer):
     return datasets_for(viewer).filter(state=Dataset.State.PUBLISHED)
 
 
+def is_listed_for(viewer, dataset):
+    """Whether listed_datasets_for(viewer) lists the dataset, asked of one dataset without a query."""
+    return dataset.state == Dataset.State.PUBLISHED and viewer.can_view(dataset)
+
+
 def dataset_for(viewer, identifier):
     """The dataset, or 404 when it does not exist *for this viewer* (restricted ones included)."""
     try:

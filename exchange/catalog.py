@@ -7,8 +7,7 @@ conditional (datasets.selectors.listed_datasets_for an anonymous Viewer).
 from django.utils.translation import gettext as _
 
 from datasets.grading import Viewer
-from datasets.models import Dataset
-from datasets.selectors import listed_datasets_for
+from datasets.selectors import is_listed_for, listed_datasets_for
 
 # Who the formats speak to: nobody signed in, no API key.
 ANONYMOUS = Viewer(None)
@@ -25,7 +24,7 @@ def public_dataset_ids():
 
 def in_public_catalog(dataset):
     """Whether the dataset is one public_datasets() lists (asked of one dataset, no query)."""
-    return dataset.state == Dataset.State.PUBLISHED and ANONYMOUS.can_view(dataset)
+    return is_listed_for(ANONYMOUS, dataset)
 
 
 def access_conditions(links, dataset):
