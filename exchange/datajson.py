@@ -1,7 +1,7 @@
 """The public catalog as DCAT-US 1.1 `data.json` (Project Open Data, non-federal profile), streamed.
 
 Each dataset maps to one entry in the portal's default language (the plain, Chinese fields), and
-the mapping is the one datasets.importers.dcat_us reads back: `import_catalog` on this output gives
+the mapping is the one harvest.parsing.dcat_us reads back: `import_catalog` on this output gives
 the same datasets, except what the format cannot carry (docs/exchange.md lists it). The catalog is
 read a chunk at a time (`iterator(chunk_size=...)` with its prefetches), so neither memory nor the
 number of queries grows with the catalog.

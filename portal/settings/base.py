@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "datastore",
     "searchstats",
     "contributions",
+    "harvest",
     "exchange",
     "portal",
 ]

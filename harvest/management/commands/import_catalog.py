@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from datasets import importers
-from datasets.importers.loader import CatalogLoader
-from datasets.importers.records import Report
+from harvest import parsing
+from harvest.loader import CatalogLoader
+from harvest.parsing.records import Report
 from organizations.models import Organization
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("path", help="catalog file (.json or .json.gz)")
         parser.add_argument("--organization", metavar="SLUG",
                             help="put every dataset in this organization (default: one per publisher)")
-        parser.add_argument("--format", choices=sorted(importers.FORMATS), help="default: detected from the content")
+        parser.add_argument("--format", choices=sorted(parsing.FORMATS), help="default: detected from the content")
         parser.add_argument("--publish", action="store_true", help="publish new datasets (default: drafts)")
         parser.add_argument("--limit", type=int, metavar="N", help="read only the first N entries")
         parser.add_argument("--report", metavar="FILE", help="also write the report as JSON to FILE")
@@ -35,10 +35,10 @@ class Command(BaseCommand):
                 raise CommandError(f"no organization with slug {organization!r}")
         started = time.monotonic()
         try:
-            document = importers.read_document(path)
-            catalog_format = format or importers.detect_format(document)
-            records = importers.records(document, catalog_format)
-        except importers.CatalogError as error:
+            document = parsing.read_document(path)
+            catalog_format = format or parsing.detect_format(document)
+            records = parsing.records(document, catalog_format)
+        except parsing.CatalogError as error:
             raise CommandError(str(error)) from None
         result = Report(Path(path).name, catalog_format)
         progress = self._progress if options["verbosity"] >= 2 else None

@@ -17,7 +17,8 @@ from datasets.services.resources import add_url_resource, build_url_resource, de
 from organizations.models import Organization
 from organizations.services import save_organization
 
-from . import bulk, cleaning
+from . import bulk
+from .parsing import cleaning
 
 IMPORTER_USERNAME = "catalog-importer"
 BATCH_SIZE = 500
