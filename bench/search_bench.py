@@ -352,6 +352,17 @@ def phase_database(args, rng):
     }
 
 
+def drop_bench_indices():
+    """Remove the indices under this run's SEARCH_INDEX_PREFIX."""
+    from search.backends import get_search_backend
+
+    client = get_search_backend().client
+    # By name: the cluster refuses wildcard deletes (action.destructive_requires_name).
+    names = list(client.indices.get(index=f"{os.environ['SEARCH_INDEX_PREFIX']}-*"))
+    if names:
+        client.indices.delete(index=",".join(names))
+
+
 def run_phase(args):
     configure(args.phase)
     rng = random.Random(args.seed)
@@ -362,13 +373,7 @@ def run_phase(args):
         finally:
             drop()
             if args.phase == "elasticsearch":
-                from search.backends import get_search_backend
-
-                client = get_search_backend().client
-                # By name: the cluster refuses wildcard deletes (action.destructive_requires_name).
-                names = list(client.indices.get(index=f"{os.environ['SEARCH_INDEX_PREFIX']}-*"))
-                if names:
-                    client.indices.delete(index=",".join(names))
+                drop_bench_indices()
     print("RESULT " + json.dumps(result))
 
 
