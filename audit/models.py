@@ -55,6 +55,7 @@ class AuditEntry(models.Model):
         KEY_ISSUED = "key_issued", _("签发 API 密钥")
         KEY_REVOKED = "key_revoked", _("吊销 API 密钥")
         KEY_ROTATED = "key_rotated", _("轮换 API 密钥")
+        HARVEST_SOURCE_SAVED = "harvest_source_saved", _("保存采集来源")
 
     created = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)

@@ -6,9 +6,11 @@ FetchError whose message is the reason the job page shows.
 import gzip
 import io
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -58,3 +60,10 @@ class LocalFileFetcher:
             return Fetched(url=str(path), content_type="", stream=_gunzipped(open(path, "rb")))
         except OSError as error:
             raise FetchError(_("无法读取 %(path)s：%(error)s") % {"path": path, "error": error}) from None
+
+
+def check_source_url(url):
+    """Refuse, when a source is saved, a URL the fetcher would never open (only http and https are harvested)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError({"url": _("来源网址必须是 http 或 https 网址。")})

@@ -233,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     "access-expire": {"task": "access.tasks.expire_access", "schedule": 3600.0},
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
+    "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.
