@@ -12,4 +12,5 @@ urlpatterns = [
     path("enterprises/", include("enterprises.api_urls")),
     path("keys/", include("apikeys.api_urls")),
     path("contributions/", include("contributions.api_urls")),
+    path("harvest/", include("harvest.api_urls")),
 ]
