@@ -55,3 +55,11 @@ def flagged_sources(user):
         last_failed=Subquery(last.values("failed_count")[:1]),
         last_read=Subquery(last.values("read")[:1]),
     ).filter(Q(last_status=JobStatus.FAILED) | Q(last_read__lt=F("last_failed") * FLAG_ONE_IN))
+
+
+def manageable_organizations(user):
+    """The departments the user may harvest into (the choices of the source form)."""
+    governments = Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
+    if is_platform_staff(user):
+        return governments
+    return governments.filter(pk__in=_admin_organization_ids(user))

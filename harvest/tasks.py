@@ -1,10 +1,10 @@
-"""Harvest tasks: thin wrappers around harvest.schedules and harvest.services."""
+"""Harvest tasks: thin wrappers around harvest.services."""
 from celery import shared_task
 
-from . import schedules
+from .services import scheduling
 
 
 @shared_task(ignore_result=True)
 def start_due_harvests():
     """Run by beat every minute (CELERY_BEAT_SCHEDULE)."""
-    return schedules.start_due_runs()
+    return scheduling.start_due_runs()

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("enterprises/", include("enterprises.urls")),
     path("keys/", include("apikeys.urls")),
     path("contributions/", include("contributions.urls")),
+    path("harvest/", include("harvest.urls")),
     path("search/", include("search.urls")),
     path("", include("datasets.urls")),
     path("", include("datastore.urls")),

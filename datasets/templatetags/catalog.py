@@ -125,6 +125,8 @@ NAV_SECTIONS = {
     "my-datasets": "publish", "dataset-create": "publish", "dataset-edit": "publish",
     "dataset-delete": "publish", "resource-create": "publish", "resource-edit": "publish",
     "resource-replace": "publish", "resource-delete": "publish",
+    "harvest-sources": "harvest", "harvest-source-new": "harvest", "harvest-source-detail": "harvest",
+    "harvest-source-edit": "harvest", "harvest-job-detail": "harvest",
 }
 
 
