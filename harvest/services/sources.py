@@ -77,7 +77,8 @@ def _cleaned(values):
     values["name"] = name
     check("organization", _organization)
     check("default_licence", _licence)
-    if values["organization"] is not None and values["organization"].kind != Organization.Kind.GOVERNMENT:
+    organization = values["organization"]
+    if isinstance(organization, Organization) and organization.kind != Organization.Kind.GOVERNMENT:
         errors["organization"] = [_("只能采集到政府部门。")]
     if values["kind"] not in SOURCE_TYPES:
         errors["kind"] = [_("不支持的来源类型；可选值：%(values)s。") % {"values": ", ".join(sorted(SOURCE_TYPES))}]
