@@ -204,6 +204,8 @@ class World:
             (r"(api-)?enterprise-.*", "slug", enterprises),
             (r"(api-)?enterprise-.*member.*", "username", users),
             (r"search-synonym-.*", "pk", lambda: [(1, None)]),  # staff pages; no dataset behind them
+            # Harvest sources and jobs: for staff and department admins; the sweep's world keeps none.
+            (r"(api-)?harvest-.*", "pk", lambda: [(1, None)]),
             (r"ckan-action.*", "name", lambda: [(call, None) for call in CKAN_CALLS]),
             (r"theme-detail", "code", lambda: [("transport", None)]),
             (r"sitemap-section", "section", lambda: [(section, None) for section in SITEMAPS] + [("zqnosection", None)]),
