@@ -9,11 +9,11 @@ imported as usual); tests/search and tests/search_ui add their own conftest.py.
 """
 import pytest
 from allauth.account.models import EmailAddress
+from api_support import upload
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from api_support import upload
 from datasets.models import Dataset
 from datasets.services.lifecycle import archive_dataset, create_dataset, publish_dataset
 from datasets.services.resources import add_file_resource, add_url_resource
@@ -21,7 +21,8 @@ from organizations.models import Membership, Organization
 from organizations.services import add_member, save_organization
 
 # pytest allows pytest_plugins only in this top-level conftest.
-pytest_plugins = ["enterprise_support", "apikeys_support", "access_support", "contributions_support", "fuzz_support"]
+pytest_plugins = ["enterprise_support", "apikeys_support", "access_support", "contributions_support", "fuzz_support",
+                  "harvest_pages_support"]
 
 
 def pytest_collection_modifyitems(items):

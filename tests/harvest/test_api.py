@@ -1,6 +1,6 @@
 """The harvest API: who may manage sources and read their jobs, bad input named by field, runs and conflicts."""
 import pytest
-from harvest_pages_support import SOURCE_DATA, org_admin, other_admin, source  # noqa: F401 - fixtures
+from harvest_pages_support import SOURCE_DATA
 
 from audit.models import AuditEntry
 from harvest.models import HarvestRecord, JobStatus, RecordOutcome

@@ -3,10 +3,16 @@ the dashboard flag."""
 from datetime import timedelta
 
 import pytest
-from harvest_pages_support import SOURCE_DATA, org_admin, other_admin, source  # noqa: F401 - fixtures
 from django.utils import timezone
+from harvest_pages_support import SOURCE_DATA
 
-from harvest.models import HarvestJob, HarvestRecord, HarvestSource, JobStatus, RecordOutcome
+from harvest.models import (
+    HarvestJob,
+    HarvestRecord,
+    HarvestSource,
+    JobStatus,
+    RecordOutcome,
+)
 from harvest.services.sources import save_source
 from harvest.tasks import start_due_harvests
 
