@@ -134,10 +134,6 @@ def parse(graph, subject):
         "source_modified": _value(graph, subject, DCTERMS.modified) or None,
         "source_url": record.original_url,
     }
-    if title_en and title_en != title:
-        record.data.update(title_en=title_en, description_en=fields.text(
-            record, description_en, fields.DESCRIPTION_LIMIT, "description"),
-            keywords_en=fields.keywords(record, [str(k) for k in keywords_en]))
     for distribution in distributions:
         name, _name_en = _texts(graph, distribution, DCTERMS.title)
         fields.resource(
@@ -145,7 +141,11 @@ def parse(graph, subject):
             url=_value(graph, distribution, DCAT.downloadURL) or _value(graph, distribution, DCAT.accessURL),
             fmt=_format(graph, distribution), description=_texts(graph, distribution, DCTERMS.description)[0],
         )
-    if not title_en:
+    if title_en and title_en != title:
+        record.data.update(title_en=title_en, description_en=fields.text(
+            record, description_en, fields.DESCRIPTION_LIMIT, "description"),
+            keywords_en=fields.keywords(record, [str(k) for k in keywords_en]))
+    else:
         # The EU's language IRIs end in ISO 639-3 codes (ENG, ZHO).
         languages = [_tail(language).lower().replace("eng", "en") for language in graph.objects(subject, DCTERMS.language)]
         fields.fill_english(record, languages or None)

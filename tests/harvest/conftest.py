@@ -3,8 +3,13 @@ import pytest
 from http_support import LoopbackServer
 
 
-@pytest.fixture
-def loopback(settings):
+@pytest.fixture(autouse=True)
+def reach_loopback(settings):
+    """The test servers are on loopback; tests of the refusal turn this off."""
     settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
+def loopback():
     with LoopbackServer() as server:
         yield server
