@@ -97,8 +97,8 @@ def _address_kind(address):
     """Why an address may not be reached from here, or "" for a public one."""
     address = getattr(address, "ipv4_mapped", None) or address
     for kind, label in (("is_loopback", _("回环")), ("is_link_local", _("链路本地")),
-                        ("is_multicast", _("组播")), ("is_private", _("私有")), ("is_reserved", _("保留")),
-                        ("is_unspecified", _("未指定"))):
+                        ("is_multicast", _("组播")), ("is_private", _("私有")), ("is_reserved", _("保留用途")),
+                        ("is_unspecified", _("全零"))):
         if getattr(address, kind):
             return label
     return "" if address.is_global else _("非公网")

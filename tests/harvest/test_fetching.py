@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from harvest.fetching import Fetcher, FetchError, check_source_url
 
@@ -95,3 +96,11 @@ def test_a_source_that_does_not_answer_at_all(loopback):
     port = loopback.url.rsplit(":", 1)[1]
     loopback.__exit__()
     assert "无法访问" in refusal(f"http://127.0.0.1:{port}/files/hello.json")
+
+
+def test_the_reason_is_a_sentence_in_the_reader_s_language(settings):
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        check_source_url("http://169.254.169.254/latest/meta-data/")
+    assert raised.value.message_dict["url"] == [
+        "The source host 169.254.169.254 resolves to the link-local address 169.254.169.254, which may not be harvested."]
