@@ -1,17 +1,34 @@
 """Reading a source over HTTP: the one door by which harvesting reaches another server.
 
-`Fetcher.open(url)` returns a `Fetched` stream (gunzipped when the body is gzip). Every refusal is a
-FetchError whose message is the reason the job page shows.
+`Fetcher.open(url, expect=...)` returns a `Fetched` stream (gunzipped when the body is gzip). Every
+refusal is a FetchError whose message is the reason the job page shows. The door is narrow on purpose
+(a source URL is typed in by a department admin, so it must not reach inside our network): http and
+https only; the host's resolved address must be public unless HARVEST_ALLOW_PRIVATE_ADDRESSES, checked
+on every redirect hop, and the connection goes to the very address checked (no second DNS answer);
+redirects are followed here, at most MAX_REDIRECTS; no body passes HARVEST_MAX_BYTES, gunzipped or not.
 """
 import gzip
 import io
+import ipaddress
+import socket
+import zlib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+SCHEMES = {"http": 80, "https": 443}
+MAX_REDIRECTS = 5
+REDIRECTS = {301, 302, 303, 307, 308}
+ACCEPT = {
+    "json": "application/json, */*;q=0.5",
+    "rdf": "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.9, */*;q=0.5",
+    None: "*/*",
+}
+SNIFF_BYTES = 512
 
 
 class FetchError(Exception):
@@ -28,42 +45,170 @@ class Fetched:
         self.stream.close()
 
 
+class _Capped(io.RawIOBase):
+    """A readable that fails as soon as more than `limit` bytes came through, and names read errors."""
+
+    def __init__(self, source, limit, closes=()):
+        self.source, self.limit, self.count, self.closes = source, limit, 0, closes
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            data = self.source.read(len(buffer))
+        except (urllib3.exceptions.HTTPError, OSError, EOFError, zlib.error) as error:
+            if isinstance(error, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+                raise FetchError(_("来源在 %(seconds)s 秒内没有继续发送数据。")
+                                 % {"seconds": settings.HARVEST_TIMEOUT_SECONDS}) from None
+            raise FetchError(_("读取来源时出错：%(error)s") % {"error": error}) from None
+        self.count += len(data)
+        if self.count > self.limit:
+            raise FetchError(too_large_message())
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        for stream in (self.source, *self.closes):
+            stream.close()
+        super().close()
+
+
+def too_large_message():
+    return _("来源的数据超过了 %(limit)s 字节的上限。") % {"limit": settings.HARVEST_MAX_BYTES}
+
+
+def guarded(stream, limit):
+    """The stream capped at `limit` bytes, then gunzipped (when it starts with gzip's magic bytes) and
+    capped again: a gzip bomb fails at the cap, not when memory runs out."""
+    buffered = io.BufferedReader(_Capped(stream, limit))
+    if buffered.peek(2)[:2] == b"\x1f\x8b":
+        return io.BufferedReader(_Capped(gzip.GzipFile(fileobj=buffered), limit, closes=(buffered,)))
+    return buffered
+
+
 def _gunzipped(stream):
-    """The stream itself, or its decompression when it starts with gzip's magic bytes."""
+    """A local file, uncapped (manage.py import_catalog reads what the operator gave it)."""
     buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
     return gzip.GzipFile(fileobj=buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else buffered
 
 
-class Fetcher:
-    def __init__(self):
-        self.pool = urllib3.PoolManager(timeout=urllib3.Timeout(total=settings.HARVEST_TIMEOUT_SECONDS),
-                                        retries=False)
+def _address_kind(address):
+    """Why an address may not be reached from here, or "" for a public one."""
+    address = getattr(address, "ipv4_mapped", None) or address
+    for kind, label in (("is_loopback", _("回环")), ("is_link_local", _("链路本地")),
+                        ("is_multicast", _("组播")), ("is_private", _("私有")), ("is_reserved", _("保留用途")),
+                        ("is_unspecified", _("全零"))):
+        if getattr(address, kind):
+            return label
+    return "" if address.is_global else _("非公网")
 
-    def open(self, url):
+
+def resolve(url):
+    """(scheme, host, port, address to connect to) of a URL we may fetch; the reason as FetchError otherwise."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise FetchError(_("只能采集 http 或 https 网址，不能采集 %(scheme)s 网址。")
+                         % {"scheme": scheme or _("无协议")})
+    try:
+        host, port = parts.hostname, parts.port or SCHEMES[scheme]
+    except ValueError:
+        raise FetchError(_("来源网址的端口无效。")) from None
+    if not host:
+        raise FetchError(_("来源网址没有主机名。"))
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise FetchError(_("无法解析来源的主机名 %(host)s。") % {"host": host}) from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not settings.HARVEST_ALLOW_PRIVATE_ADDRESSES:
+        for address in addresses:
+            kind = _address_kind(address)
+            if kind:
+                raise FetchError(_("来源主机 %(host)s 解析为%(kind)s地址 %(address)s，不允许采集。")
+                                 % {"host": host, "kind": kind, "address": address})
+    return scheme, host, port, str(addresses[0])
+
+
+def check_source_url(url):
+    """The check a source's URL passes when the source is saved: ValidationError({"url": reason})."""
+    try:
+        resolve(url)
+    except FetchError as error:
+        raise ValidationError({"url": str(error)}) from None
+
+
+class Fetcher:
+    def _pool(self, scheme, host, port, address):
+        timeout = urllib3.Timeout(connect=settings.HARVEST_TIMEOUT_SECONDS, read=settings.HARVEST_TIMEOUT_SECONDS)
+        if scheme == "https":
+            return urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                               server_hostname=host, assert_hostname=host)
+        return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+
+    def _get(self, url, expect):
+        scheme, host, port, address = resolve(url)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        host_header = f"[{host}]" if ":" in host else host
+        if port != SCHEMES[scheme]:
+            host_header += f":{port}"
         try:
-            response = self.pool.request("GET", url, preload_content=False, redirect=True,
-                                         headers={"Accept": "application/json, */*;q=0.5"})
+            return self._pool(scheme, host, port, address).urlopen(
+                "GET", target, headers={"Host": host_header, "Accept": ACCEPT[expect]}, redirect=False,
+                preload_content=False, decode_content=False, assert_same_host=False)
+        except urllib3.exceptions.NewConnectionError as error:  # before TimeoutError: urllib3 derives it from that
+            raise FetchError(_("来源无法访问：%(error)s") % {"error": error.__cause__ or error}) from None
+        except urllib3.exceptions.TimeoutError:
+            raise FetchError(_("来源在 %(seconds)s 秒内没有应答。")
+                             % {"seconds": settings.HARVEST_TIMEOUT_SECONDS}) from None
         except urllib3.exceptions.HTTPError as error:
             raise FetchError(_("来源无法访问：%(error)s") % {"error": error}) from None
-        if response.status >= 400:
+
+    def open(self, url, *, expect=None):
+        """The body at `url`, following redirects; `expect` ("json", "rdf") refuses an HTML page."""
+        seen = [url]
+        while True:
+            response = self._get(url, expect)
+            location = response.headers.get("Location")
+            if response.status not in REDIRECTS or not location:
+                break
             response.release_conn()
-            raise FetchError(_("来源返回 HTTP %(status)s。") % {"status": response.status})
-        return Fetched(url=response.geturl() or url, content_type=response.headers.get("Content-Type", ""),
-                       stream=_gunzipped(response))
+            url = urljoin(url, location)
+            if url in seen:
+                raise FetchError(_("来源的重定向形成了循环（%(url)s 再次出现）。") % {"url": url})
+            if len(seen) > MAX_REDIRECTS:
+                raise FetchError(_("来源重定向超过 %(count)s 次。") % {"count": MAX_REDIRECTS})
+            seen.append(url)
+        if not 200 <= response.status < 300:
+            response.release_conn()
+            raise FetchError(_("来源返回 HTTP %(status)s，而不是数据。") % {"status": response.status})
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > settings.HARVEST_MAX_BYTES:
+            response.release_conn()
+            raise FetchError(too_large_message())
+        content_type = response.headers.get("Content-Type", "")
+        fetched = Fetched(url=url, content_type=content_type, stream=guarded(response, settings.HARVEST_MAX_BYTES))
+        if expect and _is_html(content_type, fetched.stream.peek(SNIFF_BYTES)):
+            fetched.close()
+            raise FetchError(_("来源返回的是 HTML 网页，而不是 %(expected)s 数据。")
+                             % {"expected": {"json": "JSON", "rdf": "RDF"}[expect]})
+        return fetched
+
+
+def _is_html(content_type, head):
+    if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        return True
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
 
 
 class LocalFileFetcher:
     """A catalog file on this machine (manage.py import_catalog), read the same way."""
 
-    def open(self, path):
+    def open(self, path, *, expect=None):
         try:
             return Fetched(url=str(path), content_type="", stream=_gunzipped(open(path, "rb")))
         except OSError as error:
             raise FetchError(_("无法读取 %(path)s：%(error)s") % {"path": path, "error": error}) from None
-
-
-def check_source_url(url):
-    """Refuse, when a source is saved, a URL the fetcher would never open (only http and https are harvested)."""
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": _("来源网址必须是 http 或 https 网址。")})

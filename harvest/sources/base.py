@@ -1,4 +1,6 @@
 """The interface every source type offers the job runner."""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class SourceError(Exception):
@@ -20,7 +22,9 @@ class SourceType:
 
     @classmethod
     def clean_config(cls, config):
-        """The type-specific settings, checked (ValidationError naming the setting); default: none."""
+        """The type-specific settings, checked (ValidationError naming the setting); default: none, so any is refused."""
+        if config:
+            raise ValidationError({"config": _("这种来源没有类型设置：%(keys)s。") % {"keys": ", ".join(sorted(config))}})
         return {}
 
     def records(self, *, since=None):

@@ -11,7 +11,7 @@ class DataJsonSource(SourceType):
     kind = SourceKind.DATA_JSON
 
     def records(self, *, since=None):
-        fetched = self.fetcher.open(self.source.url)
+        fetched = self.fetcher.open(self.source.url, expect="json")
         try:
             try:
                 for entry in ijson.items(fetched.stream, "dataset.item", use_float=True):
