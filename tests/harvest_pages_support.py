@@ -5,7 +5,7 @@ from harvest.services.sources import save_source
 from organizations.models import Membership
 from organizations.services import add_member
 
-SOURCE_DATA = {"name": "交通委 data.json", "kind": "data-json", "url": "https://catalog.example.org/data.json",
+SOURCE_DATA = {"name": "交通委 data.json", "kind": "data-json", "url": "http://127.0.0.1:9/data.json",
                "organization": "transport-bureau", "schedule": "manual"}
 
 
