@@ -37,6 +37,7 @@ class Record:
     resources: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     skip: str = ""
+    original_url: str = ""
 
 
 class Report:
