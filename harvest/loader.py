@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +27,6 @@ from .models import HarvestedDataset, HarvestJob, RecordOutcome
 from .parsing import cleaning
 
 IMPORTER_USERNAME = "catalog-importer"
-BATCH_SIZE = 500
 PREVIEW_RECORDS = 20
 DUPLICATE = "duplicate identifier in the file (first one kept)"
 
@@ -103,7 +103,7 @@ class HarvestLoader:
     def run(self, records, *, limit=None):
         """Apply `records` (an iterable of parsing.records.Record), resuming after job.committed_records."""
         resume_after, batch, position = self.job.committed_records, [], 0
-        size = PREVIEW_RECORDS if self.job.dry_run else BATCH_SIZE
+        size = PREVIEW_RECORDS if self.job.dry_run else settings.HARVEST_BATCH_SIZE
         for record in records:
             if limit is not None and position >= limit:
                 break
