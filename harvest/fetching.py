@@ -46,6 +46,7 @@ class Fetcher:
         if response.status >= 400:
             response.release_conn()
             raise FetchError(_("来源返回 HTTP %(status)s。") % {"status": response.status})
+        response.auto_close = False  # io readers wrap it: the end of the body is theirs to see, not a closed file
         return Fetched(url=response.geturl() or url, content_type=response.headers.get("Content-Type", ""),
                        stream=_gunzipped(response))
 
