@@ -50,3 +50,11 @@ def ensure_available(identifier):
     """Refuse (409) an identifier that is held or retired; the same answer whoever holds it."""
     if Dataset.objects.filter(identifier=identifier).exists() or is_retired(identifier):
         raise unavailable(identifier)
+
+
+def unavailable_among(identifiers):
+    """The identifiers of `identifiers` that are held or retired, in two queries (bulk loaders)."""
+    identifiers = list(identifiers)
+    held = set(Dataset.objects.filter(identifier__in=identifiers).values_list("identifier", flat=True))
+    retired = Activity.objects.filter(action=Activity.Action.DELETED, changes__identifier__0__in=identifiers)
+    return held | {changes["identifier"][0] for changes in retired.values_list("changes", flat=True)}

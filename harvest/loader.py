@@ -1,43 +1,58 @@
-"""Load parsed catalog Records through datasets.services, so rules and history apply.
+"""Applying a source's records to the catalog in batches: the core of a harvest job.
 
-Entries are applied in batches: one transaction per batch (fast on PostgreSQL)
-and a savepoint per entry, so a bad entry is skipped whole, never half-written.
-A batch's changed datasets are announced (re-indexed) together once it commits.
+Each batch is planned (every record classified: new, changed, unchanged, failed, conflict) with a
+few queries for the whole batch, then written by harvest.writing in bulk, in one transaction that
+also advances the job's counts and committed_records: a batch is applied whole or not at all, and
+a resumed job skips exactly the records the committed batches applied. An unchanged record (same
+content hash) costs no write and no re-index, only its share of one `last_seen` update.
 """
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Prefetch
+import dataclasses
+import hashlib
+import json
 
-from core.exceptions import DomainError
-from datasets.models import Dataset, Licence, Resource
-from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from datasets import identifiers
+from datasets.models import Dataset, Licence, Theme
 from datasets.services.metadata import clean_dataset_data
-from datasets.services.resources import add_url_resource, build_url_resource, delete_resource, update_resource
+from datasets.services.resources import build_url_resource
 from organizations.models import Organization
 from organizations.services import save_organization
 
-from . import bulk
+from . import writing
+from .models import HarvestedDataset, HarvestJob, RecordOutcome
 from .parsing import cleaning
 
 IMPORTER_USERNAME = "catalog-importer"
-BATCH_SIZE = 500
+PREVIEW_RECORDS = 20
+DUPLICATE = "duplicate identifier in the file (first one kept)"
 
-# Fields whose bad value is dropped (noted) rather than costing the whole entry.
+# Fields whose bad value is dropped (noted) rather than costing the whole record.
 DROPPABLE = {
     "contact_email": "", "source_url": "", "spatial_region": "", "spatial_bbox": None, "spatial_geojson": None,
-    "temporal_start": None, "temporal_end": None, "keywords": [], "keywords_en": [], "licence": None, "themes": [],
+    "temporal_start": None, "temporal_end": None, "keywords": [], "keywords_en": [], "licence": None,
 }
 # A url resource's texts, as the parsers give them (the English ones only from an English source).
 RESOURCE_TEXTS = ("name", "name_en", "description", "description_en")
 
 
+class Aborted(Exception):
+    """Someone asked the job to stop; it stops between two batches."""
+
+
 class Skip(Exception):
-    """This entry cannot be imported; the message is the reason shown in the report."""
+    """This record cannot be applied; the message is its reason, `field` the field it names."""
+
+    def __init__(self, reason, field=""):
+        super().__init__(reason)
+        self.field = field
 
 
 def importer_user():
-    """The staff system account imports act as (created once, cannot log in)."""
+    """The staff system account harvests act as (created once, cannot log in)."""
     user, created = get_user_model().objects.get_or_create(
         username=IMPORTER_USERNAME, defaults={"is_staff": True, "display_name": "Catalog importer"}
     )
@@ -47,123 +62,186 @@ def importer_user():
     return user
 
 
-class CatalogLoader:
-    def __init__(self, *, report, organization=None, publish=False, actor=None, progress=None):
-        self.report, self.organization, self.publish = report, organization, publish
+def is_empty(value):
+    return value in (None, "", [], {})
+
+
+@dataclasses.dataclass
+class Plan:
+    """What will happen to one record of a batch."""
+
+    record: object
+    outcome: str = ""
+    error: str = ""
+    field: str = ""
+    content_hash: str = ""
+    link: HarvestedDataset = None
+    dataset: Dataset = None
+    organization: Organization = None
+    cleaned: dict = dataclasses.field(default_factory=dict)
+    resources: list = dataclasses.field(default_factory=list)
+
+    def fail(self, reason, field="", outcome=RecordOutcome.FAILED):
+        self.outcome, self.error, self.field = outcome, reason, field
+
+
+class HarvestLoader:
+    """Applies the records of one job's source; `listener(plan)` hears every record's plan once applied."""
+
+    def __init__(self, job, *, actor=None, listener=None):
+        self.job, self.source = job, job.source
         self.actor = actor or importer_user()
-        self.progress = progress
+        self.listener = listener
         self.licences = {licence.code: licence for licence in Licence.objects.all()}
+        self.themes = {theme.code: theme for theme in Theme.objects.all()}
         self.organizations = {}
-        self.pending_resources = []
+        self.seen = set()
+        # What the source's settings make of a record: part of its hash, so a changed setting re-applies it.
+        self.settings_key = [self.source.organization_id, self.source.publish, self.source.default_open_grade,
+                             self.source.default_licence_id]
 
-    def run(self, records, limit=None):
-        seen, batch = set(), []
+    def run(self, records, *, limit=None):
+        """Apply `records` (an iterable of parsing.records.Record), resuming after job.committed_records."""
+        resume_after, batch, position = self.job.committed_records, [], 0
+        size = PREVIEW_RECORDS if self.job.dry_run else settings.HARVEST_BATCH_SIZE
         for record in records:
-            if limit is not None and self.report.read >= limit:
+            if limit is not None and position >= limit:
                 break
-            self.report.read += 1
-            if record.skip:
-                self.report.skip(record.skip, record.source_id)
-            elif record.identifier in seen:
-                self.report.skip("duplicate identifier in the file (first one kept)", record.source_id)
-            else:
-                seen.add(record.identifier)
-                batch.append(record)
-                if len(batch) >= BATCH_SIZE:
-                    self._load_batch(batch)
-                    batch = []
+            position += 1
+            if position <= resume_after:  # applied by a batch of an earlier attempt of this job
+                if not record.skip:
+                    self.seen.add(record.identifier)
+                continue
+            batch.append(record)
+            if len(batch) >= size:
+                self._apply(batch)
+                batch = []
+                if self.job.dry_run:
+                    return
+                if HarvestJob.objects.filter(pk=self.job.pk, abort_requested=True).exists():
+                    raise Aborted
         if batch:
-            self._load_batch(batch)
-        return self.report
+            self._apply(batch)
 
-    def _load_batch(self, batch):
-        existing = {
-            dataset.identifier: dataset
-            for dataset in Dataset.objects.filter(identifier__in=[record.identifier for record in batch])
-            .select_related("organization")
-            .prefetch_related("themes", Prefetch(
-                "resources", queryset=Resource.objects.filter(kind=Resource.Kind.URL), to_attr="url_resources"
-            ))
-        }
+    def _apply(self, batch):
         with transaction.atomic():
-            self.pending_resources = []
-            for record in batch:
-                self._load(record, existing.get(record.identifier))
-            bulk.save_url_resources(user=self.actor, resources=self.pending_resources)
-        if self.progress:
-            self.progress(self.report)
+            plans = self._plan(batch)
+            if not self.job.dry_run:
+                writing.BatchWriter(self.job, self.actor).write(plans)
+            self._account(plans)
+        if self.listener:
+            for plan in plans:
+                self.listener(plan)
 
-    def _load(self, record, dataset):
-        try:
-            organization = self._organization(record)
-            if dataset is None:
-                outcome = self._create(record, organization)
+    def _account(self, plans):
+        job = self.job
+        job.read += len(plans)
+        for plan in plans:
+            counter = "failed" if plan.outcome == RecordOutcome.CONFLICT else plan.outcome
+            setattr(job, f"{counter}_count", getattr(job, f"{counter}_count") + 1)
+        fields = ["read", "created_count", "updated_count", "unchanged_count", "failed_count"]
+        if job.dry_run:
+            job.preview = [{
+                "remote_id": plan.record.source_id, "title": plan.record.data.get("title", ""),
+                "outcome": plan.outcome, "field": plan.field, "error": plan.error,
+                "original_url": plan.record.original_url,
+            } for plan in plans]
+            fields.append("preview")
+        else:
+            job.committed_records += len(plans)
+            fields.append("committed_records")
+        job.save(update_fields=fields)
+
+    # --- planning ---------------------------------------------------------------
+
+    def _plan(self, batch):
+        plans, fresh = [Plan(record) for record in batch], []
+        for plan in plans:
+            record = plan.record
+            if record.skip:
+                plan.fail(record.skip)
+            elif record.identifier in self.seen:
+                plan.fail(DUPLICATE, "identifier")
             else:
-                with transaction.atomic():
-                    outcome = self._update(record, organization, dataset)
-        except Skip as reason:
-            self.report.skip(str(reason), record.source_id)
-            return
-        except ValidationError as error:
-            field, messages = next(iter(error.message_dict.items()))
-            self.report.skip(f"invalid {field}: {messages[0]}", record.source_id)
-            return
-        except (DomainError, PermissionDenied) as error:
-            self.report.skip(str(error), record.source_id)
-            return
-        self.report.count(outcome)
-        for note in dict.fromkeys(record.notes):
-            self.report.note(note, record.source_id)
+                self.seen.add(record.identifier)
+                plan.content_hash = self._hash(record)
+                fresh.append(plan)
+        links = HarvestedDataset.objects.filter(source=self.source, remote_id__in=[p.record.source_id for p in fresh])
+        links = {link.remote_id: link for link in links}
+        for plan in plans:
+            plan.link = links.get(plan.record.source_id)
+        new = [plan for plan in fresh if plan.link is None]
+        changed = [plan for plan in fresh if plan.link and plan.link.content_hash != plan.content_hash]
+        for plan in fresh:
+            if plan.link and plan.link.content_hash == plan.content_hash:
+                plan.outcome = RecordOutcome.UNCHANGED
+        self._refuse_taken(new)
+        datasets = Dataset.objects.filter(pk__in=[plan.link.dataset_id for plan in changed])
+        if not self.job.dry_run:
+            datasets = datasets.select_for_update(of=("self",))
+        datasets = {dataset.pk: dataset for dataset in datasets.prefetch_related("themes")}
+        for plan in new + changed:
+            if plan.outcome:
+                continue
+            plan.dataset = datasets.get(plan.link.dataset_id) if plan.link else None
+            try:
+                self._validate(plan)
+            except Skip as reason:
+                plan.fail(str(reason), reason.field)
+        return plans
 
-    def _organization(self, record):
-        if self.organization is not None:
-            return self.organization
-        name, _ = cleaning.truncate(record.organization_name, 200)
-        if not name:
-            raise Skip("no publisher (pass --organization)")
-        if name not in self.organizations:
-            self.organizations[name] = self._find_or_create_organization(name)
-        return self.organizations[name]
+    def _refuse_taken(self, plans):
+        """New records whose identifier another source's dataset holds (a conflict) or that is otherwise
+        held or retired (a failure): one number, one source."""
+        taken = identifiers.unavailable_among(plan.record.identifier for plan in plans)
+        harvested = dict(Dataset.objects.filter(identifier__in=taken, harvested__isnull=False)
+                         .values_list("identifier", "harvested__source__name"))
+        for plan in plans:
+            identifier = plan.record.identifier
+            if identifier in harvested:
+                plan.fail(f"identifier already harvested from another source ({harvested[identifier]})",
+                          "identifier", RecordOutcome.CONFLICT)
+            elif identifier in taken:
+                plan.fail("identifier already used by a dataset not harvested from this source", "identifier")
 
-    def _find_or_create_organization(self, name):
-        slug = cleaning.organization_slug(name)
-        found = Organization.objects.filter(slug=slug).first()
-        if found is not None and found.name_zh != name:
-            slug = f"{slug[:88]}-{cleaning.short_hash(name, 8)}"  # a different name with the same slug
-            found = Organization.objects.filter(slug=slug).first()
-        if found is not None:
-            return found
-        return save_organization(user=self.actor, data={
-            "slug": slug, "kind": Organization.Kind.GOVERNMENT, "name_zh": name,
-            "name_en": name if name.isascii() else "",
-        })
+    def _hash(self, record):
+        payload = [record.data, record.resources, record.organization_name, record.original_url, self.settings_key]
+        encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _service_data(self, record):
+    def _validate(self, plan):
+        record = plan.record
         data = dict(record.data)
+        codes = data.pop("themes", None) or []
         code = data.get("licence")
-        data["licence"] = self.licences.get(code) if code else None
-        return data
+        data["licence"] = self.licences.get(code) if code else self.source.default_licence
+        data.setdefault("open_grade", self.source.default_open_grade)
+        try:
+            plan.cleaned = clean_dataset_data(data, instance=plan.dataset)
+        except ValidationError as error:
+            self._drop_bad_fields(record, data, error)
+            try:
+                plan.cleaned = clean_dataset_data(data, instance=plan.dataset)
+            except ValidationError as error:
+                field, messages = next(iter(error.message_dict.items()))
+                raise Skip(f"invalid {field}: {messages[0]}", field) from None
+        plan.cleaned["themes"] = [self.themes[code] for code in codes if code in self.themes]
+        plan.resources = self._built_resources(record)
+        if plan.dataset is None:
+            plan.organization = self._organization(record)
+            plan.outcome = RecordOutcome.CREATED
+        else:
+            plan.outcome = RecordOutcome.UPDATED
 
     @staticmethod
     def _drop_bad_fields(record, data, error):
-        """Empty the droppable fields an error names (noted); re-raise if another field is wrong."""
-        bad = set(error.message_dict)
-        if bad - DROPPABLE.keys():
-            raise error
-        for field in sorted(bad):
+        """Empty the droppable fields an error names (noted); the other fields' errors stay."""
+        for field in sorted(set(error.message_dict) & DROPPABLE.keys()):
             data[field] = DROPPABLE[field]
             record.notes.append(f"invalid {field} dropped")
 
-    def _validated(self, record, dataset):
-        """Service input for the record and its cleaned form, bad droppable fields emptied."""
-        data = self._service_data(record)
-        try:
-            return data, clean_dataset_data(data, instance=dataset)
-        except ValidationError as error:
-            self._drop_bad_fields(record, data, error)
-        return data, clean_dataset_data(data, instance=dataset)
-
-    def _built_resources(self, record):
+    @staticmethod
+    def _built_resources(record):
         """Validated, unsaved url resources; an unusable distribution is dropped (noted)."""
         built = []
         for item in record.resources:
@@ -175,69 +253,28 @@ class CatalogLoader:
                 record.notes.append("distribution without a usable URL dropped")
         return built
 
-    def _create(self, record, organization):
-        """create_dataset per entry; its url resources are validated now and inserted per batch."""
-        resources = self._built_resources(record)
-        data = self._service_data(record)
-        state = Dataset.State.PUBLISHED if self.publish else Dataset.State.DRAFT
-        try:
-            dataset = create_dataset(user=self.actor, organization=organization, data=data, state=state)
-        except ValidationError as error:
-            self._drop_bad_fields(record, data, error)
-            dataset = create_dataset(user=self.actor, organization=organization, data=data, state=state)
-        for resource in resources:
-            resource.dataset = dataset
-        self.pending_resources.extend(resources)
-        return "created"
+    # --- organizations ----------------------------------------------------------
 
-    def _update(self, record, organization, dataset):
-        if dataset.organization_id != organization.pk:
-            raise Skip("identifier already used by another organization's dataset")
-        data, cleaned = self._validated(record, dataset)
-        changed = False
-        if self._differs(dataset, cleaned):
-            update_dataset(user=self.actor, dataset=dataset, data=data)
-            changed = True
-        changed = self._sync_resources(dataset, self._built_resources(record)) or changed
-        if self.publish and dataset.state == Dataset.State.DRAFT:
-            publish_dataset(user=self.actor, dataset=dataset)
-            changed = True
-        return "updated" if changed else "unchanged"
+    def _organization(self, record):
+        if self.source.organization is not None:
+            return self.source.organization
+        name, _ = cleaning.truncate(record.organization_name, 200)
+        if not name:
+            raise Skip("no publisher (pass --organization)", "publisher")
+        if name not in self.organizations:
+            self.organizations[name] = self._find_or_create_organization(name)
+        return self.organizations[name]
 
-    @staticmethod
-    def _differs(dataset, cleaned):
-        for field, value in cleaned.items():
-            if field == "themes":
-                if {theme.pk for theme in dataset.themes.all()} != {theme.pk for theme in value}:
-                    return True
-            elif field == "licence":
-                if dataset.licence_id != (value.pk if value else None):
-                    return True
-            elif getattr(dataset, field) != value:
-                return True
-        return False
-
-    def _sync_resources(self, dataset, wanted):
-        """Make the dataset's url resources match the catalog's distributions; uploaded files stay."""
-        def facts(resource):
-            return (*(getattr(resource, field) for field in RESOURCE_TEXTS), resource.url, resource.format,
-                    resource.position)
-
-        current = dataset.url_resources
-        if [facts(resource) for resource in current] == [facts(resource) for resource in wanted]:
-            return False
-        by_url = {resource.url: resource for resource in current}
-        for item in wanted:
-            resource = by_url.pop(item.url, None)
-            if resource is not None and resource.format != item.format:
-                delete_resource(user=self.actor, resource=resource)
-                resource = None
-            data = {**{field: getattr(item, field) for field in RESOURCE_TEXTS}, "position": item.position}
-            if resource is None:
-                add_url_resource(user=self.actor, dataset=dataset, data={**data, "url": item.url},
-                                 claimed_format=item.format)
-            else:
-                update_resource(user=self.actor, resource=resource, data=data)
-        for resource in by_url.values():
-            delete_resource(user=self.actor, resource=resource)
-        return True
+    def _find_or_create_organization(self, name):
+        """The organization of a publisher name (None in a dry run, which creates nothing)."""
+        slug = cleaning.organization_slug(name)
+        found = Organization.objects.filter(slug=slug).first()
+        if found is not None and found.name_zh != name:
+            slug = f"{slug[:88]}-{cleaning.short_hash(name, 8)}"  # a different name with the same slug
+            found = Organization.objects.filter(slug=slug).first()
+        if found is not None or self.job.dry_run:
+            return found
+        return save_organization(user=self.actor, data={
+            "slug": slug, "kind": Organization.Kind.GOVERNMENT, "name_zh": name,
+            "name_en": name if name.isascii() else "",
+        })

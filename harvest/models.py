@@ -162,6 +162,8 @@ class HarvestedDataset(models.Model):
     original_url = models.URLField(max_length=2000, blank=True)
     content_hash = models.CharField(max_length=64)
     owned_fields = models.JSONField(default=list, blank=True)
+    # The url resources the source gave (their ids): a re-harvest updates or removes only these.
+    owned_resources = models.JSONField(default=list, blank=True)
     first_harvested = models.DateTimeField(auto_now_add=True)
     last_harvested = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)

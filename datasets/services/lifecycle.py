@@ -1,10 +1,12 @@
 """Dataset lifecycle: creating, updating, publishing, archiving and deleting a catalog entry."""
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.stored_files import delete_stored_files
 
-from .. import identifiers
+from .. import field_owners, identifiers
 from ..models import Activity, Dataset, ResourceVersion
 from .announcements import announce_dataset_changed
 from .history import record_activity, recorded_value
@@ -57,6 +59,7 @@ def update_dataset(*, user, dataset, data):
         new = sorted(theme.code for theme in value) if field == "themes" else recorded_value(value)
         if old != new:
             changes[field] = [old, new]
+    _refuse_owned_changes(dataset, changes)
     themes = _apply(dataset, cleaned)
     dataset.save()
     if themes is not None:
@@ -65,6 +68,15 @@ def update_dataset(*, user, dataset, data):
         record_activity(user, Activity.Action.UPDATED, dataset=dataset, changes=changes)
     announce_dataset_changed(dataset.pk)
     return dataset
+
+
+def _refuse_owned_changes(dataset, changes):
+    """A field another system owns (a harvest source) changes only there: refuse, naming each field."""
+    owned = field_owners.owned_fields(dataset) if changes else {}
+    refused = {field: _("此字段由 %(owner)s 维护，不能在本平台修改。") % {"owner": owned[field]}
+               for field in changes if field in owned}
+    if refused:
+        raise ValidationError(refused)
 
 
 def _move_to(user, dataset, state, action):

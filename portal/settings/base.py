@@ -225,6 +225,8 @@ HARVEST_TIMEOUT_SECONDS = float(env("HARVEST_TIMEOUT_SECONDS", "60"))
 HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 # Loopback, private and link-local addresses are refused (SSRF) unless this allows them.
 HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
+# Records a harvest job writes per transaction (harvest/loader.py); a resumed job restarts after the last one.
+HARVEST_BATCH_SIZE = int(env("HARVEST_BATCH_SIZE", "500"))
 # Replay index updates made while Elasticsearch was down; repair any drift nightly.
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},

@@ -1,19 +1,29 @@
-"""manage.py import_catalog PATH: load a DCAT-US data.json or data.gov.tw export into the catalog."""
+"""manage.py import_catalog PATH: load a DCAT-US data.json or data.gov.tw export into the catalog.
+
+A thin command over harvesting: the file is a harvest source of its own, run as one job by the
+same loader as every harvest (so a second import finds its datasets unchanged).
+"""
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.exceptions import Conflict
 from harvest import parsing
-from harvest.loader import CatalogLoader
+from harvest.models import RecordOutcome, SourceKind
 from harvest.parsing.records import Report
+from harvest.services.jobs import create_job, file_source, run_job
 from organizations.models import Organization
+
+KINDS = {"dcat-us": SourceKind.DATA_JSON, "data-gov-tw": SourceKind.DATA_GOV_TW}
+LOADED = (RecordOutcome.CREATED, RecordOutcome.UPDATED, RecordOutcome.UNCHANGED)
+PROGRESS_EVERY = 500
 
 
 class Command(BaseCommand):
     help = (
         "Import a catalog (DCAT-US 1.1 data.json or data.gov.tw JSON, gzip or plain) through the "
-        "publishing services; running it again updates instead of duplicating."
+        "harvest loader; running it again updates instead of duplicating."
     )
 
     def add_arguments(self, parser):
@@ -41,13 +51,27 @@ class Command(BaseCommand):
         except parsing.CatalogError as error:
             raise CommandError(str(error)) from None
         result = Report(Path(path).name, catalog_format)
-        progress = self._progress if options["verbosity"] >= 2 else None
-        CatalogLoader(report=result, organization=target, publish=publish, progress=progress).run(records, limit)
+        source = file_source(path, KINDS[catalog_format], organization=target, publish=publish)
+        try:
+            job = create_job(user=None, source=source, full=True)
+        except Conflict as error:
+            raise CommandError(str(error)) from None
+        run_job(job.pk, records=records, limit=limit,
+                listener=lambda plan: self._hear(result, plan, options["verbosity"] >= 2))
         result.seconds = time.monotonic() - started
         self.stdout.write(result.as_table())
         self.stdout.write(self.style.SUCCESS(result.summary()))
         if report:
             Path(report).write_text(result.as_json() + "\n", encoding="utf-8")
 
-    def _progress(self, report):
-        self.stderr.write(f"  ... {report.read} read, {report.summary()}")
+    def _hear(self, result, plan, progress):
+        record = plan.record
+        result.read += 1
+        if plan.outcome in LOADED:
+            result.count(plan.outcome)
+            for note in dict.fromkeys(record.notes):
+                result.note(note, record.source_id)
+        else:
+            result.skip(plan.error, record.source_id)
+        if progress and result.read % PROGRESS_EVERY == 0:
+            self.stderr.write(f"  ... {result.read} read, {result.summary()}")
