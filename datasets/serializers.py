@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.datetimes import StorableDateTimeSerializerField
 from core.localization import (
     API_LANGUAGES,
     api_languages,
     chinese_field,
     localized_text,
 )
-from core.datetimes import StorableDateTimeSerializerField
 from core.serializers import JSONValueField, StrictSerializer, text_field
 from organizations.models import Organization
 
