@@ -27,6 +27,7 @@ BATCH_SIZE = 500
 DROPPABLE = {
     "contact_email": "", "source_url": "", "spatial_region": "", "spatial_bbox": None, "spatial_geojson": None,
     "temporal_start": None, "temporal_end": None, "keywords": [], "keywords_en": [], "licence": None, "themes": [],
+    "issued": None, "source_modified": None, "licence_text": "", "contact_name": "",
 }
 # A url resource's texts, as the parsers give them (the English ones only from an English source).
 RESOURCE_TEXTS = ("name", "name_en", "description", "description_en")
@@ -106,12 +107,14 @@ class CatalogLoader:
             return
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
+            record.error_field = field
             self.report.skip(f"invalid {field}: {messages[0]}", record.source_id)
             return
         except (DomainError, PermissionDenied) as error:
             self.report.skip(str(error), record.source_id)
             return
         self.report.count(outcome)
+        self.report.count_fields(record)
         for note in dict.fromkeys(record.notes):
             self.report.note(note, record.source_id)
 
@@ -152,7 +155,7 @@ class CatalogLoader:
             raise error
         for field in sorted(bad):
             data[field] = DROPPABLE[field]
-            record.notes.append(f"invalid {field} dropped")
+            record.drop(field)
 
     def _validated(self, record, dataset):
         """Service input for the record and its cleaned form, bad droppable fields emptied."""
