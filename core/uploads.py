@@ -43,14 +43,10 @@ MEDIA_TYPES = {
     "GZIP": "application/gzip",
     "SHP": "application/x-shapefile",
     "BIN": "application/octet-stream",
-    # Told apart from XML and ZIP when stored (sniffed below); the others only name what a link points to.
+    # Told apart from XML and ZIP by their contents (see XML_KINDS and detect_format).
     "KML": "application/vnd.google-earth.kml+xml",
     "KMZ": "application/vnd.google-earth.kmz",
     "RDF": "application/rdf+xml",
-    "TTL": "text/turtle",
-    "JSONLD": "application/ld+json",
-    "HTML": "text/html",
-    "ODS": "application/vnd.oasis.opendocument.spreadsheet",
 }
 
 # Formats told by their first bytes (a zip package is told apart by its name, in detect_format).

@@ -21,6 +21,9 @@ MEDIA_FORMATS = {
     "application/xhtml+xml": "HTML", "application/msword": "DOC", "image/tiff": "TIFF",
     "application/rss+xml": "RSS", "application/vnd.ogc.wms_xml": "WMS", "application/vnd.ogc.wfs_xml": "WFS",
     "application/x-turtle": "TTL", "application/x-gzip": "GZIP", "text/comma-separated-values": "CSV",
+    # Formats with no media type of the portal's own (a link to a page is no download, so HTML has none).
+    "text/html": "HTML", "text/turtle": "TTL", "application/ld+json": "JSONLD",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
 }
 # Media types that say less than a label does ("ArcGIS GeoServices REST API" is served as JSON).
 GENERIC = {"application/json", "application/xml", "text/xml", "text/plain", "application/octet-stream"}

@@ -5,12 +5,15 @@ small file) through `manage.py import_catalog`, then reads them back through the
 data.json export, and reads the command's mapping report.
 """
 import gzip
+import io
 import json
-from io import StringIO
+import zipfile
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from api_support import upload
 
 CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 OUTCOMES = ("mapped", "kept_as_text", "dropped")
@@ -31,7 +34,7 @@ def excerpt(tmp_path, picks, taiwan=False):
 
 def run_import(path, tmp_path):
     """(the report as JSON, the printed table) of a published import."""
-    report, out = tmp_path / "report.json", StringIO()
+    report, out = tmp_path / "report.json", io.StringIO()
     call_command("import_catalog", str(path), "--publish", "--report", str(report), stdout=out)
     return json.loads(report.read_text(encoding="utf-8")), out.getvalue()
 
@@ -129,3 +132,29 @@ def test_a_bad_date_through_the_api_names_the_field(api_as, staff, make_org):
         "issued": "R/P1Y"}, format="json")
     assert response.status_code == 400
     assert "issued" in json.dumps(response.json())
+
+
+KML = b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n'
+RDF = (b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+       b'<rdf:Description rdf:about="https://example.org/a"/></rdf:RDF>\n')
+
+
+def kmz_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("doc.kml", KML)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("stops.kml", KML, ("KML", "application/vnd.google-earth.kml+xml")),
+    ("stops.kmz", kmz_bytes(), ("KMZ", "application/vnd.google-earth.kmz")),
+    ("graph.rdf", RDF, ("RDF", "application/rdf+xml")),
+    ("graph.xml", RDF, ("RDF", "application/rdf+xml")),  # told by its contents, not its name
+])
+def test_a_stored_file_is_told_apart_by_its_bytes(api_as, publisher, make_dataset, name, content, expected):
+    make_dataset("mapping-upload", with_file=False)
+    response = api_as(publisher).post("/api/v1/datasets/mapping-upload/resources/",
+                                      {"file": upload(name, content, "application/octet-stream")}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert (response.json()["format"], response.json()["media_type"]) == expected
