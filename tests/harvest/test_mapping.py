@@ -10,10 +10,9 @@ import json
 import zipfile
 
 import pytest
+from api_support import upload
 from django.conf import settings
 from django.core.management import call_command
-
-from api_support import upload
 
 CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 OUTCOMES = ("mapped", "kept_as_text", "dropped")
