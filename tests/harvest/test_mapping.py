@@ -4,6 +4,7 @@ Each test imports a few records taken from the real catalogs in ../shared/data/c
 small file) through `manage.py import_catalog`, then reads them back through the API, the page and the
 data.json export, and reads the command's mapping report.
 """
+import functools
 import gzip
 import io
 import json
@@ -18,6 +19,7 @@ CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 OUTCOMES = ("mapped", "kept_as_text", "dropped")
 
 
+@functools.cache  # the ArcGIS Hub catalog takes a second to read; every test picks from the same files
 def entries(name):
     document = json.loads(gzip.decompress((CATALOGS / name).read_bytes()))
     return document["dataset"] if isinstance(document, dict) else document
