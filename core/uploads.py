@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -42,6 +43,10 @@ MEDIA_TYPES = {
     "GZIP": "application/gzip",
     "SHP": "application/x-shapefile",
     "BIN": "application/octet-stream",
+    # Told apart from XML and ZIP by their contents (see XML_KINDS and detect_format).
+    "KML": "application/vnd.google-earth.kml+xml",
+    "KMZ": "application/vnd.google-earth.kmz",
+    "RDF": "application/rdf+xml",
 }
 
 # Formats told by their first bytes (a zip package is told apart by its name, in detect_format).
@@ -65,7 +70,12 @@ COMPATIBLE_CLAIMS = {
     "XLSX": {"XLSX", "ZIP"},
     "DOCX": {"DOCX", "ZIP"},
     "ZIP": {"ZIP", "SHP"},
+    "KML": {"KML", "XML"},
+    "RDF": {"RDF", "XML"},
+    "KMZ": {"KMZ", "ZIP"},
 }
+# The root of an XML document names what it is; namespace prefixes vary, hence the loose patterns.
+XML_KINDS = ((re.compile(r"<(\w+:)?kml[\s>]"), "KML"), (re.compile(r"<(\w+:)?RDF[\s>]"), "RDF"))
 
 
 @dataclass
@@ -109,7 +119,7 @@ def _detect_text_format(head, extension):
         if document is not None or len(head) >= SNIFF_BYTES:
             return "GEOJSON" if '"FeatureCollection"' in stripped[:2000] else "JSON"
     if stripped.startswith("<"):
-        return "XML"
+        return next((fmt for pattern, fmt in XML_KINDS if pattern.search(stripped[:4000])), "XML")
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if len(lines) >= 1:
         sample = "\n".join(lines)
@@ -133,8 +143,8 @@ def detect_format(head, filename):
     if not head:
         raise ValidationError({"file": _("文件为空。")})
     if head.startswith(inspection.ZIP_MAGIC):
-        if extension in {"xlsx", "docx"}:
-            # An OOXML package is a zip; its name is the only cheap hint left.
+        if extension in {"xlsx", "docx", "kmz"}:
+            # An OOXML package or a KMZ is a zip; its name is the only cheap hint left.
             fmt = extension.upper()
         else:
             fmt = "ZIP"

@@ -130,6 +130,10 @@ class Dataset(models.Model):
         _("状态"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
     source_url = models.URLField(_("来源网址"), max_length=1000, blank=True)
+    # What the source catalog says, kept as it said it (a harvest would otherwise show its own times).
+    issued = models.DateTimeField(_("来源发布时间"), null=True, blank=True)
+    source_modified = models.DateTimeField(_("来源修改时间"), null=True, blank=True)
+    licence_text = models.CharField(_("许可说明"), max_length=300, blank=True)
     download_count = models.PositiveBigIntegerField(_("下载次数"), default=0)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     modified = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
@@ -142,6 +146,16 @@ class Dataset(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def catalog_issued(self):
+        """When the dataset was first issued: as its source says, else when it was published here."""
+        return self.issued or self.published_at
+
+    @property
+    def catalog_modified(self):
+        """When the dataset last changed: as its source says, else when it was last saved here."""
+        return self.source_modified or self.modified
 
 
 def resource_upload_to(instance, filename):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.datetimes import StorableDateTimeSerializerField
 from core.localization import (
     API_LANGUAGES,
     api_languages,
@@ -283,6 +284,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
         fields = [
             *DatasetListSerializer.Meta.fields, "created", "next_update_due", "temporal_start", "temporal_end",
             "spatial_region", "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
+            "issued", "source_modified", "licence_text",
             "can_download", "access_note", "download_zip_url", "resources", "history", "provenance",
         ]
 
@@ -337,6 +339,11 @@ class DatasetWriteSerializer(StrictSerializer):
     contact_name = text_field()
     contact_email = text_field()
     source_url = text_field()
+    issued = StorableDateTimeSerializerField(required=False, allow_null=True,
+                                             help_text=_("来源目录记载的首次发布时间。"))
+    source_modified = StorableDateTimeSerializerField(required=False, allow_null=True,
+                                                      help_text=_("来源目录记载的最后修改时间。"))
+    licence_text = text_field(help_text=_("许可协议不在本平台列表中时，来源的原文。"))
 
 
 class DatasetCreateSerializer(DatasetWriteSerializer):

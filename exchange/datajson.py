@@ -66,8 +66,8 @@ def dataset_entry(links, dataset):
         # Required by the schema; a dataset without one is described by its title.
         "description": dataset.description or dataset.title,
         "keyword": list(dataset.keywords or []),
-        "modified": iso_timestamp(dataset.modified),
-        "issued": iso_timestamp(dataset.published_at),
+        "modified": iso_timestamp(dataset.catalog_modified),
+        "issued": iso_timestamp(dataset.catalog_issued),
         "publisher": {"@type": "org:Organization", "name": organization.name_zh},
         "contactPoint": contact,
         "accessLevel": ACCESS_LEVELS[dataset.open_grade],

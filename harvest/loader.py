@@ -34,6 +34,7 @@ DUPLICATE = "duplicate identifier in the file (first one kept)"
 DROPPABLE = {
     "contact_email": "", "source_url": "", "spatial_region": "", "spatial_bbox": None, "spatial_geojson": None,
     "temporal_start": None, "temporal_end": None, "keywords": [], "keywords_en": [], "licence": None,
+    "issued": None, "source_modified": None, "licence_text": "", "contact_name": "",
 }
 # A url resource's texts, as the parsers give them (the English ones only from an English source).
 RESOURCE_TEXTS = ("name", "name_en", "description", "description_en")
@@ -139,7 +140,11 @@ class HarvestLoader:
         for plan in plans:
             counter = "failed" if plan.outcome == RecordOutcome.CONFLICT else plan.outcome
             setattr(job, f"{counter}_count", getattr(job, f"{counter}_count") + 1)
-        fields = ["read", "created_count", "updated_count", "unchanged_count", "failed_count"]
+            if counter != "failed":
+                for name, outcome in plan.record.field_outcomes.items():
+                    counts = job.mapping.setdefault(name, {})
+                    counts[outcome] = counts.get(outcome, 0) + 1
+        fields = ["read", "created_count", "updated_count", "unchanged_count", "failed_count", "mapping"]
         if job.dry_run:
             job.preview = [{
                 "remote_id": plan.record.source_id, "title": plan.record.data.get("title", ""),
@@ -238,7 +243,7 @@ class HarvestLoader:
         """Empty the droppable fields an error names (noted); the other fields' errors stay."""
         for field in sorted(set(error.message_dict) & DROPPABLE.keys()):
             data[field] = DROPPABLE[field]
-            record.notes.append(f"invalid {field} dropped")
+            record.drop(field)
 
     @staticmethod
     def _built_resources(record):

@@ -6,8 +6,8 @@ so only staff may keep one.
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
-from organizations.roles import is_organization_admin, is_platform_staff
 from organizations.refusals import not_platform_staff
+from organizations.roles import is_organization_admin, is_platform_staff
 
 
 def may_manage_harvests_of(user, organization):

@@ -96,7 +96,7 @@ def test_a_record_is_mapped_field_by_field(arcgis, api):
     assert body["licence"] is None  # a free-text HTML disclaimer is no licence we know
     assert (body["open_grade"], body["state"], body["update_frequency"]) == ("open", "published", "irregular")
     assert [(r["kind"], r["format"]) for r in body["resources"]] == [
-        ("url", "WEB PAGE"), ("url", "ARCGIS GEOSERVICES REST API"), ("url", "GEOJSON"), ("url", "CSV"),
+        ("url", "HTML"), ("url", "ARCGIS GEOSERVICES REST API"), ("url", "GEOJSON"), ("url", "CSV"),
         ("url", "KML"), ("url", "ZIP"),
     ]
     assert body["resources"][3]["url"].startswith(

@@ -3,14 +3,16 @@
 clean_dataset_data is the one check of publisher input, whether it comes from
 a page form, the API, the admin or a catalog import.
 """
+import datetime
 import json
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from core.datetimes import as_day
+from core.datetimes import as_day, check_storable_datetime, local_day_start
 
 from ..models import Licence, OpenGrade, Theme, UpdateFrequency
 
@@ -24,6 +26,7 @@ DATASET_FIELDS = (
     "licence", "open_grade",
     "update_frequency", "next_update_due", "temporal_start", "temporal_end", "spatial_region",
     "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
+    "issued", "source_modified", "licence_text",
 )
 
 GEOJSON_TYPES = {
@@ -35,11 +38,32 @@ GEOJSON_TYPES = {
 def field_error(field, message):
     """The ValidationError naming the one field that is wrong."""
     return ValidationError({field: message})
+
+
 def _as_date(field, value):
     try:
         return as_day(value)
     except ValueError:
         raise field_error(field, _("日期格式应为 YYYY-MM-DD。")) from None
+
+
+def _as_moment(field, value):
+    """An aware datetime from a datetime or ISO 8601 text (a bare date is its local midnight), or None."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, datetime.datetime):
+        text = str(value).strip()
+        try:
+            day = None if "T" in text or " " in text else parse_date(text)
+            value = local_day_start(day) if day else parse_datetime(text)
+        except (ValueError, OverflowError):
+            value = None
+        if value is None:
+            raise field_error(field, _("时间格式应为 ISO 8601，例如 2024-01-31T08:00:00+08:00。"))
+    try:
+        return check_storable_datetime(value)
+    except ValidationError as error:
+        raise field_error(field, error.messages[0]) from None
 
 
 def validate_bbox(value):
@@ -217,6 +241,9 @@ def clean_dataset_data(data, instance=None):
     run("contact_name", text("contact_name", 200))
     run("contact_email", email)
     run("source_url", url)
+    for field in ("issued", "source_modified"):
+        run(field, lambda value, field=field: _as_moment(field, value))
+    run("licence_text", text("licence_text", 300))
 
     start = cleaned.get("temporal_start", getattr(instance, "temporal_start", None))
     end = cleaned.get("temporal_end", getattr(instance, "temporal_end", None))

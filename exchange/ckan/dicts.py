@@ -99,6 +99,10 @@ def _extras(dataset, links, provenance):
         "keywords_en": json.dumps(dataset.keywords_en or [], ensure_ascii=False),
         "portal_state": dataset.state,
         "landing_page": links.landing_page(dataset),
+        # What the source catalog says (ckanext-dcat's names); CKAN's metadata_* stay the portal's own times.
+        "issued": ckan_time(dataset.issued),
+        "modified": ckan_time(dataset.source_modified),
+        "licence_text": dataset.licence_text,
     }
     if isinstance(dataset.spatial_bbox, list) and len(dataset.spatial_bbox) == 4:
         values["spatial"] = json.dumps(_bbox_geometry(dataset.spatial_bbox))

@@ -118,9 +118,9 @@ class DcatGraph:
         self.add(ref, DCT.accrualPeriodicity, self.typed(frequency, DCT.Frequency))
         self.add(frequency, SKOS.inScheme, URIRef(vocab.FREQUENCY_SCHEME))
         self._add_coverage(ref, dataset)
-        if dataset.published_at:
-            self.add(ref, DCT.issued, Literal(dataset.published_at))
-        self.add(ref, DCT.modified, Literal(dataset.modified))
+        if dataset.catalog_issued:
+            self.add(ref, DCT.issued, Literal(dataset.catalog_issued))
+        self.add(ref, DCT.modified, Literal(dataset.catalog_modified))
         self.add(ref, DCT.language, self.language(CHINESE))
         if dataset.title_en or dataset.description_en or dataset.keywords_en:
             self.add(ref, DCT.language, self.language(ENGLISH))

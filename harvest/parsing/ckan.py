@@ -8,8 +8,8 @@ import json
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, fields
-from .dcat_us import _format_from_media_type, themes_and_keywords
+from . import cleaning, dates, fields, formats, licences
+from .dcat_us import themes_and_keywords
 
 NAME = "ckan"
 
@@ -18,6 +18,12 @@ def _extras(entry):
     extras = entry.get("extras")
     pairs = extras if isinstance(extras, list) else []
     return {str(pair.get("key")): pair.get("value") for pair in pairs if isinstance(pair, dict) and pair.get("key")}
+
+
+def _licence_named(entry):
+    """What the package says its licence is: its URL, else its title, else its id ("notspecified" is none)."""
+    named = [_text(entry.get(key)) for key in ("license_url", "license_title", "license_id")]
+    return next((value for value in named if value and value != "notspecified"), "")
 
 
 def _choice(value, choices, default):
@@ -63,9 +69,7 @@ def parse(entry, site=""):
         return record
     organization = entry.get("organization") if isinstance(entry.get("organization"), dict) else {}
     record.organization_name = _text(organization.get("title") or organization.get("name"))
-    licence = fields.licence_code(entry.get("license_url"))
-    if licence is None and (entry.get("license_url") or entry.get("license_title")):
-        record.notes.append("licence not recognized (left empty)")
+    licence, licence_text = licences.map_licence(record, _licence_named(entry))
     tags = [tag.get("display_name") or tag.get("name") for tag in entry.get("tags") or [] if isinstance(tag, dict)]
     groups = [group.get("name") for group in entry.get("groups") or [] if isinstance(group, dict)]
     themes, keywords = themes_and_keywords(record, [], tags)
@@ -77,30 +81,33 @@ def parse(entry, site=""):
         "themes": list(dict.fromkeys(themes + theme_codes)),
         "keywords": keywords,
         "licence": licence,
-        # As the source wrote it, when it is not one of ours (datasets' licence_text).
-        "licence_text": "" if licence else _text(entry.get("license_title") or entry.get("license_url")),
-        "open_grade": _choice(extras.get("open_grade"), OpenGrade, OpenGrade.OPEN),
+        "licence_text": licence_text,
         "update_frequency": _choice(extras.get("update_frequency"), UpdateFrequency, UpdateFrequency.IRREGULAR),
         "temporal_start": _text(extras.get("temporal_start"))[:10] or None,
         "temporal_end": _text(extras.get("temporal_end"))[:10] or None,
         "spatial_region": fields.text(record, extras.get("spatial_region"), fields.REGION_LIMIT, "spatial"),
-        "contact_name": fields.text(record, entry.get("maintainer") or entry.get("author"), 200, "contact name"),
-        "contact_email": _text(entry.get("maintainer_email") or entry.get("author_email")),
+        **fields.contact(record, entry.get("maintainer") or entry.get("author"),
+                         entry.get("maintainer_email") or entry.get("author_email")),
         # ckanext-dcat keeps the dataset's own dates in extras; metadata_* are the catalog record's.
-        "issued": _text(extras.get("issued") or entry.get("metadata_created")) or None,
-        "source_modified": _text(extras.get("modified") or entry.get("metadata_modified")) or None,
+        "issued": dates.map_date(record, "issued", extras.get("issued") or entry.get("metadata_created")),
+        "source_modified": dates.map_date(record, "modified",
+                                          extras.get("modified") or entry.get("metadata_modified")),
         "source_url": record.original_url or _text(entry.get("url")),
         **_spatial(record, extras.get("spatial")),
     }
+    if extras.get("open_grade") in OpenGrade.values:  # else the source's default grade
+        record.data["open_grade"] = extras["open_grade"]
     keywords_en = fields.keywords(record, _json_list(extras.get("keywords_en")))
     if keywords_en:
         record.data["keywords_en"] = keywords_en
+    outcomes = []
     for resource in entry.get("resources") or []:
         if isinstance(resource, dict):
-            fields.resource(
-                record, name=resource.get("name") or resource.get("format") or "", url=resource.get("url"),
-                fmt=resource.get("format") or _format_from_media_type(resource.get("mimetype")),
-                description=resource.get("description") or "",
-            )
+            url = fields.link(resource.get("url"))
+            fmt, outcome = formats.format_for(resource.get("format"), resource.get("mimetype"), url)
+            if fields.resource(record, name=resource.get("name") or resource.get("format") or "", url=url,
+                               fmt=fmt, description=resource.get("description") or ""):
+                outcomes.append(outcome)
+    formats.note_outcomes(record, outcomes)
     fields.fill_english(record, extras.get("language"))
     return record

@@ -3,7 +3,7 @@ import re
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, fields
+from . import cleaning, dates, fields, formats, licences
 from .records import frequency_for_days
 
 NAME = "data-gov-tw"
@@ -23,9 +23,8 @@ THEMES = {
     "交通及通訊": "transport", "求職及就業": "social-security-employment",
     "生活安全及品質": "public-safety", "公共資訊": "government-affairs-services",
 }
-# data.gov.tw's own names for formats.
+# data.gov.tw's own names for formats ("other" says nothing: the URL may).
 FORMATS = {"壓縮檔": "ZIP", "其他": ""}
-OPEN_LICENCE = "政府資料開放授權條款"
 
 
 def detect(document):
@@ -59,9 +58,7 @@ def parse(entry):
         return record
     record.organization_name = str(entry.get("AGENCY") or "").strip()
     themes = [THEMES[key] for key in (entry.get("CATEGORY"), entry.get("SERVICE_TYPE")) if key in THEMES]
-    licence = "gov-open-data" if OPEN_LICENCE in str(entry.get("LICENCE") or "") else None
-    if licence is None:
-        record.notes.append("licence not recognized (left empty)")
+    licence, licence_text = licences.map_licence(record, entry.get("LICENCE"))
     charged = str(entry.get("CHARGE") or "").strip() == "收費"
     if charged:
         record.notes.append("charged data (imported as conditional)")
@@ -72,20 +69,25 @@ def parse(entry):
         "themes": list(dict.fromkeys(themes)),
         "keywords": fields.keywords(record, entry.get("KEYWORDS")),
         "licence": licence,
+        "licence_text": licence_text,
+        # Its times are written without a zone, in Taiwan's.
+        "issued": dates.map_date(record, "issued", entry.get("DATE_PUBLISH"), dates.TAIPEI),
+        "source_modified": dates.map_date(record, "modified", entry.get("DATE_UPDATE_META"), dates.TAIPEI),
         "open_grade": OpenGrade.CONDITIONAL if charged else OpenGrade.OPEN,
         "update_frequency": update_frequency(record, entry.get("UPDATE_FREQ")),
-        "contact_name": fields.text(record, entry.get("AGENCY_CONTACT"), 200, "contact name"),
+        **fields.contact(record, entry.get("AGENCY_CONTACT")),
         "source_url": f"https://data.gov.tw/dataset/{node}" if node.isdigit() else "",
     }
+    record.original_url = record.data["source_url"]
     resources = entry.get("RESOURCE")
+    outcomes = []
     for item in resources if isinstance(resources, list) else []:
         if not isinstance(item, dict):
             continue
         filetype = str(item.get("RES_FILETYPE") or "").strip()
-        fields.resource(
-            record,
-            name=item.get("RES_DESC") or filetype,
-            url=item.get("RES_URL"),
-            fmt=FORMATS.get(filetype, filetype),
-        )
+        url = fields.link(item.get("RES_URL"))
+        fmt, outcome = formats.format_for(FORMATS.get(filetype, filetype), "", url)
+        if fields.resource(record, name=item.get("RES_DESC") or filetype, url=url, fmt=fmt):
+            outcomes.append(outcome)
+    formats.note_outcomes(record, outcomes)
     return record

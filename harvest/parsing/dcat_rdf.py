@@ -11,8 +11,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, fields
-from .dcat_us import THEME_NAMES, _format_from_media_type, temporal
+from . import cleaning, dates, fields, formats, licences
+from .dcat_us import THEME_NAMES, temporal
 from .records import Record
 
 NAME = "dcat-rdf"
@@ -75,14 +75,16 @@ def _period(graph, subject):
     return start, end
 
 
-def _format(graph, distribution):
+def _format(graph, distribution, url):
+    """(format, outcome) of a distribution from its dct:format (a label or an EU file-type IRI), its
+    dcat:mediaType (an IANA IRI) and its URL."""
     fmt = graph.value(distribution, DCTERMS["format"])
     if isinstance(fmt, URIRef | BNode):
         label = _value(graph, fmt, RDF.value) or _texts(graph, fmt, SKOS.prefLabel)[0]
         fmt = label or (_tail(fmt) if isinstance(fmt, URIRef) else "")
     media_type = graph.value(distribution, DCAT.mediaType)
     media = re.sub(r"^.*/media-types/", "", str(media_type or ""))
-    return str(fmt or "").strip() or _format_from_media_type(media)
+    return formats.format_for(fmt, media, url)
 
 
 def parse(graph, subject):
@@ -103,9 +105,7 @@ def parse(graph, subject):
     distributions = list(graph.objects(subject, DCAT.distribution))
     licence_iri = _value(graph, subject, DCTERMS.license) or next(
         (str(graph.value(d, DCTERMS.license)) for d in distributions if graph.value(d, DCTERMS.license)), "")
-    licence = fields.licence_code(licence_iri)
-    if licence is None and licence_iri:
-        record.notes.append("licence not recognized (left empty)")
+    licence, licence_text = licences.map_licence(record, licence_iri)
     keywords = [v for v in graph.objects(subject, DCAT.keyword) if not (v.language or "").startswith("en")]
     keywords_en = [v for v in graph.objects(subject, DCAT.keyword) if (v.language or "").startswith("en")]
     contact = graph.value(subject, DCAT.contactPoint)
@@ -121,26 +121,27 @@ def parse(graph, subject):
         "themes": _themes(graph, subject),
         "keywords": fields.keywords(record, [str(k) for k in keywords]),
         "licence": licence,
-        "licence_text": "" if licence else licence_iri,
-        "open_grade": ACCESS_RIGHTS.get(_tail(access), OpenGrade.OPEN) if access else OpenGrade.OPEN,
+        "licence_text": licence_text,
         "update_frequency": FREQUENCIES.get(_tail(frequency), UpdateFrequency.IRREGULAR) if frequency
         else UpdateFrequency.IRREGULAR,
         "temporal_start": start,
         "temporal_end": end,
-        "contact_name": fields.text(record, _name(graph, contact), 200, "contact name"),
-        "contact_email": re.sub(r"^mailto:", "", _value(graph, contact, VCARD.hasEmail) if contact else "",
-                                flags=re.IGNORECASE),
-        "issued": _value(graph, subject, DCTERMS.issued) or None,
-        "source_modified": _value(graph, subject, DCTERMS.modified) or None,
+        **fields.contact(record, _name(graph, contact), _value(graph, contact, VCARD.hasEmail) if contact else ""),
+        "issued": dates.map_date(record, "issued", _value(graph, subject, DCTERMS.issued)),
+        "source_modified": dates.map_date(record, "modified", _value(graph, subject, DCTERMS.modified)),
         "source_url": record.original_url,
     }
+    if access and _tail(access) in ACCESS_RIGHTS:  # else the source's default grade
+        record.data["open_grade"] = ACCESS_RIGHTS[_tail(access)]
+    outcomes = []
     for distribution in distributions:
         name, _name_en = _texts(graph, distribution, DCTERMS.title)
-        fields.resource(
-            record, name=name or _format(graph, distribution),
-            url=_value(graph, distribution, DCAT.downloadURL) or _value(graph, distribution, DCAT.accessURL),
-            fmt=_format(graph, distribution), description=_texts(graph, distribution, DCTERMS.description)[0],
-        )
+        url = fields.link(_value(graph, distribution, DCAT.downloadURL) or _value(graph, distribution, DCAT.accessURL))
+        fmt, outcome = _format(graph, distribution, url)
+        if fields.resource(record, name=name or fmt, url=url, fmt=fmt,
+                           description=_texts(graph, distribution, DCTERMS.description)[0]):
+            outcomes.append(outcome)
+    formats.note_outcomes(record, outcomes)
     if title_en and title_en != title:
         record.data.update(title_en=title_en, description_en=fields.text(
             record, description_en, fields.DESCRIPTION_LIMIT, "description"),

@@ -3,11 +3,10 @@ import calendar
 import json
 import re
 
-from core.uploads import MEDIA_TYPES
 from datasets.models import OpenGrade, UpdateFrequency
 from datasets.vocabularies import THEMES
 
-from . import cleaning, fields
+from . import cleaning, dates, fields, formats, licences
 from .records import frequency_for_days
 
 NAME = "dcat-us"
@@ -152,9 +151,7 @@ def parse(entry):
     access = str(entry.get("accessLevel") or "").strip().lower()
     if access not in ACCESS_LEVELS:
         record.notes.append("missing or unknown accessLevel (imported as restricted)")
-    licence = fields.licence_code(entry.get("license"))
-    if licence is None and entry.get("license"):
-        record.notes.append("licence not recognized (left empty)")
+    licence, licence_text = licences.map_licence(record, entry.get("license"))
     themes, keywords = themes_and_keywords(record, entry.get("theme"), entry.get("keyword"))
     start, end = temporal(record, entry.get("temporal"))
     record.data = {
@@ -164,6 +161,9 @@ def parse(entry):
         "themes": themes,
         "keywords": keywords,
         "licence": licence,
+        "licence_text": licence_text,
+        "issued": dates.map_date(record, "issued", entry.get("issued")),
+        "source_modified": dates.map_date(record, "modified", entry.get("modified")),
         "open_grade": ACCESS_LEVELS.get(access, OpenGrade.RESTRICTED),
         "update_frequency": update_frequency(record, entry.get("accrualPeriodicity")),
         "temporal_start": start,
@@ -171,26 +171,21 @@ def parse(entry):
         "spatial_region": "",
         "spatial_bbox": None,
         "spatial_geojson": None,
-        "contact_name": fields.text(record, _name(contact), 200, "contact name"),
-        "contact_email": re.sub(r"^mailto:", "", str(contact.get("hasEmail") or "").strip(), flags=re.I),
+        **fields.contact(record, _name(contact), contact.get("hasEmail")),
         "source_url": str(entry.get("landingPage") or "").strip(),
         **spatial(record, entry.get("spatial")),
     }
+    record.original_url = record.data["source_url"]
     distributions = entry.get("distribution")
+    outcomes = []
     for distribution in distributions if isinstance(distributions, list) else []:
         if not isinstance(distribution, dict):
             continue
-        fields.resource(
-            record,
-            name=distribution.get("title") or distribution.get("format") or "",
-            url=distribution.get("downloadURL") or distribution.get("accessURL"),
-            fmt=distribution.get("format") or _format_from_media_type(distribution.get("mediaType")),
-            description=distribution.get("description") or "",
-        )
+        url = fields.link(distribution.get("downloadURL") or distribution.get("accessURL"))
+        fmt, outcome = formats.format_for(distribution.get("format"), distribution.get("mediaType"), url)
+        if fields.resource(record, name=distribution.get("title") or distribution.get("format") or "", url=url,
+                           fmt=fmt, description=distribution.get("description") or ""):
+            outcomes.append(outcome)
+    formats.note_outcomes(record, outcomes)
     fields.fill_english(record, entry.get("language"))
     return record
-
-
-def _format_from_media_type(media_type):
-    media_type = str(media_type or "").strip().lower()
-    return next((fmt for fmt, known in MEDIA_TYPES.items() if known == media_type), "")

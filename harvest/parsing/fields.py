@@ -2,7 +2,7 @@
 import re
 
 from . import cleaning
-from .records import Record
+from .records import MAPPED, Record
 
 TITLE_LIMIT = 300
 DESCRIPTION_LIMIT = 50000
@@ -13,28 +13,6 @@ URL_LIMIT = 2000
 MAX_KEYWORDS = 50
 KEYWORD_LIMIT = 100
 HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-
-# Licence URLs (scheme, "www." and trailing slash ignored) -> our licence codes.
-LICENCE_URLS = {
-    "creativecommons.org/licenses/by/4.0": "cc-by-4.0",
-    "creativecommons.org/licenses/by/4.0/legalcode": "cc-by-4.0",
-    "creativecommons.org/publicdomain/zero/1.0": "cc0-1.0",
-    "creativecommons.org/publicdomain/zero/1.0/legalcode": "cc0-1.0",
-    "opendefinition.org/licenses/cc-zero": "cc0-1.0",
-    "opendatacommons.org/licenses/odbl": "odc-odbl-1.0",
-    "opendatacommons.org/licenses/odbl/1.0": "odc-odbl-1.0",
-    "opendatacommons.org/licenses/odbl/1-0": "odc-odbl-1.0",
-    "opendatacommons.org/licenses/by": "odc-by-1.0",
-    "opendatacommons.org/licenses/by/1.0": "odc-by-1.0",
-    "opendatacommons.org/licenses/by/1-0": "odc-by-1.0",
-    "opendatacommons.org/licenses/pddl": "public-domain",
-    "creativecommons.org/publicdomain/mark/1.0": "public-domain",
-    "creativecommons.org/publicdomain/mark/1.0/other-pd": "public-domain",
-    "usa.gov/publicdomain/label/1.0": "public-domain",
-    "usa.gov/government-works": "public-domain",
-    "data.gov.tw/license": "gov-open-data",
-}
-
 
 def open_record(entry, id_key, title_key):
     """The opening every parser shares: (the entry, surrogates repaired; its Record; the entry's own id).
@@ -49,7 +27,7 @@ def open_record(entry, id_key, title_key):
     if repaired:
         record.notes.append("lone UTF-16 surrogates repaired")
     if not raw_id:
-        record.skip = "missing identifier"
+        record.skip, record.error_field = "missing identifier", "identifier"
     return entry, record, raw_id
 
 
@@ -57,15 +35,8 @@ def title(record, value):
     """The title within TITLE_LIMIT; the record is skipped without one."""
     value = text(record, value, TITLE_LIMIT, "title")
     if not value:
-        record.skip = "missing title"
+        record.skip, record.error_field = "missing title", "title"
     return value
-
-
-def licence_code(value):
-    """Our licence code for a licence URL we recognize, else None."""
-    text = str(value or "").strip().lower()
-    key = re.sub(r"^https?://(www\.)?", "", text).rstrip("/")
-    return LICENCE_URLS.get(key)
 
 
 def text(record, value, limit, label):
@@ -96,6 +67,15 @@ def keywords(record, values):
     return result[:MAX_KEYWORDS]
 
 
+def contact(record, name, email=""):
+    """The contact point's fields for Record.data ("mailto:" dropped); a name or an address is "mapped"."""
+    values = {"contact_name": text(record, name, 200, "contact name"),
+              "contact_email": re.sub(r"^mailto:", "", str(email or "").strip(), flags=re.IGNORECASE)}
+    if values["contact_name"] or values["contact_email"]:
+        record.field_outcomes["contact"] = MAPPED
+    return values
+
+
 def link(value):
     """A URL from a value that may be an HTML link instead of a bare URL."""
     value = str(value or "").strip()
@@ -104,16 +84,16 @@ def link(value):
 
 
 def resource(record, *, name, url, fmt, description=""):
-    """Append a url resource unless its URL is missing or too long (noted).
+    """Append a url resource unless its URL is missing or too long (noted); whether it was appended.
 
     The URL itself is validated by the loader, through the resource service.
     """
     url = link(url)
     if not url or len(url) > URL_LIMIT:
         record.notes.append("distribution without a usable URL dropped")
-        return
+        return False
     if any(existing["url"] == url for existing in record.resources):
-        return
+        return False
     fmt = str(fmt or "").strip().upper().lstrip(".")
     if len(fmt) > FORMAT_LIMIT:
         record.notes.append("over-long distribution format dropped")
@@ -124,6 +104,7 @@ def resource(record, *, name, url, fmt, description=""):
         "url": url,
         "format": fmt,
     })
+    return True
 
 
 # Han, kana, hangul and full-width forms: text holding none of them is not Chinese.

@@ -7,6 +7,15 @@ from datasets.models import UpdateFrequency
 
 EXAMPLES_PER_REASON = 3
 
+# What became of a field the source gave: ours now, kept as the source's own words, or lost (noted why).
+MAPPED, KEPT_AS_TEXT, DROPPED = "mapped", "kept_as_text", "dropped"
+FIELD_OUTCOMES = (MAPPED, KEPT_AS_TEXT, DROPPED)
+# The mapping report's field for a dataset field the services refused (and the loader emptied).
+REPORTED_FIELDS = {
+    "licence": "licence", "licence_text": "licence", "issued": "issued", "source_modified": "modified",
+    "contact_name": "contact", "contact_email": "contact",
+}
+
 # Nominal period of each of our frequencies, in days, to map catalog periods onto.
 FREQUENCY_DAYS = [
     (UpdateFrequency.DAILY, 1), (UpdateFrequency.WEEKLY, 7), (UpdateFrequency.MONTHLY, 30),
@@ -27,7 +36,10 @@ class Record:
 
     `data` is what lifecycle.create_dataset/update_dataset take; `resources` are
     url resources ({name, description, url, format}); `notes` name the repairs
-    made on the way; `skip` is why the entry cannot be imported at all.
+    made on the way; `skip` is why the entry cannot be imported at all and `error_field` the field it
+    names ("" if none). `source_id` is the remote id, `original_url` the record's page at the source.
+    `field_outcomes` says, per reported field (licence, issued, modified, formats, contact), what
+    became of what the source gave; a field the source left empty has no outcome.
     """
 
     source_id: str
@@ -37,7 +49,15 @@ class Record:
     resources: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     skip: str = ""
+    error_field: str = ""
     original_url: str = ""
+    field_outcomes: dict = field(default_factory=dict)
+
+    def drop(self, data_field):
+        """A dataset field the services refused was emptied: noted, and its reported field dropped."""
+        self.notes.append(f"invalid {data_field} dropped")
+        if data_field in REPORTED_FIELDS:
+            self.field_outcomes[REPORTED_FIELDS[data_field]] = DROPPED
 
 
 class Report:
@@ -51,6 +71,7 @@ class Report:
         self.outcomes = Counter()
         self.skipped, self.notes = Counter(), Counter()
         self.skip_examples, self.note_examples = {}, {}
+        self.fields = {}
         self.seconds = 0.0
 
     @staticmethod
@@ -68,6 +89,11 @@ class Report:
 
     def count(self, outcome):
         self.outcomes[outcome] += 1
+
+    def count_fields(self, record):
+        """Add a loaded record's field outcomes to the mapping counts."""
+        for name, outcome in record.field_outcomes.items():
+            self.fields.setdefault(name, Counter())[outcome] += 1
 
     @property
     def skipped_total(self):
@@ -87,6 +113,8 @@ class Report:
             "skipped": self.skipped_total, "seconds": round(self.seconds, 1),
             "skip_reasons": detailed(self.skipped, self.skip_examples),
             "repairs": detailed(self.notes, self.note_examples),
+            "fields": {name: {outcome: counts[outcome] for outcome in FIELD_OUTCOMES}
+                       for name, counts in sorted(self.fields.items())},
         }
 
     def as_json(self):
@@ -108,4 +136,9 @@ class Report:
                 for reason, count in counter.most_common():
                     shown = ", ".join(str(example)[:80] for example in examples[reason])
                     lines.append(f"  {count:>7}  {reason}  [{shown}]")
+        if self.fields:
+            lines += ["", "What the source said, by field:",
+                      f"  {'field':<10} {'mapped':>8} {'kept as text':>13} {'dropped':>8}"]
+            for name, counts in sorted(self.fields.items()):
+                lines.append(f"  {name:<10} {counts[MAPPED]:>8} {counts[KEPT_AS_TEXT]:>13} {counts[DROPPED]:>8}")
         return "\n".join(lines)

@@ -69,6 +69,7 @@ class Command(BaseCommand):
         result.read += 1
         if plan.outcome in LOADED:
             result.count(plan.outcome)
+            result.count_fields(record)
             for note in dict.fromkeys(record.notes):
                 result.note(note, record.source_id)
         else:
