@@ -6,7 +6,7 @@ import re
 from io import StringIO
 
 import pytest
-from django.conf import settings
+from catalog_files import CATALOGS
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,7 +17,6 @@ from organizations.services import save_organization
 
 pytestmark = pytest.mark.django_db
 
-CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

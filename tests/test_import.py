@@ -10,7 +10,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.conf import settings
+from catalog_files import CATALOGS
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +20,6 @@ from datasets.vocabularies import seed_vocabularies
 
 pytestmark = pytest.mark.slow  # the real catalogs, the biggest imported twice
 
-CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 ARCGIS = CATALOGS / "us-local-arcgis-hub.data.json.gz"
 TAIWAN = CATALOGS / "tw-data-gov-tw.json.gz"
 FEDERAL = sorted(CATALOGS.glob("us-federal-*.data.json.gz"))

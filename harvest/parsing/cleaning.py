@@ -18,9 +18,13 @@ def short_hash(value, length=10):
 
 
 def _repair_surrogate(match):
+    return repaired_surrogate(ord(match.group()))
+
+
+def repaired_surrogate(code):
+    """What a lone UTF-16 surrogate stands for: a character or nothing."""
     # \udc80-\udcff is how a single undecodable byte is escaped (PEP 383); such
     # bytes in these catalogs are Windows-1252 text (’ °), so read them as that.
-    code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:
         try:
             return bytes([code - 0xDC00]).decode("cp1252")

@@ -1,9 +1,8 @@
-"""DCAT-US 1.1 `data.json`, parsed as it streams in (ijson), so a 100 MB catalog is never held whole."""
-import ijson
+"""DCAT-US 1.1 `data.json`, parsed as it streams in (parsing.json_stream): a 100 MB catalog is never held whole."""
 from django.utils.translation import gettext as _
 
 from ..models import SourceKind
-from ..parsing import dcat_us
+from ..parsing import dcat_us, json_stream
 from .base import SourceError, SourceType
 
 
@@ -14,9 +13,9 @@ class DataJsonSource(SourceType):
         fetched = self.fetcher.open(self.source.url, expect="json")
         try:
             try:
-                for entry in ijson.items(fetched.stream, "dataset.item", use_float=True):
+                for entry in json_stream.items(fetched.stream, "dataset.item"):
                     yield dcat_us.parse(entry)
-            except ijson.JSONError as error:
+            except json_stream.NotJson as error:
                 raise SourceError(_("来源不是合法的 data.json：%(error)s") % {"error": error}) from None
         finally:
             fetched.close()

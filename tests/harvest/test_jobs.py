@@ -9,10 +9,10 @@ import time
 from io import StringIO
 
 import pytest
+from celery_support import real_workers, wait_for
 from django.core.management import call_command
 from django.urls import reverse
 
-from celery_support import real_workers, wait_for
 from core.exceptions import Conflict, Forbidden
 from core.tasks import repair_stalled_jobs
 from datasets.models import Activity, Dataset

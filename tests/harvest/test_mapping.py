@@ -5,23 +5,21 @@ small file) through `manage.py import_catalog`, then reads them back through the
 data.json export, and reads the command's mapping report.
 """
 import functools
-import gzip
 import io
 import json
 import zipfile
 
 import pytest
 from api_support import upload
-from django.conf import settings
+from catalog_files import read_catalog
 from django.core.management import call_command
 
-CATALOGS = settings.BASE_DIR.parent / "shared" / "data" / "catalogs"
 OUTCOMES = ("mapped", "kept_as_text", "dropped")
 
 
 @functools.cache  # the ArcGIS Hub catalog takes a second to read; every test picks from the same files
 def entries(name):
-    document = json.loads(gzip.decompress((CATALOGS / name).read_bytes()))
+    document = read_catalog(name)
     return document["dataset"] if isinstance(document, dict) else document
 
 

@@ -1,14 +1,14 @@
 """The source types through their interface (SourceType.records), against real formats over HTTP.
 
 CKAN and DCAT-AP come from a live portal serving its own Action API and DCAT-AP catalog; data.json
-and data.gov.tw are excerpts of the real catalogs in /work/shared/data/catalogs/, from the loopback server.
+and data.gov.tw are excerpts of the real catalogs in ../shared/data/catalogs/, from the loopback server.
 """
 import datetime
 import gzip
 import json
-from pathlib import Path
 
 import pytest
+from catalog_files import CATALOGS, catalog_excerpt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ from harvest.sources.base import SourceError
 from harvest.sources.ckan import CkanSource
 from search.backends import get_search_backend
 
-CATALOGS = Path("/work/shared/data/catalogs")
 LISTED = {"bus-routes", "metro-ridership", "parking-lots", "air-quality"}
 
 
@@ -36,13 +35,6 @@ def harvest(kind, url, config=None, since=None):
     fetcher = RecordingFetcher()
     source = HarvestSource(name="test", kind=kind, url=url, config=config or {})
     return list(source_type_for(source, fetcher).records(since=since)), fetcher.urls
-
-
-def catalog_excerpt(name, count):
-    document = json.loads(gzip.decompress((CATALOGS / name).read_bytes()))
-    if isinstance(document, dict):
-        return {**document, "dataset": document["dataset"][:count]}
-    return document[:count]
 
 
 @pytest.fixture
@@ -137,6 +129,15 @@ def test_data_json_excerpt_streams_from_gzip(loopback):
     records, _urls = harvest(SourceKind.DATA_JSON, url)
     assert [record.source_id for record in records] == [entry["identifier"] for entry in document["dataset"]]
     assert all(record.data.get("title") for record in records if not record.skip)
+
+
+def test_lone_surrogate_escapes_in_a_real_catalog_are_repaired_as_it_streams(loopback):
+    # USAID's catalog writes Windows-1252 apostrophes as lone surrogate escapes ("Future\\udc92s").
+    body = (CATALOGS / "us-federal-usaid.data.json.gz").read_bytes()
+    records, _urls = harvest(SourceKind.DATA_JSON, loopback.serve("/usaid.json.gz", body, "application/gzip"))
+    texts = [record.data.get("description", "") for record in records]
+    assert len(records) == 316 and any("Feed the Future’s" in text for text in texts)
+    assert not any("\udc92" in text or "\ufffd" in text for text in texts)
 
 
 def test_data_gov_tw_excerpt(loopback):
