@@ -8,6 +8,7 @@ A field the source leaves empty is the publisher's: a re-harvest never writes it
 """
 from django.utils import timezone
 
+from core.bulk_copy import copy_objects, copy_rows
 from datasets import identifiers
 from datasets.models import Activity, Dataset, Resource
 from datasets.services.announcements import announce_dataset_changed
@@ -46,8 +47,7 @@ class BatchWriter:
         seen = [plan.link.pk for plan in plans if plan.link and plan.outcome != RecordOutcome.UPDATED]
         # Failed records still count as seen: a record that failed once is not "gone upstream".
         HarvestedDataset.objects.filter(pk__in=seen).update(last_seen=self.now, last_job=self.job)
-        HarvestRecord.objects.bulk_create([self._report_line(plan) for plan in plans
-                                           if plan.outcome != RecordOutcome.UNCHANGED])
+        copy_objects([self._report_line(plan) for plan in plans if plan.outcome != RecordOutcome.UNCHANGED])
         for plan in created + updated:
             announce_dataset_changed(plan.dataset.pk)
 
@@ -72,17 +72,15 @@ class BatchWriter:
                                    name=identifiers.name_for(fields["identifier"]), **fields)
             if state == Dataset.State.PUBLISHED:
                 plan.dataset.published_at = self.now
-        Dataset.objects.bulk_create([plan.dataset for plan in plans])
-        Through = Dataset.themes.through
-        Through.objects.bulk_create([Through(dataset_id=plan.dataset.pk, theme_id=theme.pk)
-                                     for plan in plans for theme in plan.cleaned["themes"]])
+        copy_objects([plan.dataset for plan in plans])
+        copy_rows(Dataset.themes.through, ("dataset", "theme"),
+                  [(plan.dataset.pk, theme.pk) for plan in plans for theme in plan.cleaned["themes"]])
         for plan in plans:
             for resource in plan.resources:
                 resource.dataset = plan.dataset
-        Resource.objects.bulk_create([resource for plan in plans for resource in plan.resources])
-        Activity.objects.bulk_create([build_activity(self.actor, Activity.Action.CREATED, dataset=plan.dataset)
-                                      for plan in plans])
-        HarvestedDataset.objects.bulk_create([HarvestedDataset(
+        copy_objects([resource for plan in plans for resource in plan.resources])
+        copy_objects([build_activity(self.actor, Activity.Action.CREATED, dataset=plan.dataset) for plan in plans])
+        copy_objects([HarvestedDataset(
             dataset=plan.dataset, source=self.source, remote_id=plan.record.source_id,
             original_url=plan.record.original_url, content_hash=plan.content_hash,
             owned_fields=self._owned(plan), owned_resources=[resource.pk for resource in plan.resources],
@@ -135,9 +133,9 @@ class BatchWriter:
         Dataset.objects.bulk_update([plan.dataset for plan in plans], sorted(written))
         Through = Dataset.themes.through
         Through.objects.filter(dataset__in=[plan.dataset for plan in themed]).delete()
-        Through.objects.bulk_create([Through(dataset_id=plan.dataset.pk, theme_id=theme.pk)
-                                     for plan in themed for theme in plan.cleaned["themes"]])
-        Activity.objects.bulk_create(activities)
+        copy_rows(Through, ("dataset", "theme"),
+                  [(plan.dataset.pk, theme.pk) for plan in themed for theme in plan.cleaned["themes"]])
+        copy_objects(activities)
         HarvestedDataset.objects.bulk_update(
             [plan.link for plan in plans],
             ["content_hash", "owned_fields", "owned_resources", "original_url", "last_harvested", "last_seen",
@@ -168,5 +166,5 @@ class BatchWriter:
             item.pk = resource.pk
         Resource.objects.filter(pk__in=[resource.pk for resource in by_url.values()]).delete()
         Resource.objects.bulk_update(kept, [*RESOURCE_FACTS, "modified"])
-        Resource.objects.bulk_create(added)
+        copy_objects(added)
         return [[resource.url for resource in current], [resource.url for resource in wanted]]

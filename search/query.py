@@ -31,7 +31,6 @@ TERM_JOINERS = ".'_-"
 
 # Han (incl. extension A and compatibility ideographs) and Hiragana: one token per character.
 _SINGLE_CHAR_TOKEN = re.compile(r"[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[^\W_]+")
 _WORD_PIECE = re.compile(_SINGLE_CHAR_TOKEN.pattern + r"|(?:(?!" + _SINGLE_CHAR_TOKEN.pattern + r")[^\W_])+")
 _QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
@@ -110,10 +109,10 @@ def clean_text(text):
 
 
 def _spans(normalized):
-    """(start, end, token) of each token of normalized text: words, and single Han/kana characters."""
-    for word in _WORD.finditer(normalized):
-        for piece in _WORD_PIECE.finditer(word.group()):
-            yield word.start() + piece.start(), word.start() + piece.end(), piece.group()
+    """(start, end, token) of each token of normalized text: words, and single Han/kana characters.
+    A piece never spans a non-word character, so the pieces of the whole text are those of its words."""
+    for piece in _WORD_PIECE.finditer(normalized):
+        yield piece.start(), piece.end(), piece.group()
 
 
 def token_spans(text):
@@ -125,7 +124,7 @@ def token_spans(text):
 
 def tokenize(text):
     """The index tokens of a text, in order (what every backend indexes and queries)."""
-    return [token for _start, _end, token in _spans(normalize(text))]
+    return _WORD_PIECE.findall(normalize(text))
 
 
 def _term(raw, phrase):

@@ -42,6 +42,9 @@ def _store_version(*, user, resource, uploaded, claimed_format, stored):
     return version
 
 
+LINK_VALIDATOR = URLValidator(schemes=["http", "https", "ftp"])
+
+
 def _actor(user):
     return user if user and user.is_authenticated else None
 
@@ -71,7 +74,7 @@ def _clean_resource_data(data, resource=None):
         url = str(data["url"] or "").strip()
         if url:
             try:
-                URLValidator(schemes=["http", "https", "ftp"])(url)
+                LINK_VALIDATOR(url)
             except ValidationError:
                 errors["url"] = [_("请输入有效的网址。")]
         cleaned["url"] = url

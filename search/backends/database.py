@@ -11,6 +11,8 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
+from core.bulk_copy import copy_objects, copy_rows
+
 from .. import lexicon, withdrawals
 from ..documents import (
     ANALYSIS_VERSION,
@@ -51,7 +53,6 @@ ENTRY_FIELDS = (
     "region", "title", "description", "modified", "published_at", "temporal_start", "temporal_end",
     "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count", "summary",
 )
-INSERT_BATCH = 1000
 # Between two values of a field (two keywords...), so a phrase never spans them, as in
 # Elasticsearch. A private-use character: a token to both engines, never one of a query.
 VALUE_SEPARATOR = "\ue000"
@@ -74,8 +75,9 @@ def _entry(document, keyword_tokens, body_tokens):
 
 
 def _terms(document):
+    """(entry_id, facet, value) rows of the document's multi-valued facets."""
     return [
-        SearchTerm(entry_id=document["id"], facet=facet, value=value)
+        (document["id"], facet, value)
         for facet, values in ((SearchTerm.Facet.THEME, document["themes"]),
                               (SearchTerm.Facet.KEYWORD, document["keywords"]),
                               (SearchTerm.Facet.FORMAT, document["formats"]))
@@ -103,10 +105,11 @@ class DatabaseBackend(SearchBackend):
         self.write_entries(dataset_ids)
         withdrawals.confirm(self.name, upto, dataset_ids)
 
-    def write_entries(self, dataset_ids):
-        """Re-read these datasets into their entries (Elasticsearch's fallback copy, too)."""
+    def write_entries(self, dataset_ids, documents=None):
+        """Re-read these datasets into their entries (Elasticsearch's fallback copy, too); `documents`:
+        theirs, when the caller has built them already."""
         ids = set(dataset_ids)
-        documents = documents_for(ids)
+        documents = documents_for(ids) if documents is None else documents
         with transaction.atomic():
             SearchEntry.objects.filter(pk__in=ids - {document["id"] for document in documents}).delete()
             self.bulk_index(documents)
@@ -129,8 +132,8 @@ class DatabaseBackend(SearchBackend):
             terms += _terms(document)
             title_words.update(document["title_tokens"].split(), keyword_tokens.split())
             other_words.update(body_tokens.split())
-        SearchEntry.objects.bulk_create(entries, batch_size=INSERT_BATCH)
-        SearchTerm.objects.bulk_create(terms, batch_size=INSERT_BATCH)
+        copy_objects(entries)
+        copy_rows(SearchTerm, ("entry", "facet", "value"), terms)
         lexicon.record(title_words, other_words)
 
     def remove(self, dataset_id):

@@ -155,8 +155,8 @@ class ElasticsearchBackend(SearchBackend):
     def index_datasets(self, dataset_ids):
         ids = set(dataset_ids)
         upto = withdrawals.mark()
-        self.database.write_entries(ids)
         documents = documents_for(ids)
+        self.database.write_entries(ids, documents)
         if self._write_or_record(ids, documents, removed=ids - {document["id"] for document in documents}):
             withdrawals.confirm(self.name, upto, ids)
 

@@ -62,7 +62,7 @@ def test_ckan_pages_package_search_filters_and_asks_only_for_what_changed(portal
     assert metro.data["title"] == "地铁客流 Metro ridership" and metro.data["licence"] == "cc0-1.0"
     assert metro.data["keywords"] == ["地铁", "客流"] and metro.data["update_frequency"] == "daily"
     assert metro.data["source_modified"].startswith(str(dataset.modified.year))
-    assert metro.organization_name == dataset.organization.name and metro.resources[0]["url"]
+    assert metro.organization_name == dataset.organization.name_zh and metro.resources[0]["url"]
 
     only_eco, _urls = harvest(SourceKind.CKAN, url, {"organization": "eco-bureau"})
     assert [record.identifier for record in only_eco] == ["air-quality"]
