@@ -29,6 +29,7 @@ from .parsing import cleaning
 IMPORTER_USERNAME = "catalog-importer"
 PREVIEW_RECORDS = 20
 DUPLICATE = "duplicate identifier in the file (first one kept)"
+IDENTIFIER_ROOM = 180  # of the 200 an identifier may have: room for a source's "-h<id>"
 
 # Fields whose bad value is dropped (noted) rather than costing the whole record.
 DROPPABLE = {
@@ -176,9 +177,9 @@ class HarvestLoader:
         for plan in plans:
             plan.link = links.get(plan.record.source_id)
         new = [plan for plan in fresh if plan.link is None]
-        changed = [plan for plan in fresh if plan.link and plan.link.content_hash != plan.content_hash]
+        changed = [plan for plan in fresh if plan.link and not self._is_unchanged(plan)]
         for plan in fresh:
-            if plan.link and plan.link.content_hash == plan.content_hash:
+            if plan.link and self._is_unchanged(plan):
                 plan.outcome = RecordOutcome.UNCHANGED
         self._refuse_taken(new)
         datasets = Dataset.objects.filter(pk__in=[plan.link.dataset_id for plan in changed])
@@ -195,19 +196,31 @@ class HarvestLoader:
                 plan.fail(str(reason), reason.field)
         return plans
 
+    @staticmethod
+    def _is_unchanged(plan):
+        """Same content, and not archived as gone (a record listed again is restored)."""
+        return plan.link.content_hash == plan.content_hash and plan.link.gone_since is None
+
     def _refuse_taken(self, plans):
-        """New records whose identifier another source's dataset holds (a conflict) or that is otherwise
-        held or retired (a failure): one number, one source."""
+        """New records whose identifier another source's dataset holds are a conflict (one number, one
+        source); one held or retired here by a dataset not harvested takes this source's variant of it
+        (`<identifier>-h<source id>`, as CKAN's harvester renames), noted, or fails if that is taken too."""
         taken = identifiers.unavailable_among(plan.record.identifier for plan in plans)
         harvested = dict(Dataset.objects.filter(identifier__in=taken, harvested__isnull=False)
                          .values_list("identifier", "harvested__source__name"))
+        variants = {identifier: f"{identifier[:IDENTIFIER_ROOM]}-h{self.source.pk}"
+                    for identifier in taken - harvested.keys()}
+        variants_taken = identifiers.unavailable_among(variants.values())
         for plan in plans:
             identifier = plan.record.identifier
             if identifier in harvested:
                 plan.fail(f"identifier already harvested from another source ({harvested[identifier]})",
                           "identifier", RecordOutcome.CONFLICT)
-            elif identifier in taken:
-                plan.fail("identifier already used by a dataset not harvested from this source", "identifier")
+            elif identifier in variants and variants[identifier] in variants_taken:
+                plan.fail("identifier already used here, and this source's variant of it too", "identifier")
+            elif identifier in variants:
+                plan.record.identifier = plan.record.data["identifier"] = variants[identifier]
+                plan.record.notes.append(f"identifier already used here: stored as {variants[identifier]}")
 
     def _hash(self, record):
         payload = [record.data, record.resources, record.organization_name, record.original_url, self.settings_key]
@@ -221,6 +234,8 @@ class HarvestLoader:
         code = data.get("licence")
         data["licence"] = self.licences.get(code) if code else self.source.default_licence
         data.setdefault("open_grade", self.source.default_open_grade)
+        if plan.dataset is not None:  # an identifier never changes (it may be this source's variant)
+            data["identifier"] = plan.dataset.identifier
         try:
             plan.cleaned = clean_dataset_data(data, instance=plan.dataset)
         except ValidationError as error:

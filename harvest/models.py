@@ -167,6 +167,8 @@ class HarvestedDataset(models.Model):
     first_harvested = models.DateTimeField(auto_now_add=True)
     last_harvested = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
+    # Set when the source's policy archived it as gone upstream: listed again, it is restored.
+    gone_since = models.DateTimeField(null=True, blank=True)
     last_job = models.ForeignKey(HarvestJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -114,10 +114,15 @@ class BatchWriter:
                         else:
                             setattr(dataset, field, value)
                             written.add(field)
-            if self.source.publish and dataset.state == Dataset.State.DRAFT:
-                changes["state"] = [dataset.state, Dataset.State.PUBLISHED]
-                dataset.state, dataset.published_at = Dataset.State.PUBLISHED, dataset.published_at or self.now
+            if link.gone_since is not None or (self.source.publish and dataset.state == Dataset.State.DRAFT):
+                # Listed again after the policy archived it as gone, or to be published now.
+                state = self._state()
+                if state != dataset.state:
+                    changes["state"] = [dataset.state, state]
+                    dataset.state = state
+                dataset.published_at = dataset.published_at or (self.now if state == Dataset.State.PUBLISHED else None)
                 written.update({"state", "published_at"})
+                link.gone_since = None
             owned = [resource for resource in resources.get(dataset.pk, []) if resource.pk in link.owned_resources]
             urls = self._sync_resources(dataset, owned, plan.resources)
             if urls is not None:
@@ -139,7 +144,7 @@ class BatchWriter:
         HarvestedDataset.objects.bulk_update(
             [plan.link for plan in plans],
             ["content_hash", "owned_fields", "owned_resources", "original_url", "last_harvested", "last_seen",
-             "last_job"])
+             "last_job", "gone_since"])
 
     def _sync_resources(self, dataset, current, wanted):
         """Make the source's url resources match its distributions (matched by URL; the publisher's own

@@ -21,6 +21,7 @@ from ..fetching import Fetcher, FetchError
 from ..loader import Aborted, HarvestLoader
 from ..models import (
     DisappearedPolicy,
+    HarvestedDataset,
     HarvestJob,
     HarvestRecord,
     HarvestSource,
@@ -161,6 +162,8 @@ def apply_disappeared_policy(job, actor):
         else:
             archive_dataset(user=actor, dataset=dataset)
     HarvestRecord.objects.bulk_create(lines)
+    if outcome == RecordOutcome.ARCHIVED:
+        HarvestedDataset.objects.filter(dataset__in=[line.dataset for line in lines]).update(gone_since=timezone.now())
     counter = "deleted_count" if outcome == RecordOutcome.DELETED else "archived_count"
     setattr(job, counter, getattr(job, counter) + len(lines))
     job.save(update_fields=[counter])

@@ -138,6 +138,40 @@ def test_a_record_removed_upstream_is_archived_by_the_policy(catalogs, transport
 
 
 @pytest.mark.django_db
+def test_an_archived_record_listed_again_is_restored_and_the_delete_policy_deletes(catalogs, transport_bureau, api):
+    source = source_for(catalogs, transport_bureau, entries=[entry(n) for n in range(3)])
+    harvest(source)
+    gone = catalogs.documents["/data.json"]["dataset"].pop(1)
+    harvest(source)
+    catalogs.documents["/data.json"]["dataset"].append(gone)
+    job, _ = harvest(source)
+    assert counts(job) == {"unchanged": 2, "updated": 1}
+    assert detail(api, "bus-stops-1").json()["state"] == "published"
+
+    HarvestSource.objects.filter(pk=source.pk).update(disappeared_policy="delete")
+    catalogs.documents["/data.json"]["dataset"].pop(0)
+    job, _ = harvest(source)
+    assert job.deleted_count == 1 and not Dataset.objects.filter(identifier="bus-stops-0").exists()
+    assert list(job.records.values_list("remote_id", "outcome")) == [("bus-stops-0", "deleted")]
+
+
+@pytest.mark.django_db
+def test_an_identifier_held_here_takes_the_sources_variant(catalogs, transport_bureau, make_dataset):
+    local = make_dataset("bus-stops-1", title="Our own bus stops")
+    source = source_for(catalogs, transport_bureau, entries=[entry(1), entry(2)])
+    job, _ = harvest(source)
+    assert counts(job) == {"created": 2}
+    variant = Dataset.objects.get(identifier=f"bus-stops-1-h{source.pk}")
+    assert variant.title == "Bus stops 1" and variant.harvested.remote_id == "bus-stops-1"
+    assert Dataset.objects.get(pk=local.pk).title == "Our own bus stops"
+    assert any("stored as" in note for note in job.records.get(remote_id="bus-stops-1").notes)
+    catalogs.documents["/data.json"]["dataset"][0]["title"] = "Bus stops 1 (renamed)"
+    job, _ = harvest(source)
+    assert counts(job) == {"updated": 1, "unchanged": 1}
+    assert Dataset.objects.get(pk=variant.pk).title == "Bus stops 1 (renamed)"
+
+
+@pytest.mark.django_db
 def test_a_record_removed_upstream_is_kept_until_its_days_unseen_have_passed(catalogs, transport_bureau):
     source = source_for(catalogs, transport_bureau, entries=[entry(n) for n in range(3)])
     harvest(source)
