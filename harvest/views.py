@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.service_forms import run_action, run_step
@@ -14,10 +15,14 @@ from organizations.refusals import not_platform_staff
 
 from . import selectors
 from .forms import RecordFilterForm, SourceForm, source_initial
+from .models import RecordOutcome
 from .services import jobs as job_services
 from .services import sources
 
 PAGE_SIZE = 50
+# The fields of the mapping report (parsing.records' field outcomes), by their names on the page.
+MAPPED_FIELDS = {"licence": _lazy("许可协议"), "issued": _lazy("来源发布时间"), "modified": _lazy("来源修改时间"),
+                 "formats": _lazy("格式"), "contact": _lazy("联系人")}
 
 
 def _page(request, queryset):
@@ -89,7 +94,9 @@ def job_detail(request, pk):
     return render(request, "harvest/job_detail.html", {
         "job": job, "source": job.source, "filters": filters, "outcome": outcome,
         "page": _page(request, selectors.records_of(job, outcome)),
-        "mapping": sorted((job.mapping or {}).items()),
+        "mapping": [(MAPPED_FIELDS.get(name, name), counts) for name, counts in sorted((job.mapping or {}).items())],
+        "preview": [{**item, "outcome": RecordOutcome(item["outcome"]).label if item["outcome"] in RecordOutcome.values
+                     else item["outcome"]} for item in job.preview or []],
     })
 
 
