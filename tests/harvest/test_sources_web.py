@@ -1,11 +1,13 @@
 """The harvest pages: who may use them, the source form, runs from the page, the job report, the schedule and
 the dashboard flag."""
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from harvest_pages_support import SOURCE_DATA
 
+from datasets.models import Dataset
 from harvest.models import (
     HarvestJob,
     HarvestRecord,
@@ -76,8 +78,11 @@ def test_the_pages_speak_english_under_en(client, org_admin, source):
     assert "Harvesting" in page and "New harvest source" in page
 
 
-def test_the_beat_task_starts_due_sources_and_moves_their_next_run(org_admin, source):
-    hourly = save_source(user=org_admin, data={**SOURCE_DATA, "name": "hourly", "schedule": "hourly"})
+def test_the_beat_task_runs_due_sources_and_moves_their_next_run(org_admin, source, loopback,
+                                                                 django_capture_on_commit_callbacks):
+    catalog = {"dataset": [{"identifier": "hourly-counts", "title": "Hourly counts", "accessLevel": "public"}]}
+    hourly = save_source(user=org_admin, data={**SOURCE_DATA, "name": "hourly", "schedule": "hourly",
+                                               "url": loopback.serve("/hourly.json", json.dumps(catalog))})
     paused = save_source(user=org_admin, data={**SOURCE_DATA, "name": "paused", "schedule": "hourly",
                                                "active": False})
     assert paused.next_run_at is None and source.next_run_at is None
@@ -85,9 +90,12 @@ def test_the_beat_task_starts_due_sources_and_moves_their_next_run(org_admin, so
     start_due_harvests()
     assert not HarvestJob.objects.exists()
     HarvestSource.objects.filter(pk=hourly.pk).update(next_run_at=timezone.now() - timedelta(minutes=1))
-    start_due_harvests()
+    with django_capture_on_commit_callbacks(execute=True):
+        start_due_harvests()
     hourly.refresh_from_db()
-    assert list(HarvestJob.objects.values_list("source__name", "requested_by")) == [("hourly", None)]
+    assert list(HarvestJob.objects.values_list("source__name", "requested_by", "status", "created_count")) == [
+        ("hourly", None, "finished", 1)]
+    assert Dataset.objects.get(identifier="hourly-counts").harvested.source == hourly
     assert hourly.next_run_at > timezone.now() + timedelta(minutes=59)
 
 
