@@ -1,9 +1,10 @@
 """In a real Chromium: an enterprise applies for a conditional dataset, the department's reviewer approves it."""
 import pytest
+from access_support import days
+from browser_support import log_in
 from django.core import mail
 
 from access.models import AccessApplication, Grant
-from access_support import days
 
 pytestmark = [
     pytest.mark.browser,
@@ -11,18 +12,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-
-def log_in(browser, live_server, username, next_path, violations):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f"pw-{username}")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{next_path}")
-    return context, page
 
 
 def test_enterprise_applies_and_reviewer_approves(browser, live_server, make_dataset, enterprise_a, enterprise_admin,

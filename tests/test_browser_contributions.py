@@ -1,9 +1,10 @@
 """In a real Chromium: submit -> validate -> request changes -> resubmit -> approve -> merged, in the catalog and search."""
 import pytest
+from browser_support import log_in
+from contributions_support import ROWS, csv_bytes
 from playwright.sync_api import expect
 
 from contributions.models import Contribution, Status
-from contributions_support import ROWS, csv_bytes
 
 pytestmark = [
     pytest.mark.browser,
@@ -11,16 +12,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-
-def log_in(browser, live_server, username, next_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f"pw-{username}")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{next_path}")
-    return context, page
 
 
 def _file(name, rows):

@@ -2,6 +2,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ..parsing import json_stream
+
 
 class SourceError(Exception):
     """The source as a whole is unusable (not a catalog, the wrong format); the message is the reason."""
@@ -29,3 +31,26 @@ class SourceType:
 
     def records(self, *, since=None):
         raise NotImplementedError
+
+
+class StreamedJsonSource(SourceType):
+    """A catalog that is one JSON document, its records at `items_prefix` (ijson's syntax), parsed as it
+    streams in (parsing.json_stream): a 100 MB catalog is never held whole."""
+
+    items_prefix = ""
+    format_name = ""
+
+    def parse(self, entry):
+        raise NotImplementedError
+
+    def records(self, *, since=None):
+        fetched = self.fetcher.open(self.source.url, expect="json")
+        try:
+            try:
+                for entry in json_stream.items(fetched.stream, self.items_prefix):
+                    yield self.parse(entry)
+            except json_stream.NotJson as error:
+                raise SourceError(_("来源不是合法的 %(format)s：%(error)s")
+                                  % {"format": self.format_name, "error": error}) from None
+        finally:
+            fetched.close()

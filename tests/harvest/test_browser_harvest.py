@@ -9,9 +9,10 @@ import json
 import re
 
 import pytest
+from browser_support import log_in
+from catalog_files import CATALOGS
 from playwright.sync_api import expect
 
-from catalog_files import CATALOGS
 from datasets.models import Dataset
 from harvest.models import HarvestSource
 from search.backends import get_search_backend
@@ -22,16 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-
-def log_in(browser, live_server, username, next_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f"pw-{username}")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{next_path}")
-    return page
 
 
 def create_source(page, *, name, kind, url, config=""):
@@ -54,7 +45,7 @@ def test_a_department_admin_harvests_a_ckan_and_a_data_json_source(browser, live
     catalog = (CATALOGS / "us-federal-consumerfinance.data.json.gz").read_bytes()
     records = len(json.loads(gzip.decompress(catalog))["dataset"])
     data_json = loopback.serve("/cfpb/data.json", gzip.decompress(catalog))
-    page = log_in(browser, live_server, org_admin.username, "/harvest/")
+    context, page = log_in(browser, live_server, org_admin.username, "/harvest/")
 
     # data.json: a dry run shows what would happen and writes nothing; the run creates every record.
     create_source(page, name="CFPB data.json", kind="data-json", url=data_json)
@@ -91,4 +82,4 @@ def test_a_department_admin_harvests_a_ckan_and_a_data_json_source(browser, live
 
     page.goto(f"{live_server.url}/search/?q=Consumer+Complaint")
     expect(page.get_by_role("link", name="Consumer Complaint Database").first).to_be_visible()
-    page.context.close()
+    context.close()
