@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from datasets import identifiers
 from datasets.models import Dataset, Licence, Theme
@@ -25,8 +26,11 @@ from organizations.services import save_organization
 from . import writing
 from .models import HarvestedDataset, HarvestJob, RecordOutcome
 from .parsing import cleaning
+from .parsing.records import Record, Unparsed
 
 IMPORTER_USERNAME = "catalog-importer"
+# Part of every content hash: raised when parsing changes, so the next run applies every record again.
+CONTENT_VERSION = 2
 PREVIEW_RECORDS = 20
 DUPLICATE = "duplicate identifier in the file (first one kept)"
 IDENTIFIER_ROOM = 180  # of the 200 an identifier may have: room for a source's "-h<id>"
@@ -103,7 +107,7 @@ class HarvestLoader:
                              self.source.default_licence_id]
 
     def run(self, records, *, limit=None):
-        """Apply `records` (an iterable of parsing.records.Record), resuming after job.committed_records."""
+        """Apply `records` (parsing.records.Record or Unparsed), resuming after job.committed_records."""
         resume_after, batch, position = self.job.committed_records, [], 0
         size = PREVIEW_RECORDS if self.job.dry_run else settings.HARVEST_BATCH_SIZE
         for record in records:
@@ -111,6 +115,7 @@ class HarvestLoader:
                 break
             position += 1
             if position <= resume_after:  # applied by a batch of an earlier attempt of this job
+                record = record.parse() if isinstance(record, Unparsed) else record
                 if not record.skip:
                     self.seen.add(record.identifier)
                 continue
@@ -127,7 +132,8 @@ class HarvestLoader:
 
     def _apply(self, batch):
         with transaction.atomic():
-            plans = self._plan(batch)
+            unchanged, records = self._unparsed_unchanged(batch)
+            plans = unchanged + self._plan(records)
             if not self.job.dry_run:
                 writing.BatchWriter(self.job, self.actor).write(plans)
             self._account(plans)
@@ -159,6 +165,29 @@ class HarvestLoader:
         job.save(update_fields=fields)
 
     # --- planning ---------------------------------------------------------------
+
+    def _unparsed_unchanged(self, batch):
+        """(plans of the Unparsed entries hashing as stored: unchanged, never parsed; the records to plan)."""
+        pending = [item.source_id for item in batch if isinstance(item, Unparsed)]
+        links = {link.remote_id: link for link in HarvestedDataset.objects.filter(
+            source=self.source, remote_id__in=pending).annotate(identifier=F("dataset__identifier"))} if pending else {}
+        unchanged, records = [], []
+        for item in batch:
+            if not isinstance(item, Unparsed):
+                records.append(item)
+                continue
+            content_hash = self._digest(item.fingerprint)
+            link = links.get(item.source_id)
+            if (link and link.content_hash == content_hash and link.gone_since is None and not self.job.dry_run
+                    and link.identifier not in self.seen):
+                self.seen.add(link.identifier)
+                unchanged.append(Plan(Record(source_id=item.source_id), RecordOutcome.UNCHANGED,
+                                      content_hash=content_hash, link=link))
+            else:
+                record = item.parse()
+                record.content_hash = content_hash
+                records.append(record)
+        return unchanged, records
 
     def _plan(self, batch):
         plans, fresh = [Plan(record) for record in batch], []
@@ -223,9 +252,15 @@ class HarvestLoader:
                 plan.record.notes.append(f"identifier already used here: stored as {variants[identifier]}")
 
     def _hash(self, record):
-        payload = [record.data, record.resources, record.organization_name, record.original_url, self.settings_key]
-        encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-        return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+        if record.content_hash:  # read as Unparsed: the hash of its entry
+            return record.content_hash
+        payload = [record.data, record.resources, record.organization_name, record.original_url]
+        return self._digest(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")))
+
+    def _digest(self, text):
+        """The content hash of a record's text with what the source's settings and our parsing make of it."""
+        salted = json.dumps([text, self.settings_key, CONTENT_VERSION], ensure_ascii=False, default=str)
+        return hashlib.sha256(salted.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _validate(self, plan):
         record = plan.record

@@ -1,6 +1,7 @@
 """What a catalog parser hands the loader, and the report of a run."""
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from datasets.models import UpdateFrequency
@@ -52,12 +53,33 @@ class Record:
     error_field: str = ""
     original_url: str = ""
     field_outcomes: dict = field(default_factory=dict)
+    # Set by the loader for a record read as Unparsed: the hash of its entry as the source wrote it.
+    content_hash: str = ""
 
     def drop(self, data_field):
         """A dataset field the services refused was emptied: noted, and its reported field dropped."""
         self.notes.append(f"invalid {data_field} dropped")
         if data_field in REPORTED_FIELDS:
             self.field_outcomes[REPORTED_FIELDS[data_field]] = DROPPED
+
+
+@dataclass
+class Unparsed:
+    """A remote entry not parsed yet (sources that stream JSON objects): its remote id and `fingerprint`
+    (its canonical JSON) are cheap, and `parse()` (-> Record) is only called when the entry changed."""
+
+    source_id: str
+    fingerprint: str
+    parse: Callable
+
+
+def unparsed(entry, id_key, parse):
+    """An Unparsed of a JSON object with its id at `id_key`; anything else parsed at once (to fail alone)."""
+    raw_id = entry.get(id_key) if isinstance(entry, dict) else None
+    if raw_id in (None, "") or isinstance(raw_id, dict | list):
+        return parse(entry)
+    fingerprint = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Unparsed(source_id=str(raw_id).strip(), fingerprint=fingerprint, parse=lambda: parse(entry))
 
 
 class Report:

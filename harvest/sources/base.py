@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..parsing import json_stream
+from ..parsing.records import unparsed
 
 
 class SourceError(Exception):
@@ -10,7 +11,8 @@ class SourceError(Exception):
 
 
 class SourceType:
-    """One kind of remote catalog: it reads the source and yields parsing.records.Record, one per remote record.
+    """One kind of remote catalog: it reads the source and yields one parsing.records.Record (or Unparsed,
+    parsed by the loader only when it changed) per remote record.
 
     `records(since=...)` streams; a record that cannot be parsed is yielded with `skip` set (it fails alone),
     while a source that cannot be read at all raises FetchError or SourceError before or while streaming.
@@ -34,10 +36,12 @@ class SourceType:
 
 
 class StreamedJsonSource(SourceType):
-    """A catalog that is one JSON document, its records at `items_prefix` (ijson's syntax), parsed as it
-    streams in (parsing.json_stream): a 100 MB catalog is never held whole."""
+    """A catalog that is one JSON document, its records at `items_prefix` (ijson's syntax), read as it
+    streams in (parsing.json_stream): a 100 MB catalog is never held whole. Records come as
+    parsing.records.Unparsed, so the loader parses only those whose entry changed."""
 
     items_prefix = ""
+    id_key = ""  # where a record's remote id is: it and the entry's hash decide whether to parse it
     format_name = ""
 
     def parse(self, entry):
@@ -48,7 +52,7 @@ class StreamedJsonSource(SourceType):
         try:
             try:
                 for entry in json_stream.items(fetched.stream, self.items_prefix):
-                    yield self.parse(entry)
+                    yield unparsed(entry, self.id_key, self.parse)
             except json_stream.NotJson as error:
                 raise SourceError(_("来源不是合法的 %(format)s：%(error)s")
                                   % {"format": self.format_name, "error": error}) from None

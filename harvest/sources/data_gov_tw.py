@@ -7,6 +7,7 @@ from .base import StreamedJsonSource
 class DataGovTwSource(StreamedJsonSource):
     kind = SourceKind.DATA_GOV_TW
     items_prefix = "item"
+    id_key = "NODE"
     format_name = "data.gov.tw JSON"
 
     def parse(self, entry):

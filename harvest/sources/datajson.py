@@ -7,6 +7,7 @@ from .base import StreamedJsonSource
 class DataJsonSource(StreamedJsonSource):
     kind = SourceKind.DATA_JSON
     items_prefix = "dataset.item"
+    id_key = "identifier"
     format_name = "data.json"
 
     def parse(self, entry):

@@ -9,9 +9,9 @@ import json
 from io import StringIO
 
 import pytest
+from catalog_files import catalog_excerpt, read_catalog
 from django.core.management import call_command
 
-from catalog_files import catalog_excerpt, read_catalog
 from datasets.models import Activity, Dataset
 from harvest.models import HarvestedDataset, HarvestSource
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from harvest.fetching import Fetcher, FetchError
 from harvest.models import HarvestSource, SourceKind
+from harvest.parsing.records import Unparsed
 from harvest.sources import SOURCE_TYPES, source_type_for
 from harvest.sources.base import SourceError
 from harvest.sources.ckan import CkanSource
@@ -34,7 +35,8 @@ class RecordingFetcher(Fetcher):
 def harvest(kind, url, config=None, since=None):
     fetcher = RecordingFetcher()
     source = HarvestSource(name="test", kind=kind, url=url, config=config or {})
-    return list(source_type_for(source, fetcher).records(since=since)), fetcher.urls
+    items = source_type_for(source, fetcher).records(since=since)
+    return [item.parse() if isinstance(item, Unparsed) else item for item in items], fetcher.urls
 
 
 @pytest.fixture
