@@ -235,16 +235,20 @@ class HarvestLoader:
         source); one held or retired here by a dataset not harvested takes this source's variant of it
         (`<identifier>-h<source id>`, as CKAN's harvester renames), noted, or fails if that is taken too."""
         taken = identifiers.unavailable_among(plan.record.identifier for plan in plans)
-        harvested = dict(Dataset.objects.filter(identifier__in=taken, harvested__isnull=False)
-                         .values_list("identifier", "harvested__source__name"))
+        harvested = {identifier: (name, organization_id) for identifier, name, organization_id in
+                     Dataset.objects.filter(identifier__in=taken, harvested__isnull=False).values_list(
+                         "identifier", "harvested__source__name", "harvested__source__organization")}
         variants = {identifier: f"{identifier[:IDENTIFIER_ROOM]}-h{self.source.pk}"
                     for identifier in taken - harvested.keys()}
         variants_taken = identifiers.unavailable_among(variants.values())
         for plan in plans:
             identifier = plan.record.identifier
             if identifier in harvested:
-                plan.fail(f"identifier already harvested from another source ({harvested[identifier]})",
-                          "identifier", RecordOutcome.CONFLICT)
+                name, organization_id = harvested[identifier]
+                # Named only to who manages it too: another department's sources are none of theirs.
+                named = f" ({name})" if organization_id and organization_id == self.source.organization_id else ""
+                plan.fail(f"identifier already harvested from another source{named}", "identifier",
+                          RecordOutcome.CONFLICT)
             elif identifier in variants and variants[identifier] in variants_taken:
                 plan.fail("identifier already used here, and this source's variant of it too", "identifier")
             elif identifier in variants:
