@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from harvest.models import HarvestJob, HarvestSource
+
 pytestmark = pytest.mark.django_db
 
 PYTHON_SYNTAX = re.compile(r"\[['\"]|ErrorDetail|string=|code=")
@@ -18,13 +20,34 @@ def schema(api):
     return response.json()
 
 
-def paginated_list_paths(schema):
-    """Every GET operation of the API that takes a `page` parameter, read from the OpenAPI schema."""
-    return sorted(
+@pytest.fixture
+def path_ids(transport_bureau):
+    """The id that fills `{id}` in the paginated lists nested under one object (a harvest source's jobs,
+    a job's records), by the path's prefix."""
+    source = HarvestSource.objects.create(name="census", kind="data-json", url="https://example.org/data.json",
+                                          organization=transport_bureau)
+    job = HarvestJob.objects.create(source=source)
+    return {"/api/v1/harvest/sources/{id}/": source.pk, "/api/v1/harvest/jobs/{id}/": job.pk}
+
+
+def paginated_list_paths(schema, path_ids=None):
+    """Every GET operation of the API that takes a `page` parameter, read from the OpenAPI schema, with
+    its `{id}` filled from `path_ids` (a path with an id nobody gave fails the test)."""
+    paths = sorted(
         path for path, methods in schema["paths"].items()
         if "get" in methods and any(p["name"] == "page" and p["in"] == "query"
                                     for p in methods["get"].get("parameters", []))
     )
+    if path_ids is None:
+        return paths
+    filled = []
+    for path in paths:
+        for prefix, pk in path_ids.items():
+            if path.startswith(prefix):
+                path = path.replace("{id}", str(pk))
+        assert "{" not in path, f"no id for {path}: add it to path_ids"
+        filled.append(path)
+    return filled
 
 
 def assert_plain_error(body, status):
@@ -47,9 +70,9 @@ def test_the_schema_lists_every_paginated_endpoint(schema):
 
 @pytest.mark.parametrize("language, text", [("zh-hans", "正整数"), ("en", "positive integer")])
 def test_a_bad_page_is_a_400_naming_page_on_every_paginated_endpoint(api_as, staff, graded_datasets, schema,
-                                                                     language, text):
+                                                                     path_ids, language, text):
     client = api_as(staff)
-    for path in paginated_list_paths(schema):
+    for path in paginated_list_paths(schema, path_ids):
         for page in BAD_PAGES:
             response = client.get(path, {"page": page}, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 400, (path, page, response.content)
@@ -58,9 +81,9 @@ def test_a_bad_page_is_a_400_naming_page_on_every_paginated_endpoint(api_as, sta
             assert text in error["fields"]["page"][0], (path, page, error)
 
 
-def test_a_page_past_the_last_is_a_404_naming_page_on_every_paginated_endpoint(api_as, staff, schema):
+def test_a_page_past_the_last_is_a_404_naming_page_on_every_paginated_endpoint(api_as, staff, schema, path_ids):
     client = api_as(staff)
-    for path in paginated_list_paths(schema):
+    for path in paginated_list_paths(schema, path_ids):
         response = client.get(path, {"page": "400"})
         assert response.status_code == 404, (path, response.content)
         assert "page" in assert_plain_error(response.json(), 404)["fields"], path

@@ -14,6 +14,7 @@ from django.test import Client
 from apikeys_support import session_client
 from contributions_support import CONTRIBUTIONS, NEW_DATASET, csv_upload, new_dataset_body
 from datasets.models import Dataset
+from harvest.models import HarvestSource
 
 pytestmark = pytest.mark.django_db
 
@@ -83,19 +84,26 @@ def test_a_new_dataset_contribution_answers_a_hidden_holder_like_a_retired_ident
     assert len(set(answers.values())) == 1, answers
 
 
-def test_a_catalog_import_skips_a_retired_identifier(retired, transport_bureau, tmp_path):
+def test_a_catalog_import_answers_a_hidden_holder_like_a_retired_identifier(graded_datasets, retired,
+                                                                            transport_bureau, tmp_path):
+    # Every identifier unavailable here, hidden or retired, is answered alike: the record comes in
+    # under the source's variant of it, and the identifier itself is never reused.
+    unavailable = unavailable_identifiers(graded_datasets, retired)
+    entries = [{"identifier": identifier, "title": f"Census {name}", "description": "d", "accessLevel": "public",
+                "publisher": {"name": "Census"}, "keyword": ["census"], "modified": "2024-01-01"}
+               for name, identifier in unavailable.items()]
     catalog = tmp_path / "data.json"
-    catalog.write_text(json.dumps({
-        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [
-            {"identifier": retired, "title": "Old census", "description": "d", "accessLevel": "public",
-             "publisher": {"name": "Census"}, "keyword": ["census"], "modified": "2024-01-01"},
-            {"identifier": "new-census", "title": "New census", "description": "d", "accessLevel": "public",
-             "publisher": {"name": "Census"}, "keyword": ["census"], "modified": "2024-01-01"},
-        ]}), encoding="utf-8")
+    catalog.write_text(json.dumps({"conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+                                   "dataset": entries}), encoding="utf-8")
     report_path = tmp_path / "report.json"
     call_command("import_catalog", str(catalog), "--organization", transport_bureau.slug, "--report",
                  str(report_path), stdout=StringIO())
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    assert (report["created"], report["skipped"]) == (1, 1), report
-    assert [reason["examples"] for reason in report["skip_reasons"].values()] == [[retired]]
+    assert (report["created"], report["skipped"]) == (len(unavailable), 0), report
+    notes = {masked(reason, identifier) for reason in report["repairs"] for identifier in unavailable.values()
+             if identifier in reason}
+    assert len(notes) == 1, notes
+    source = HarvestSource.objects.get()
+    for name, identifier in unavailable.items():
+        assert Dataset.objects.get(identifier=f"{identifier}-h{source.pk}").title == f"Census {name}"
     assert not Dataset.objects.filter(identifier=retired).exists()
