@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from datasets import identifiers
 from datasets.models import Dataset, Licence, Theme
@@ -103,8 +102,9 @@ class HarvestLoader:
         self.organizations = {}
         self.seen = set()
         # What the source's settings make of a record: part of its hash, so a changed setting re-applies it.
-        self.settings_key = [self.source.organization_id, self.source.publish, self.source.default_open_grade,
-                             self.source.default_licence_id]
+        settings_key = [self.source.organization_id, self.source.publish, self.source.default_open_grade,
+                        self.source.default_licence_id, CONTENT_VERSION]
+        self.salt = (json.dumps(settings_key, default=str) + "\n").encode()
 
     def run(self, records, *, limit=None):
         """Apply `records` (parsing.records.Record or Unparsed), resuming after job.committed_records."""
@@ -169,20 +169,21 @@ class HarvestLoader:
     def _unparsed_unchanged(self, batch):
         """(plans of the Unparsed entries hashing as stored: unchanged, never parsed; the records to plan)."""
         pending = [item.source_id for item in batch if isinstance(item, Unparsed)]
-        links = {link.remote_id: link for link in HarvestedDataset.objects.filter(
-            source=self.source, remote_id__in=pending).annotate(identifier=F("dataset__identifier"))} if pending else {}
+        # Only what the decision needs (a full link is read by _plan for the records that changed).
+        links = {remote_id: (pk, content_hash, gone_since, identifier) for remote_id, pk, content_hash, gone_since,
+                 identifier in HarvestedDataset.objects.filter(source=self.source, remote_id__in=pending).values_list(
+                     "remote_id", "pk", "content_hash", "gone_since", "dataset__identifier")} if pending else {}
         unchanged, records = [], []
         for item in batch:
             if not isinstance(item, Unparsed):
                 records.append(item)
                 continue
             content_hash = self._digest(item.fingerprint)
-            link = links.get(item.source_id)
-            if (link and link.content_hash == content_hash and link.gone_since is None and not self.job.dry_run
-                    and link.identifier not in self.seen):
-                self.seen.add(link.identifier)
+            pk, stored_hash, gone_since, identifier = links.get(item.source_id, (None, None, None, None))
+            if stored_hash == content_hash and gone_since is None and not self.job.dry_run and identifier not in self.seen:
+                self.seen.add(identifier)
                 unchanged.append(Plan(Record(source_id=item.source_id), RecordOutcome.UNCHANGED,
-                                      content_hash=content_hash, link=link))
+                                      content_hash=content_hash, link=HarvestedDataset(pk=pk)))
             else:
                 record = item.parse()
                 record.content_hash = content_hash
@@ -263,8 +264,9 @@ class HarvestLoader:
 
     def _digest(self, text):
         """The content hash of a record's text with what the source's settings and our parsing make of it."""
-        salted = json.dumps([text, self.settings_key, CONTENT_VERSION], ensure_ascii=False, default=str)
-        return hashlib.sha256(salted.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = hashlib.sha256(self.salt)
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def _validate(self, plan):
         record = plan.record
