@@ -78,7 +78,7 @@ def unparsed(entry, id_key, parse):
     raw_id = entry.get(id_key) if isinstance(entry, dict) else None
     if raw_id in (None, "") or isinstance(raw_id, dict | list):
         return parse(entry)
-    fingerprint = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    fingerprint = json.dumps(entry, sort_keys=True, separators=(",", ":"), default=str)
     return Unparsed(source_id=str(raw_id).strip(), fingerprint=fingerprint, parse=lambda: parse(entry))
 
 
