@@ -286,7 +286,7 @@ class HarvestLoader:
             except ValidationError as error:
                 field, messages = next(iter(error.message_dict.items()))
                 raise Skip(f"invalid {field}: {messages[0]}", field) from None
-        plan.cleaned["themes"] = [self.themes[code] for code in codes if code in self.themes]
+        plan.cleaned["themes"] = [self.themes[code] for code in dict.fromkeys(codes) if code in self.themes]
         plan.resources = self._built_resources(record)
         if plan.dataset is None:
             plan.organization = self._organization(record)
