@@ -8,7 +8,7 @@ import json
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, dates, fields, formats, licences
+from . import cleaning, dates, fields, licences
 from .dcat_us import themes_and_keywords
 
 NAME = "ckan"
@@ -100,14 +100,9 @@ def parse(entry, site=""):
     keywords_en = fields.keywords(record, _json_list(extras.get("keywords_en")))
     if keywords_en:
         record.data["keywords_en"] = keywords_en
-    outcomes = []
-    for resource in entry.get("resources") or []:
-        if isinstance(resource, dict):
-            url = fields.link(resource.get("url"))
-            fmt, outcome = formats.format_for(resource.get("format"), resource.get("mimetype"), url)
-            if fields.resource(record, name=resource.get("name") or resource.get("format") or "", url=url,
-                               fmt=fmt, description=resource.get("description") or ""):
-                outcomes.append(outcome)
-    formats.note_outcomes(record, outcomes)
+    fields.distributions(record, [
+        {"name": resource.get("name"), "url": resource.get("url"), "label": resource.get("format"),
+         "media_type": resource.get("mimetype"), "description": resource.get("description")}
+        for resource in entry.get("resources") or [] if isinstance(resource, dict)])
     fields.fill_english(record, extras.get("language"))
     return record

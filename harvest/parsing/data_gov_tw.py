@@ -3,7 +3,7 @@ import re
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, dates, fields, formats, licences
+from . import cleaning, dates, fields, licences
 from .records import frequency_for_days
 
 NAME = "data-gov-tw"
@@ -48,6 +48,10 @@ def update_frequency(record, value):
     return UpdateFrequency.IRREGULAR
 
 
+def _filetype(item):
+    return str(item.get("RES_FILETYPE") or "").strip()
+
+
 def parse(entry):
     entry, record, node = fields.open_record(entry, "NODE", "TITLE")
     if record.skip:
@@ -80,14 +84,8 @@ def parse(entry):
     }
     record.original_url = record.data["source_url"]
     resources = entry.get("RESOURCE")
-    outcomes = []
-    for item in resources if isinstance(resources, list) else []:
-        if not isinstance(item, dict):
-            continue
-        filetype = str(item.get("RES_FILETYPE") or "").strip()
-        url = fields.link(item.get("RES_URL"))
-        fmt, outcome = formats.format_for(FORMATS.get(filetype, filetype), "", url)
-        if fields.resource(record, name=item.get("RES_DESC") or filetype, url=url, fmt=fmt):
-            outcomes.append(outcome)
-    formats.note_outcomes(record, outcomes)
+    items = [item for item in (resources if isinstance(resources, list) else []) if isinstance(item, dict)]
+    fields.distributions(record, [
+        {"name": item.get("RES_DESC") or _filetype(item), "url": item.get("RES_URL"),
+         "label": FORMATS.get(_filetype(item), _filetype(item))} for item in items])
     return record

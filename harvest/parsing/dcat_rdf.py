@@ -11,7 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from datasets.models import OpenGrade, UpdateFrequency
 
-from . import cleaning, dates, fields, formats, licences
+from . import cleaning, dates, fields, licences
 from .dcat_us import THEME_NAMES, temporal
 from .records import Record
 
@@ -75,16 +75,15 @@ def _period(graph, subject):
     return start, end
 
 
-def _format(graph, distribution, url):
-    """(format, outcome) of a distribution from its dct:format (a label or an EU file-type IRI), its
-    dcat:mediaType (an IANA IRI) and its URL."""
+def _format(graph, distribution):
+    """{label, media_type} of a distribution: its dct:format (a label or an EU file-type IRI) and its
+    dcat:mediaType (an IANA IRI)."""
     fmt = graph.value(distribution, DCTERMS["format"])
     if isinstance(fmt, URIRef | BNode):
         label = _value(graph, fmt, RDF.value) or _texts(graph, fmt, SKOS.prefLabel)[0]
         fmt = label or (_tail(fmt) if isinstance(fmt, URIRef) else "")
     media_type = graph.value(distribution, DCAT.mediaType)
-    media = re.sub(r"^.*/media-types/", "", str(media_type or ""))
-    return formats.format_for(fmt, media, url)
+    return {"label": str(fmt or "").strip(), "media_type": re.sub(r"^.*/media-types/", "", str(media_type or ""))}
 
 
 def parse(graph, subject):
@@ -133,15 +132,11 @@ def parse(graph, subject):
     }
     if access and _tail(access) in ACCESS_RIGHTS:  # else the source's default grade
         record.data["open_grade"] = ACCESS_RIGHTS[_tail(access)]
-    outcomes = []
-    for distribution in distributions:
-        name, _name_en = _texts(graph, distribution, DCTERMS.title)
-        url = fields.link(_value(graph, distribution, DCAT.downloadURL) or _value(graph, distribution, DCAT.accessURL))
-        fmt, outcome = _format(graph, distribution, url)
-        if fields.resource(record, name=name or fmt, url=url, fmt=fmt,
-                           description=_texts(graph, distribution, DCTERMS.description)[0]):
-            outcomes.append(outcome)
-    formats.note_outcomes(record, outcomes)
+    fields.distributions(record, [
+        {"name": _texts(graph, distribution, DCTERMS.title)[0],
+         "url": _value(graph, distribution, DCAT.downloadURL) or _value(graph, distribution, DCAT.accessURL),
+         **_format(graph, distribution), "description": _texts(graph, distribution, DCTERMS.description)[0]}
+        for distribution in distributions])
     if title_en and title_en != title:
         record.data.update(title_en=title_en, description_en=fields.text(
             record, description_en, fields.DESCRIPTION_LIMIT, "description"),

@@ -6,7 +6,7 @@ import re
 from datasets.models import OpenGrade, UpdateFrequency
 from datasets.vocabularies import THEMES
 
-from . import cleaning, dates, fields, formats, licences
+from . import cleaning, dates, fields, licences
 from .records import frequency_for_days
 
 NAME = "dcat-us"
@@ -177,15 +177,9 @@ def parse(entry):
     }
     record.original_url = record.data["source_url"]
     distributions = entry.get("distribution")
-    outcomes = []
-    for distribution in distributions if isinstance(distributions, list) else []:
-        if not isinstance(distribution, dict):
-            continue
-        url = fields.link(distribution.get("downloadURL") or distribution.get("accessURL"))
-        fmt, outcome = formats.format_for(distribution.get("format"), distribution.get("mediaType"), url)
-        if fields.resource(record, name=distribution.get("title") or distribution.get("format") or "", url=url,
-                           fmt=fmt, description=distribution.get("description") or ""):
-            outcomes.append(outcome)
-    formats.note_outcomes(record, outcomes)
+    fields.distributions(record, [
+        {"name": item.get("title"), "url": item.get("downloadURL") or item.get("accessURL"),
+         "label": item.get("format"), "media_type": item.get("mediaType"), "description": item.get("description")}
+        for item in (distributions if isinstance(distributions, list) else []) if isinstance(item, dict)])
     fields.fill_english(record, entry.get("language"))
     return record

@@ -1,7 +1,7 @@
 """Field mappings shared by the catalog parsers; each notes on the record what it repaired."""
 import re
 
-from . import cleaning
+from . import cleaning, formats
 from .records import MAPPED, Record
 
 TITLE_LIMIT = 300
@@ -109,6 +109,19 @@ def resource(record, *, name, url, fmt, description=""):
 
 # Han, kana, hangul and full-width forms: text holding none of them is not Chinese.
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def distributions(record, items):
+    """Add a record's distributions as url resources, each {name, url, label, media_type, description}:
+    its format from formats.format_for, and the record's one "formats" outcome from theirs."""
+    outcomes = []
+    for item in items:
+        url = link(item.get("url"))
+        fmt, outcome = formats.format_for(item.get("label"), item.get("media_type"), url)
+        if resource(record, name=item.get("name") or item.get("label") or fmt, url=url, fmt=fmt,
+                    description=item.get("description") or ""):
+            outcomes.append(outcome)
+    formats.note_outcomes(record, outcomes)
 
 
 def is_english(declared, *texts):
