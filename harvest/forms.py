@@ -6,7 +6,7 @@ from core.service_forms import ServiceForm
 from datasets.models import Licence, OpenGrade
 
 from .models import DisappearedPolicy, RecordOutcome, Schedule, SourceKind
-from .selectors import manageable_organizations
+from .permissions import manageable_organizations
 
 
 class SourceForm(ServiceForm):

@@ -32,6 +32,7 @@ IMPORTER_USERNAME = "catalog-importer"
 CONTENT_VERSION = 2
 PREVIEW_RECORDS = 20
 DUPLICATE = "duplicate identifier in the file (first one kept)"
+REMOTE_ID_LIMIT = HarvestedDataset._meta.get_field("remote_id").max_length
 IDENTIFIER_ROOM = 180  # of the 200 an identifier may have: room for a source's "-h<id>"
 
 # Fields whose bad value is dropped (noted) rather than costing the whole record.
@@ -65,6 +66,17 @@ def importer_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def _strip_controls(record):
+    """Every parser's output passes here: no control character (PostgreSQL stores no NUL) goes further."""
+    texts = [record.source_id, record.identifier, record.organization_name, record.original_url, record.data,
+             record.resources]
+    texts, controlled = cleaning.strip_controls(texts)
+    if controlled:
+        (record.source_id, record.identifier, record.organization_name, record.original_url, record.data,
+         record.resources) = texts
+        record.notes.append("control characters removed")
 
 
 def is_empty(value):
@@ -194,8 +206,11 @@ class HarvestLoader:
         plans, fresh = [Plan(record) for record in batch], []
         for plan in plans:
             record = plan.record
+            _strip_controls(record)
             if record.skip:
                 plan.fail(record.skip)
+            elif len(record.source_id) > REMOTE_ID_LIMIT:
+                plan.fail(f"remote id longer than {REMOTE_ID_LIMIT} characters", "identifier")
             elif record.identifier in self.seen:
                 plan.fail(DUPLICATE, "identifier")
             else:

@@ -1,24 +1,14 @@
 """Which sources and jobs a person sees (only who may manage a source sees its jobs and reports)."""
 from django.db.models import F, OuterRef, Q, Subquery
 
-from organizations.models import Membership, Organization
-from organizations.roles import is_authenticated, is_platform_staff
+from organizations.roles import is_platform_staff
 
 from .models import HarvestJob, HarvestRecord, HarvestSource, JobStatus
+from .permissions import manageable_organizations
 
 ENDED = (JobStatus.FINISHED, JobStatus.FINISHED_WITH_ERRORS, JobStatus.FAILED)
 # A run is flagged when more than 1 in 20 (5%) of the records it read failed.
 FLAG_ONE_IN = 20
-
-
-def _admin_organization_ids(user):
-    return Membership.objects.filter(user=user, role=Membership.Role.ADMIN,
-                                     organization__kind=Organization.Kind.GOVERNMENT).values("organization_id")
-
-
-def may_manage_any_harvest(user):
-    """Whether to offer the harvesting pages at all: staff, or an admin of a government department."""
-    return is_platform_staff(user) or (is_authenticated(user) and _admin_organization_ids(user).exists())
 
 
 def sources_for(user):
@@ -26,9 +16,7 @@ def sources_for(user):
     queryset = HarvestSource.objects.select_related("organization", "default_licence")
     if is_platform_staff(user):
         return queryset
-    if not is_authenticated(user):
-        return queryset.none()
-    return queryset.filter(organization_id__in=_admin_organization_ids(user))
+    return queryset.filter(organization__in=manageable_organizations(user))
 
 
 def jobs_of(source):
@@ -55,11 +43,3 @@ def flagged_sources(user):
         last_failed=Subquery(last.values("failed_count")[:1]),
         last_read=Subquery(last.values("read")[:1]),
     ).filter(Q(last_status=JobStatus.FAILED) | Q(last_read__lt=F("last_failed") * FLAG_ONE_IN))
-
-
-def manageable_organizations(user):
-    """The departments the user may harvest into (the choices of the source form)."""
-    governments = Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
-    if is_platform_staff(user):
-        return governments
-    return governments.filter(pk__in=_admin_organization_ids(user))

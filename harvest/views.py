@@ -16,6 +16,7 @@ from organizations.refusals import not_platform_staff
 from . import selectors
 from .forms import RecordFilterForm, SourceForm, source_initial
 from .models import RecordOutcome
+from .permissions import may_manage_any_harvest
 from .services import jobs as job_services
 from .services import sources
 
@@ -30,7 +31,7 @@ def _page(request, queryset):
 
 
 def _ensure_may_harvest(user):
-    if not selectors.may_manage_any_harvest(user):
+    if not may_manage_any_harvest(user):
         raise not_platform_staff(_("只有平台管理员或政府部门的组织管理员可以管理数据采集。"))
 
 

@@ -13,6 +13,7 @@ from datasets import identifiers
 from datasets.models import Activity, Dataset, Resource
 from datasets.services.announcements import announce_dataset_changed
 from datasets.services.history import build_activity, recorded_value
+from datasets.services.lifecycle import set_state
 from datasets.services.publishing_rights import ensure_can_publish
 
 from .models import HarvestedDataset, HarvestRecord, RecordOutcome
@@ -68,10 +69,9 @@ class BatchWriter:
         state = self._state()
         for plan in plans:
             fields = {key: value for key, value in plan.cleaned.items() if key != "themes"}
-            plan.dataset = Dataset(organization=plan.organization, state=state,
+            plan.dataset = Dataset(organization=plan.organization,
                                    name=identifiers.name_for(fields["identifier"]), **fields)
-            if state == Dataset.State.PUBLISHED:
-                plan.dataset.published_at = self.now
+            set_state(plan.dataset, state, self.now)
         copy_objects([plan.dataset for plan in plans])
         copy_rows(Dataset.themes.through, ("dataset", "theme"),
                   [(plan.dataset.pk, theme.pk) for plan in plans for theme in plan.cleaned["themes"]])
@@ -119,9 +119,7 @@ class BatchWriter:
                 state = self._state()
                 if state != dataset.state:
                     changes["state"] = [dataset.state, state]
-                    dataset.state = state
-                dataset.published_at = dataset.published_at or (self.now if state == Dataset.State.PUBLISHED else None)
-                written.update({"state", "published_at"})
+                    written.update(set_state(dataset, state, self.now))
                 link.gone_since = None
             owned = [resource for resource in resources.get(dataset.pk, []) if resource.pk in link.owned_resources]
             urls = self._sync_resources(dataset, owned, plan.resources)

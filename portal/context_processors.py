@@ -1,6 +1,6 @@
 """Values every page template needs: the platform's name and whether to offer publishing and harvesting."""
 from core.site import PLATFORM_NAME, PORTAL_NAME
-from harvest.selectors import may_manage_any_harvest
+from harvest.permissions import may_manage_any_harvest
 from organizations.roles import published_organizations
 
 

@@ -79,17 +79,24 @@ def _refuse_owned_changes(dataset, changes):
         raise ValidationError(refused)
 
 
+def set_state(dataset, state, now=None):
+    """Put `dataset` in `state` in memory, its first publication dated; the fields to save.
+
+    What every state change writes, one dataset at a time (_move_to) or in bulk (the harvest writer)."""
+    dataset.state = state
+    if state != Dataset.State.PUBLISHED:
+        return ["state"]
+    dataset.published_at = dataset.published_at or now or timezone.now()
+    return ["state", "published_at"]
+
+
 def _move_to(user, dataset, state, action):
     """Change a dataset's state (once: a repeat changes nothing), recording who did it, and announce it."""
     ensure_can_publish(user, dataset.organization)
     if dataset.state == state:
         return dataset
-    previous, dataset.state = dataset.state, state
-    fields = ["state", "modified"]
-    if state == Dataset.State.PUBLISHED:
-        dataset.published_at = dataset.published_at or timezone.now()
-        fields.append("published_at")
-    dataset.save(update_fields=fields)
+    previous = dataset.state
+    dataset.save(update_fields=["modified", *set_state(dataset, state)])
     record_activity(user, action, dataset=dataset, changes={"state": [previous, dataset.state]})
     announce_dataset_changed(dataset.pk)
     return dataset

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from datasets.services.metadata import IDENTIFIER_PATTERN
 
 SURROGATE = re.compile("[\ud800-\udfff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HTML_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 BLOCK_TAGS = {"p", "div", "br", "li", "tr", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 SKIPPED_TAGS = {"script", "style", "head", "title"}
@@ -33,18 +34,29 @@ def repaired_surrogate(code):
     return ""
 
 
-def repair_tree(value):
-    """(value with lone UTF-16 surrogates repaired, whether any were found), recursively."""
+def _map_strings(value, repair):
+    """(value with `repair` applied to every string in it, whether any changed), recursively."""
     if isinstance(value, str):
-        repaired = SURROGATE.sub(_repair_surrogate, value)
+        repaired = repair(value)
         return repaired, repaired != value
     if isinstance(value, list):
-        pairs = [repair_tree(item) for item in value]
+        pairs = [_map_strings(item, repair) for item in value]
         return [item for item, _ in pairs], any(changed for _, changed in pairs)
     if isinstance(value, dict):
-        pairs = {key: repair_tree(item) for key, item in value.items()}
+        pairs = {key: _map_strings(item, repair) for key, item in value.items()}
         return {key: item for key, (item, _) in pairs.items()}, any(changed for _, changed in pairs.values())
     return value, False
+
+
+def repair_tree(value):
+    """(value with lone UTF-16 surrogates repaired, whether any were found), recursively."""
+    return _map_strings(value, lambda text: SURROGATE.sub(_repair_surrogate, text))
+
+
+def strip_controls(value):
+    """(value without control characters but tab and line breaks, whether any were found), recursively:
+    PostgreSQL stores no NUL, and no page shows the others."""
+    return _map_strings(value, lambda text: CONTROL.sub("", text))
 
 
 class _TextExtractor(HTMLParser):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from datasets.models import UpdateFrequency
 
+from . import cleaning
+
 EXAMPLES_PER_REASON = 3
 
 # What became of a field the source gave: ours now, kept as the source's own words, or lost (noted why).
@@ -79,7 +81,9 @@ def unparsed(entry, id_key, parse):
     if raw_id in (None, "") or isinstance(raw_id, dict | list):
         return parse(entry)
     fingerprint = json.dumps(entry, sort_keys=True, separators=(",", ":"), default=str)
-    return Unparsed(source_id=str(raw_id).strip(), fingerprint=fingerprint, parse=lambda: parse(entry))
+    # Looked up as the parsed record's id is (control characters removed: PostgreSQL takes no NUL).
+    source_id = cleaning.strip_controls(str(raw_id).strip())[0]
+    return Unparsed(source_id=source_id, fingerprint=fingerprint, parse=lambda: parse(entry))
 
 
 class Report:

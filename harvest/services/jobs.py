@@ -5,9 +5,12 @@ so a worker that dies mid-job (its heartbeat stops, core.jobs' repair requeues i
 the last committed batch; a delivery of a finished job does nothing. A full run that succeeds
 ends with the source's policy for the records it no longer lists.
 """
+import logging
 from pathlib import Path
 
-from django.db import transaction
+import psycopg
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,7 @@ from ..permissions import ensure_may_manage_source
 from ..sources import SOURCE_TYPES, source_type_for
 from ..sources.base import SourceError
 
+log = logging.getLogger(__name__)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 SUCCEEDED = (JobStatus.FINISHED, JobStatus.FINISHED_WITH_ERRORS)
 
@@ -133,6 +137,13 @@ def run_job(job_id, *, fetcher=None, records=None, limit=None, listener=None):
         _finish(job, JobStatus.ABORTED)
     except (FetchError, SourceError) as error:
         _finish(job, JobStatus.FAILED, str(error))
+    except (OperationalError, InterfaceError, psycopg.OperationalError):
+        raise  # the connection or the server failed: the task retries, resuming after the committed batches
+    except (DatabaseError, psycopg.Error, SoftTimeLimitExceeded) as error:
+        # A batch the database refused is rolled back whole; the job says so rather than stay "running".
+        log.exception("harvest job %s stopped", job.pk)
+        _finish(job, JobStatus.FAILED, _("采集在已提交的 %(count)s 条记录之后停止：%(error)s")
+                % {"count": job.committed_records, "error": str(error).splitlines()[0][:300] or type(error).__name__})
     else:
         _finish(job, JobStatus.FINISHED_WITH_ERRORS if job.failed_count else JobStatus.FINISHED)
     return job

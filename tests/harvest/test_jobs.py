@@ -184,15 +184,20 @@ def test_a_record_removed_upstream_is_kept_until_its_days_unseen_have_passed(cat
 
 @pytest.mark.django_db
 def test_a_malformed_record_and_a_duplicate_fail_alone_with_their_reasons(catalogs, transport_bureau):
-    entries = [entry(1), {"identifier": "no-title"}, entry(2), "not an object", entry(1, title="Again")]
+    entries = [entry(1), {"identifier": "no-title"}, entry(2), "not an object", entry(1, title="Again"),
+               entry(3, identifier="x" * 600), entry(4, title="Bus\u0000 stops 4", description="a\u0007b")]
     job, output = harvest(source_for(catalogs, transport_bureau, entries=entries))
-    assert (job.status, counts(job)) == ("finished_with_errors", {"created": 2, "failed": 3})
+    assert (job.status, counts(job)) == ("finished_with_errors", {"created": 3, "failed": 4})
+    # Control characters are removed, not a reason for the database to refuse the whole batch.
+    assert Dataset.objects.get(identifier="bus-stops-4").title == "Bus stops 4"
+    assert "control characters removed" in job.records.get(remote_id="bus-stops-4").notes
     failures = {remote_id: (error, field) for remote_id, error, field in
                 job.records.filter(outcome="failed").values_list("remote_id", "error", "field")}
     assert failures["no-title"] == ("missing title", "")
     assert failures["bus-stops-1"] == ("duplicate identifier in the file (first one kept)", "identifier")
     assert Dataset.objects.get(identifier="bus-stops-1").title == "Bus stops 1"  # the first one kept
-    assert "failed            3" in output
+    assert job.records.get(remote_id="x" * 500).error == "remote id longer than 500 characters"
+    assert "failed            4" in output
 
 
 @pytest.mark.django_db
