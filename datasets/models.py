@@ -135,6 +135,8 @@ class Dataset(models.Model):
     source_modified = models.DateTimeField(_("来源修改时间"), null=True, blank=True)
     licence_text = models.CharField(_("许可说明"), max_length=300, blank=True)
     download_count = models.PositiveBigIntegerField(_("下载次数"), default=0)
+    # 0-100 from quality.metadata_score, kept here so lists and both search backends sort and filter by it.
+    metadata_score = models.PositiveSmallIntegerField(_("元数据质量分"), null=True, blank=True, db_index=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     modified = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
@@ -211,6 +213,8 @@ class ResourceVersion(models.Model):
     media_type = models.CharField(max_length=150)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Set by the quality report's personal-data scan; datasets.grading holds such a file back.
+    personal_data_found = models.BooleanField(_("含个人信息"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,10 +16,11 @@ from core.spreadsheets import safe_cell
 from datasets.models import Dataset
 from datasets.services.lifecycle import create_dataset, publish_dataset, update_dataset
 from datasets.services.resources import add_file_resource, replace_resource_file, update_resource
+from quality import pii
+from quality.tables import Table
 
-from .. import pii, storage
+from .. import storage
 from ..models import Kind
-from ..tables import Table
 
 MERGE_USERNAME = "contributions-merge"
 

@@ -1,6 +1,6 @@
 """The validation of a submitted contribution, as the Celery task runs it (contributions.tasks).
 
-Start (counted as an attempt), check the stored file with contributions.validation while the
+Start (counted as an attempt), check the stored file with quality.validation while the
 heartbeat beats (core.jobs), finish with the verdict: awaiting review, or needs changes.
 Each step takes the row lock on its own, so a withdrawal in between wins and the run is dropped.
 """
@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import jobs
+from quality import validation
+from quality.tables import TABULAR_FORMATS
 
-from .. import notifications, storage, validation
+from .. import notifications, storage
 from ..models import Contribution, Kind, Status, ValidationResult
-from ..tables import TABULAR_FORMATS
 from .moves import move
 
 

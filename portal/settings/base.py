@@ -62,9 +62,11 @@ INSTALLED_APPS = [
     "search",
     "datastore",
     "searchstats",
+    "quality",
     "contributions",
     "harvest",
     "exchange",
+    "evaluation",
     "portal",
 ]
 

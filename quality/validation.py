@@ -1,4 +1,4 @@
-"""Validating a contributed file: format, encoding, Table Schema checks, personal data, row-level changes.
+"""Validating a tabular file (a contribution, a resource version): format, encoding, Table Schema checks, personal data, row changes.
 
 frictionless handles the Table Schema side (checking a target descriptor,
 inferring one from a sample of rows); the row checks themselves run in this

@@ -1,4 +1,4 @@
-"""Reading a contributed file as a table, safely: container limits first, encodings per line, raw headers.
+"""Reading a tabular file safely (a contribution, a resource version): container limits first, encodings per line, raw headers.
 
 CSV/TSV stream line by line (each line decoded on its own, so a file that
 mixes encodings is reported with row numbers instead of failing whole); XLSX
@@ -16,7 +16,7 @@ TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
 
 
 class Unreadable(Exception):
-    """The file cannot be read as what it claims to be; the message says why, for the contributor."""
+    """The file cannot be read as what it claims to be; the message says why, for whoever sent it."""
 
 
 class Table:
