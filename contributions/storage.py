@@ -5,13 +5,9 @@ was received (or to the checksum the contributor declared) is deleted and
 refused, so a contribution never points at a partial or corrupted file.
 """
 import hashlib
-import os
-import tempfile
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
@@ -51,22 +47,3 @@ def store(contribution, uploaded, facts, stored):
 
 def open_file(contribution):
     return default_storage.open(contribution.file.name, "rb")
-
-
-@contextmanager
-def temporary_file(suffix):
-    """A named temporary file, removed afterwards."""
-    handle, path = tempfile.mkstemp(suffix=suffix)
-    os.close(handle)
-    try:
-        yield path
-    finally:
-        os.unlink(path)
-
-
-def as_upload(path, name):
-    """A file on disk as an upload for datasets.services."""
-    handle = open(path, "rb")
-    upload = File(handle, name=name)
-    upload.size = os.path.getsize(path)
-    return upload

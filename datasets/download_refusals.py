@@ -2,7 +2,8 @@
 
 The rule itself is datasets.grading's (download_refusal); this module turns
 its answer into an error for every door to the data: file downloads, and the
-datastore's rows, aggregates and exports.
+datastore's rows, aggregates and exports. A file held back for personal data
+is refused to outsiders whatever the grade allows (PersonalDataHeld).
 """
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,18 @@ class GrantRequired(ApplicationRequired):
     code = grading.Refusal.GRANT_REQUIRED
 
 
+class PersonalDataHeld(DomainError):
+    """The quality report found personal data in the file: held back until the publisher masks it."""
+
+    status_code = 403
+    code = grading.Refusal.PERSONAL_DATA_HELD
+
+
+def personal_data_held():
+    return PersonalDataHeld(_("该文件含有个人信息（如身份证号、手机号、电子邮箱或银行卡号），已暂停提供；"
+                              "需由数据提供部门对相关列脱敏并发布新版本后才能获取。"), field="file")
+
+
 def _no_upcoming_grant(organization_id, dataset_id):
     return None
 
@@ -55,6 +68,8 @@ def _grant_error(key, dataset):
 
 
 def _refusal_error(refusal, viewer, dataset):
+    if refusal == grading.Refusal.PERSONAL_DATA_HELD:
+        return personal_data_held()
     if refusal == grading.Refusal.SCOPE_REQUIRED:
         return ScopeRequired(_("该 API 密钥缺少权限范围 %(scope)s。") % {"scope": grading.DATA_SCOPE},
                              field="scope")
@@ -67,10 +82,11 @@ def _refusal_error(refusal, viewer, dataset):
     )
 
 
-def ensure_can_download(request, dataset):
-    """Refuse with a 403 naming what is missing (an application, a key's scope, a grant)."""
+def ensure_can_download(request, dataset, versions=()):
+    """Refuse with a 403 naming what is missing (an application, a key's scope, a grant), or that one of
+    `versions` (the file versions to be served) is held back for personal data."""
     # Only conditional datasets get here: restricted ones and drafts were 404 in the selectors.
     viewer = grading.viewer_for(request)
-    refusal = viewer.download_refusal(dataset)
+    refusal = viewer.download_refusal(dataset, versions)
     if refusal is not None:
         raise _refusal_error(refusal, viewer, dataset)

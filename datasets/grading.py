@@ -7,6 +7,12 @@
 - restricted: it does not exist (404) for anyone but its organization's
   members and platform staff.
 
+A file version in which the quality report found personal data (identity
+numbers, mobile numbers, e-mails, bank cards) is held back from everyone
+outside its organization and platform staff while its dataset is open or
+conditional, until the publisher masks it (a new version) or restricts the
+dataset; every door to its bytes asks `download_refusal(dataset, versions)`.
+
 Drafts are seen only by their organization and staff. Every entry point
 (pages, API, search, downloads, counts, feeds) asks the request's viewer
 (`viewer_for(request)`, or `Viewer(user)` where there is no request): as a
@@ -39,6 +45,14 @@ def needs_application(dataset):
     return dataset.open_grade == OpenGrade.CONDITIONAL and dataset.state == Dataset.State.PUBLISHED
 
 
+def holds_personal_data(dataset, version):
+    """Whether `version` is held back for personal data: found in it, and its dataset's data reaches outsiders.
+
+    A restricted dataset is not held: only its own department sees it at all.
+    """
+    return bool(version is not None and version.personal_data_found) and dataset.open_grade in PUBLICLY_LISTED_GRADES
+
+
 def is_audited(dataset):
     """Whether serving, querying or refusing the dataset's data goes to the audit log: conditional data only."""
     return dataset.open_grade == OpenGrade.CONDITIONAL
@@ -52,6 +66,7 @@ class Refusal:
     KEY_INACTIVE = "key_inactive"
     SCOPE_REQUIRED = "scope_required"
     GRANT_REQUIRED = "grant_required"
+    PERSONAL_DATA_HELD = "personal_data_held"
 
 
 @runtime_checkable
@@ -163,14 +178,25 @@ class Viewer:
             self._granted[dataset.pk] = _grant_check(key.organization_id, dataset.pk)
         return self._granted[dataset.pk]
 
-    def download_refusal(self, dataset):
+    def is_held_from(self, dataset, version):
+        """Whether `version` is held back from this viewer for personal data (holds_personal_data)."""
+        return holds_personal_data(dataset, version) and not self._is_own(dataset)
+
+    def download_refusal(self, dataset, versions=()):
         """None when the dataset's files and rows may reach the viewer, else a Refusal code.
 
         Conditional data reaches an enterprise only through its API key: a key that
         is active, has the data:read scope, and whose enterprise holds an active
         grant for the dataset. A signed-in enterprise member without a key gets the
-        metadata only.
+        metadata only. `versions` are the file versions whose bytes would be served
+        (a download, the table a datastore query reads): one held from the viewer refuses.
         """
+        refusal = self._grade_refusal(dataset)
+        if refusal is None and any(self.is_held_from(dataset, version) for version in versions):
+            return Refusal.PERSONAL_DATA_HELD
+        return refusal
+
+    def _grade_refusal(self, dataset):
         if not self.can_view(dataset):
             return Refusal.NOT_VISIBLE
         if dataset.open_grade == OpenGrade.OPEN or self._is_own(dataset):
@@ -186,9 +212,13 @@ class Viewer:
             return Refusal.GRANT_REQUIRED
         return None
 
-    def can_download(self, dataset):
-        """Whether the dataset's files and rows may reach the viewer (viewing is checked too)."""
-        return self.download_refusal(dataset) is None
+    def can_download(self, dataset, versions=()):
+        """Whether the dataset's files and rows (of `versions`) may reach the viewer (viewing is checked too)."""
+        return self.download_refusal(dataset, versions) is None
+
+    def held_version_ids(self, dataset, versions):
+        """Ids of the `versions` (of one dataset) held back from this viewer, for pages listing them."""
+        return {version.pk for version in versions if self.is_held_from(dataset, version)}
 
 
 def viewer_for(request):

@@ -13,7 +13,9 @@ from .models import Activity, Dataset, Resource, Theme
 def datasets_for(viewer):
     """Datasets the viewer may see, with what list views need fetched in a fixed number of queries."""
     queryset = Dataset.objects.select_related("organization", "licence").prefetch_related(
-        "themes", Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
+        # The current version comes along: whether its file is held back (grading) is asked per resource.
+        "themes", Prefetch("resources", queryset=Resource.objects.select_related("current_version")
+                           .order_by("position", "id"))
     )
     return viewer.filter_visible(queryset)
 

@@ -87,9 +87,12 @@ def dataset_detail(request, identifier):
     if represented is not None:
         return represented
     prefetch_related_objects([dataset], "resources__versions", "themes__parent")
+    versions = [version for resource in dataset.resources.all() for version in resource.versions.all()]
     return render(request, "portal/dataset_detail.html", {
         "dataset": dataset,
         "can_download": viewer.can_download(dataset),
+        # Versions held back from this viewer for personal data: no download link, the reason instead.
+        "held_versions": viewer.held_version_ids(dataset, versions),
         "can_edit": is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
         "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),

@@ -24,11 +24,19 @@ def resource_with_data(request, resource_id):
     """The resource, once the caller may see it (else 404) and have its data (else 403).
 
     Access is decided by datasets.grading (through ensure_can_download), with
-    the request's credential, so an enterprise API key's grant counts.
+    the request's credential, so an enterprise API key's grant counts, and the
+    versions whose rows would be served (served_versions) held for personal data refuse.
     """
     resource = catalog.resource_for(viewer_for(request), resource_id)
-    ensure_can_download(request, resource.dataset)
+    ensure_can_download(request, resource.dataset, served_versions(resource))
     return resource
+
+
+def served_versions(resource):
+    """The current version and the one whose table answers queries (an older one until the new one loads)."""
+    active = [table.version for table in DatastoreTable.objects.filter(resource=resource, is_active=True)
+              .select_related("version")]
+    return [resource.current_version, *active]
 
 
 def latest_load(resource):

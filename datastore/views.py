@@ -13,7 +13,7 @@ from organizations.roles import is_publisher
 
 from . import charts, exports, query, readers
 from .models import DatastoreTable
-from .selectors import latest_load
+from .selectors import latest_load, served_versions
 
 EXPORT_FORMATS = ("csv", "json", "xlsx", "parquet")
 
@@ -22,7 +22,8 @@ def resource_data(request, pk):
     viewer = grading.viewer_for(request)
     resource = catalog.resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
     dataset = resource.dataset
-    can_download = viewer.can_download(dataset)
+    refusal = viewer.download_refusal(dataset, served_versions(resource))
+    can_download = refusal is None
     # The load job's progress is the publishers' business; visitors see the data or a short notice.
     shows_load_status = can_download and is_publisher(request.user, dataset.organization)
     active = latest = None
@@ -33,6 +34,7 @@ def resource_data(request, pk):
     chart = active and charts.default_chart(active.columns, resource.table_schema)
     return render(request, "datastore/resource_data.html", {
         "dataset": dataset, "resource": resource, "can_download": can_download,
+        "personal_data_held": refusal == grading.Refusal.PERSONAL_DATA_HELD,
         "tabular": readers.is_tabular(resource.format), "active": active, "latest": latest,
         "shows_load_status": shows_load_status,
         "export_formats": EXPORT_FORMATS + (("geojson",) if geo else ()),

@@ -21,6 +21,7 @@ from .catalog import (
     iso_timestamp,
     public_datasets,
 )
+from .links import file_versions
 
 CONTEXT = "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld"
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
@@ -92,7 +93,7 @@ def _distribution(links, dataset, resource):
     """
     media_type = resource.media_type if MEDIA_TYPE.match(resource.media_type or "") else ""
     url = links.data_url(ANONYMOUS, resource, dataset)
-    if not ANONYMOUS.can_download(dataset):
+    if not ANONYMOUS.can_download(dataset, file_versions(resource)):  # conditional, or held for personal data
         key, url = "accessURL", f"{url}#resource-{resource.pk}"
     else:
         # The schema wants a media type with every downloadURL; a link of unknown type is a page to visit.

@@ -53,6 +53,13 @@ class SiteLinks:
         return self.absolute(self._download_path.format(resource.pk))
 
     def data_url(self, viewer, resource, dataset=None):
-        """The download URL when `viewer` may have the data, else the landing page (which says how to apply)."""
+        """The download URL when `viewer` may have the data, else the landing page (which says how to apply,
+        or that the file is held back for personal data)."""
         dataset = dataset or resource.dataset
-        return self.download(resource) if viewer.can_download(dataset) else self.landing_page(dataset)
+        downloadable = viewer.can_download(dataset, file_versions(resource))
+        return self.download(resource) if downloadable else self.landing_page(dataset)
+
+
+def file_versions(resource):
+    """The version a resource's data URL serves (none for a link), for the personal-data hold (grading)."""
+    return (resource.current_version,) if resource.kind == Resource.Kind.FILE else ()

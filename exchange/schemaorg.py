@@ -14,7 +14,7 @@ from core.markdown import render_markdown
 from core.site import PORTAL_NAME
 
 from .catalog import ANONYMOUS, access_conditions, in_public_catalog, iso_timestamp
-from .links import SiteLinks
+from .links import SiteLinks, file_versions
 
 CONTEXT = "https://schema.org"
 
@@ -62,7 +62,7 @@ def describe_dataset(request, dataset):
 def _download(links, dataset, resource, downloadable):
     item = {"@type": "DataDownload", "name": localized(resource, "name"),
             "encodingFormat": resource.media_type or resource.format}
-    if downloadable:
+    if downloadable and ANONYMOUS.can_download(dataset, file_versions(resource)):  # not held for personal data
         item["contentUrl"] = links.data_url(ANONYMOUS, resource, dataset)
     return {key: value for key, value in item.items() if value}
 

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("", include("datasets.urls")),
     path("", include("datastore.urls")),
+    path("", include("quality.urls")),
     # Last: /about/, /terms/... only where no other page matched.
     path("", include("sitepages.urls")),
     prefix_default_language=False,

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = _("数据质量")
+
+    def ready(self):
+        from core import jobs
+        from datasets.signals import resource_version_created
+
+        from . import dispatch, repair
+
+        resource_version_created.connect(dispatch.queue_report, dispatch_uid="quality.queue_report")
+        jobs.register_repair(repair.repair_stalled_reports)

@@ -34,6 +34,7 @@ class QualityReport(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    interrupted = models.BooleanField(default=False)  # its worker stopped; requeued by the repair (core.jobs)
 
     class Meta:
         ordering = ["-created"]
@@ -42,6 +43,12 @@ class QualityReport(models.Model):
 
     def __str__(self):
         return f"{self.version}: {self.status}"
+
+    @property
+    def is_failed(self):
+        """What users call a failed report: the check did not finish, or the file did not pass it."""
+        return self.status == self.Status.FAILED or (self.status == self.Status.DONE
+                                                     and self.report.get("valid") is False)
 
 
 class LinkCheck(models.Model):

@@ -9,11 +9,10 @@ hashes that uniqueness, duplicate-row and change checks need go to a
 temporary SQLite file, not to Python sets.
 
 The report is plain JSON: counts per error type with the first examples
-and their row numbers, the header, row and column counts, a preview.
+and their row numbers, warnings (columns entirely empty: the file stays
+valid), the header, row and column counts, a preview.
 """
-import datetime
 import os
-import re
 import sqlite3
 
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import inspection, jobs, uploads
 
 from . import pii
+from .cells import constraint_checks, type_checker
 from .tables import TABULAR_FORMATS, Table, Unreadable
 
 EXAMPLES = 5
@@ -29,13 +29,6 @@ PREVIEW_CELL = 200
 INFER_ROWS = 500
 PROGRESS_EVERY = 50_000
 BATCH = 10_000
-
-INTEGER = re.compile(r"^[+-]?\d+$")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^(NaN|INF|-INF)$")
-YEAR = re.compile(r"^\d{4}$")
-YEARMONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-TRUE_VALUES = ("true", "True", "TRUE", "1")
-FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 
 # --- the schema ------------------------------------------------------------------
@@ -63,43 +56,6 @@ def infer_schema(header, sample):
     for field, label in zip(descriptor["fields"], header):
         field["name"] = label or field["name"]
     return descriptor
-
-
-def _date_checker(parse):
-    def check(value):
-        try:
-            parse(value)
-            return True
-        except ValueError:
-            return False
-    return check
-
-
-def _checker(field):
-    """A function cell -> bool (True: valid) for a frictionless Field; fast paths for the common types."""
-    kind = field.type
-    if kind in ("string", "any"):
-        return None
-    if kind == "integer":
-        return INTEGER.match
-    if kind == "number":
-        return NUMBER.match
-    if kind == "boolean":
-        allowed = set(getattr(field, "true_values", TRUE_VALUES)) | set(getattr(field, "false_values", FALSE_VALUES))
-        return allowed.__contains__
-    if kind == "date" and getattr(field, "format", "default") == "default":
-        return _date_checker(datetime.date.fromisoformat)
-    if kind == "datetime" and getattr(field, "format", "default") == "default":
-        return _date_checker(lambda value: datetime.datetime.fromisoformat(value.replace("Z", "+00:00")))
-    if kind == "year":
-        return YEAR.match
-    if kind == "yearmonth":
-        return YEARMONTH.match
-
-    def slow(value):  # the rare types: frictionless parses them
-        _cell, notes = field.read_cell(value)
-        return not notes
-    return slow
 
 
 # --- collecting errors -------------------------------------------------------------
@@ -188,6 +144,14 @@ def _label_errors(errors, header, schema_fields):
         errors.add("extra-label", row=1, field=label, message=_("多出的列：%(label)s。") % {"label": label})
 
 
+def _empty_columns(names, empty):
+    """Columns without a single filled cell: a warning (the file stays valid; a column may be kept for later)."""
+    warnings = Errors()
+    for index in sorted(empty):
+        warnings.add("empty-column", field=names[index], message=_("%(field)s 列全部为空。") % {"field": names[index]})
+    return warnings.as_report()
+
+
 def _preview_row(row):
     return [cell[:PREVIEW_CELL] for cell in row]
 
@@ -214,11 +178,13 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None, scratch="con
 
     width = len(fields)
     names = [field.name for field in fields]
-    checkers = [_checker(field) for field in fields]
     required = [bool((field.constraints or {}).get("required")) for field in fields]
     unique = [index for index, field in enumerate(fields) if (field.constraints or {}).get("unique")]
     key_indexes = [names.index(name) for name in (schema.primary_key or []) if name in names]
-    typed = [(index, checker, names[index]) for index, checker in enumerate(checkers) if checker]
+    # (index, name, type check or None, constraint checks) of the fields with something to check per cell.
+    checked = [(index, field.name, type_checker(field), constraint_checks(field)) for index, field in enumerate(fields)]
+    checked = [item for item in checked if item[2] or item[3]]
+    empty = set(range(width))  # columns no row has filled yet: soon none, so the check costs nothing after
     scanner = pii.Scanner(header)
     store = HashStore(scratch)
     preview, count = [], 0
@@ -243,11 +209,21 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None, scratch="con
                     errors.add("missing-cell", row=number, field=names[len(row)],
                                message=_("有 %(got)d 个单元格，应为 %(want)d 个。") % {"got": len(row), "want": width})
                 row = (row + [""] * width)[:width]
-            for index, checker, name in typed:
+            for index, name, checker, constraints in checked:
                 cell = row[index]
-                if cell and not checker(cell):
+                if not cell:
+                    continue
+                if checker and not checker(cell):
                     errors.add("type-error", row=number, field=name, cell=cell,
                                message=_("%(field)s 应为 %(type)s 类型。") % {"field": name, "type": fields[index].type})
+                    continue
+                for constraint, limit, passes in constraints:
+                    if not passes(cell):
+                        errors.add("constraint-error", row=number, field=name, cell=cell,
+                                   message=_("%(field)s 不满足约束 %(constraint)s：%(limit)s。")
+                                   % {"field": name, "constraint": constraint, "limit": limit})
+            if empty:
+                empty.difference_update([index for index in empty if row[index].strip()])
             for index, needed in enumerate(required):
                 if needed and not row[index]:
                     errors.add("constraint-error", row=number, field=names[index], message=_("必填字段为空。"))
@@ -277,7 +253,7 @@ def validate_table(fileobj, fmt, target_schema=None, progress=None, scratch="con
     report = {
         "format": fmt, "encoding": table.encoding, "header": header, "rows": count, "columns": len(header),
         "schema": descriptor, "schema_source": schema_source, "errors": errors.as_report(),
-        "preview": preview, "valid": not errors.counts,
+        "warnings": _empty_columns(names, empty) if count else {}, "preview": preview, "valid": not errors.counts,
     }
     return report, scanner.result()
 

@@ -58,7 +58,7 @@ def dataset_metadata(dataset, files, links):
     }
 
 
-def dataset_readme(dataset, files, links):
+def dataset_readme(dataset, files, links, held=()):
     lines = [
         dataset.title,
         f"{_('标识符')}: {dataset.identifier}",
@@ -73,6 +73,8 @@ def dataset_readme(dataset, files, links):
     ]
     if links:
         lines += ["", _("外部链接（未打包，请自行访问）："), *(f"{r.name}: {r.url}" for r in links)]
+    if held:
+        lines += ["", _("以下文件含有个人信息，在数据提供部门脱敏前暂停提供，未打包："), *(r.name for r in held)]
     lines += ["", _("完整元数据见 metadata.json。"), ""]
     return "\n".join(lines)
 
@@ -80,14 +82,16 @@ def dataset_readme(dataset, files, links):
 class DatasetArchive:
     """The zip of a dataset: the current version of each file resource plus its metadata."""
 
-    def __init__(self, dataset):
+    def __init__(self, dataset, viewer=None):
         self.dataset = dataset
         resources = dataset.resources.select_related("current_version").order_by("position", "id")
         taken = {"readme.txt", "metadata.json"}
-        self.files, self.links = [], []
+        self.files, self.links, self.held = [], [], []
         for resource in resources:
             if resource.kind == Resource.Kind.URL:
                 self.links.append(resource)
+            elif viewer is not None and viewer.is_held_from(dataset, resource.current_version):
+                self.held.append(resource)
             elif resource.current_version is not None:
                 version = resource.current_version
                 name = unique_member_name(member_name(version.filename, f"resource-{resource.pk}"), taken)
@@ -104,7 +108,8 @@ class DatasetArchive:
     def members(self):
         dataset = self.dataset
         metadata = json.dumps(dataset_metadata(dataset, self.files, self.links), ensure_ascii=False, indent=2)
-        yield member_info("README.txt", dataset.modified), dataset_readme(dataset, self.files, self.links).encode()
+        readme = dataset_readme(dataset, self.files, self.links, self.held)
+        yield member_info("README.txt", dataset.modified), readme.encode()
         yield member_info("metadata.json", dataset.modified), metadata.encode()
         for path, _resource, version in self.files:
             compress = zipfile.ZIP_STORED if version.format in STORED_FORMATS else zipfile.ZIP_DEFLATED
@@ -112,8 +117,8 @@ class DatasetArchive:
             yield info, lambda name=version.file.name: default_storage.open(name, "rb")
 
 
-def serve_dataset_zip(request, dataset, audit=None):
-    archive = DatasetArchive(dataset)
+def serve_dataset_zip(request, dataset, audit=None, viewer=None):
+    archive = DatasetArchive(dataset, viewer)
     headers = {
         "Content-Type": "application/zip",
         "Content-Disposition": content_disposition(archive.filename),

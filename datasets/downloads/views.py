@@ -69,7 +69,9 @@ _FILE_RESPONSES = {
     (206, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range of the file."),
     304: OpenApiResponse(description="Not modified (If-None-Match / If-Modified-Since)."),
     403: OpenApiResponse(description="Conditional data: access is by application; the error code names what is "
-                                     "missing (application_required, scope_required, grant_required, key_inactive)."),
+                                     "missing (application_required, scope_required, grant_required, key_inactive). "
+                                     "personal_data_held: the file holds personal data, held back until the "
+                                     "publisher masks it."),
     404: OpenApiResponse(description="No such resource, version or dataset for this user."),
     416: OpenApiResponse(description="Range not satisfiable."),
 }
@@ -80,7 +82,7 @@ class ResourceDownloadView(DownloadView):
                    responses={**_FILE_RESPONSES, 302: OpenApiResponse(description="External link.")})
     def get(self, request, resource_id):
         resource = selectors.resource_for(grading.viewer_for(request), resource_id)
-        ensure_can_download(request, resource.dataset)
+        ensure_can_download(request, resource.dataset, (resource.current_version,))
         audit = download_audit(request, resource.dataset, resource)
         if resource.kind == Resource.Kind.URL:
             return redirect_to_link(request, resource, audit)
@@ -97,6 +99,7 @@ class ResourceVersionDownloadView(DownloadView):
         version = resource.versions.filter(number=number).first()  # link resources have none
         if version is None:
             raise Http404("No such version")
+        ensure_can_download(request, resource.dataset, (version,))
         return serve_version(request, resource, version, download_audit(request, resource.dataset, resource))
 
 
@@ -107,4 +110,5 @@ class DatasetZipView(DownloadView):
     def get(self, request, identifier):
         dataset = selectors.dataset_for(grading.viewer_for(request), identifier)
         ensure_can_download(request, dataset)
-        return serve_dataset_zip(request, dataset, download_audit(request, dataset))
+        # Files held back for personal data are left out for this viewer; README.txt lists them.
+        return serve_dataset_zip(request, dataset, download_audit(request, dataset), grading.viewer_for(request))

@@ -15,7 +15,8 @@ def load_packages(queryset):
     """The datasets with what a package dict reads, in a fixed number of queries whatever their number."""
     # The GeoJSON extent and table schemas can be large, and no package dict reads them.
     datasets = list(queryset.defer("spatial_geojson").prefetch_related(
-        Prefetch("resources", queryset=Resource.objects.defer("table_schema").order_by("position", "id"))))
+        Prefetch("resources", queryset=Resource.objects.defer("table_schema").select_related("current_version")
+                 .order_by("position", "id"))))
     return attach(datasets)
 
 

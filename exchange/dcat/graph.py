@@ -19,6 +19,7 @@ from core.localization import localized
 from datasets.models import Resource
 
 from ..catalog import ANONYMOUS, access_conditions
+from ..links import file_versions
 from . import vocabularies as vocab
 from .vocabularies import DCAT, DCT, FOAF, GSP, SKOS, SPDX, VCARD
 
@@ -225,7 +226,7 @@ class DcatGraph:
             self.texts(ref, DCT.description, *self._application_note(dataset, resource))
         # The download URL, or the landing page where a conditional dataset says how to apply.
         self.add(ref, DCAT.accessURL, self.web_resource(self.links.data_url(ANONYMOUS, resource, dataset)))
-        if downloadable and resource.kind == Resource.Kind.FILE:
+        if resource.kind == Resource.Kind.FILE and ANONYMOUS.can_download(dataset, file_versions(resource)):
             self.add(ref, DCAT.downloadURL, self.web_resource(self.links.download(resource)))
         self._add_file_facts(ref, resource)
         if licence is not None:

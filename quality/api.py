@@ -1,0 +1,64 @@
+"""Quality API v1: a resource version's quality report, and asking the platform to mask its personal data.
+
+Thin views: datasets.selectors applies the grade rules (404 for a resource the caller may
+not see), quality.selectors what of the report the caller may read, quality.services the masking.
+"""
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exceptions import PageNotFound, documented_errors
+from core.pagination import positive_int
+from datasets import selectors as catalog
+from datasets.grading import viewer_for
+
+from . import selectors
+from .serializers import MaskResultSerializer, QualityReportSerializer
+from .services.masking import mask_personal_data
+
+RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+VERSION = OpenApiParameter("version", OpenApiTypes.INT, description="A version number (default: the current one).")
+
+
+def _version(resource, request):
+    number = positive_int(request.query_params, "version", None)
+    if number is None:
+        return resource.current_version
+    version = resource.versions.filter(number=number).first()
+    if version is None:
+        raise PageNotFound(_("该资源没有第 %(n)s 版。") % {"n": number}, field="version")
+    return version
+
+
+class ResourceQualityView(APIView):
+    @extend_schema(summary="The quality report of a file resource's version: a summary, with details for its "
+                           "publishers", parameters=[RESOURCE_ID, VERSION],
+                   responses={200: QualityReportSerializer, **documented_errors(400, 404)})
+    def get(self, request, resource_id):
+        resource = catalog.resource_for(viewer_for(request), resource_id)
+        report = selectors.report_of(_version(resource, request))
+        if report is None:
+            raise PageNotFound(_("该资源还没有质量报告。"), field="resource")
+        return Response(selectors.report_for(request.user, resource.dataset, report))
+
+
+class ResourceMaskView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Mask the personal data the current version's report found: a new version",
+                   parameters=[RESOURCE_ID], request=None,
+                   responses={201: MaskResultSerializer, **documented_errors(401, 403, 404, 409)})
+    def post(self, request, resource_id):
+        resource = catalog.resource_for(viewer_for(request), resource_id)
+        before = selectors.report_of(resource.current_version)
+        resource = mask_personal_data(user=request.user, resource=resource)  # refused unless `before` found some
+        report = selectors.report_of(resource.current_version)
+        return Response({
+            "resource": resource.pk, "version": resource.current_version.number,
+            "masked_columns": sorted(before.personal_data),
+            "quality": report and selectors.report_for(request.user, resource.dataset, report),
+        }, status=status.HTTP_201_CREATED)

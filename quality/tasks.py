@@ -1,0 +1,15 @@
+"""Celery tasks of the quality app: thin wrappers around quality.services."""
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError
+
+from .services import reports
+
+
+# Bounded: time limits, and attempts counted on the report's row (reports.start), retries included.
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True,
+             max_retries=settings.JOB_MAX_ATTEMPTS, ignore_result=True,
+             soft_time_limit=settings.JOB_SOFT_TIME_LIMIT, time_limit=settings.JOB_TIME_LIMIT)
+def make_quality_report(version_id):
+    # Idempotent: a finished report is kept, a running one (redelivered) is checked again.
+    reports.make_report(version_id)
