@@ -39,9 +39,9 @@ def absolute_url(context, name, *args):
     return context["request"].build_absolute_uri(reverse(name, args=args))
 
 
-def caller_can_download(request, dataset):
+def caller_can_download(request, dataset, versions=()):
     # The viewer carries the request's API key (request.auth): conditional data goes to granted keys.
-    return grading.viewer_for(request).can_download(dataset)
+    return grading.viewer_for(request).can_download(dataset, versions)
 
 
 # --- vocabularies and organizations -----------------------------------------
@@ -194,7 +194,9 @@ class ResourceSerializer(serializers.ModelSerializer):
         return absolute_url(self.context, "resource-download", resource.pk)
 
     def get_can_download(self, resource) -> bool:
-        return caller_can_download(self.context["request"], resource.dataset)
+        # A file held back for personal data (grading) is not downloadable, whatever the grade allows.
+        versions = (resource.current_version,) if resource.kind == Resource.Kind.FILE else ()
+        return caller_can_download(self.context["request"], resource.dataset, versions)
 
 
 class ResourceVersionSerializer(serializers.ModelSerializer):

@@ -44,12 +44,6 @@ class QualityReport(models.Model):
     def __str__(self):
         return f"{self.version}: {self.status}"
 
-    @property
-    def is_failed(self):
-        """What users call a failed report: the check did not finish, or the file did not pass it."""
-        return self.status == self.Status.FAILED or (self.status == self.Status.DONE
-                                                     and self.report.get("valid") is False)
-
 
 class LinkCheck(models.Model):
     """The last check of a link resource's URL: did it answer, and with what."""

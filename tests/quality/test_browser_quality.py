@@ -26,7 +26,7 @@ def test_a_held_upload_is_masked_and_released(browser, live_server, make_dataset
     expect(summary).to_contain_text("21 行，3 列，发现 1 个问题")
     page.get_by_text("质量报告详情").click()
     expect(page.locator(".quality-details")).to_contain_text("type-error")
-    expect(page.locator(".quality-pii")).to_contain_text("身份证号：id_card × 21")
+    expect(page.locator(".quality-pii")).to_contain_text("身份证号: id_card × 21")
     download = f"{live_server.url}/download/resources/{Resource.objects.get().pk}/"
 
     visitor = browser.new_context()

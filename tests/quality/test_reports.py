@@ -73,6 +73,9 @@ def test_a_publisher_upload_gets_a_report_with_details_for_the_publisher_only(he
     page = client.get("/datasets/people-open/").content.decode()
     assert "21 行，4 列，发现 1 个问题" in page and "暂停下载" in page and VALID_ID not in page
     assert f"/download/resources/{held}/" not in page
+    assert "21 rows, 4 columns, 1 problem found" in client.get("/en/datasets/people-open/").content.decode()
+    assert session_client(publisher).get(f"/api/v1/resources/{held}/").json()["can_download"] is True
+    assert client.get(f"/api/v1/resources/{held}/").json()["can_download"] is False
     own_page = session_client(publisher).get("/datasets/people-open/").content.decode()
     assert "type-error" in own_page and f"/resources/{held}/mask/" in own_page
     # The publisher was told by e-mail, once.
