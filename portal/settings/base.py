@@ -222,7 +222,7 @@ SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
 # Query-time stems, synonyms and typo corrections (search.expansion); the benchmark compares both.
 SEARCH_QUERY_EXPANSION = env_bool("SEARCH_QUERY_EXPANSION", True)
-# Harvesting (harvest/fetching.py): how long a source may take to answer, and how much it may send.
+# Harvesting (harvest/fetcher.py): how long a source may take to answer, and how much it may send.
 HARVEST_TIMEOUT_SECONDS = float(env("HARVEST_TIMEOUT_SECONDS", "60"))
 HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 # Loopback, private and link-local addresses are refused (SSRF) unless this allows them.
