@@ -9,7 +9,8 @@ fix it; the publisher sees the whole card (`score_card`), lists and search the s
 (Dataset.metadata_score, kept current by quality.services.scores). Below LOW_SCORE a dataset
 needs attention.
 
-Cheap in bulk: `scores_for(queryset)` reads a batch with three queries (datasets, themes,
+The criteria about resources fail for a dataset without any: there is nothing to check, and the
+fix is the same (add a resource). Cheap in bulk: `scores_for(queryset)` reads a batch with three queries (datasets, themes,
 resources with their link checks); nothing per dataset.
 """
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ def has_english_title(facts):
 
 
 def links_work(facts):
-    return not any((check := current_link_check(resource)) is not None and check.is_broken
+    return bool(facts.resources) and not any((check := current_link_check(resource)) is not None and check.is_broken
                    for resource in facts.resources if resource.kind == Resource.Kind.URL)
 
 
