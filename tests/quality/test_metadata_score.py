@@ -45,9 +45,11 @@ def test_a_sparse_dataset_scores_low_and_each_fix_raises_the_stored_and_searched
     client.force_login(publisher)
     page = client.get("/datasets/bus-stops/").content.decode()
     assert 'data-criterion="description"' in page and "描述至少 50 个字" in page
+    assert "How to fix" in client.get("/en/datasets/bus-stops/").content.decode()
     client.logout()
     page = client.get("/datasets/bus-stops/").content.decode()
     assert "元数据 20 分" in page and "data-criterion" not in page
+    assert "Metadata 20" in client.get("/en/datasets/bus-stops/").content.decode()
 
 
 def test_the_public_average_leaves_out_restricted_datasets_and_drafts(api, api_as, publisher, make_dataset,
