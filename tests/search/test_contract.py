@@ -229,7 +229,7 @@ def test_quality_ranges_filter_count_and_sort_by_the_metadata_score(backend, cor
     results = run(backend)
     assert [(value, count) for value, _label, count in results.facets["quality"]] == [
         ("80-100", 1), ("60-79", 1), ("0-39", 1)]  # best first, empty ranges left out
-    assert dict((value, label) for value, label, _c in results.facets["quality"])["60-79"] == "60-79 分"
+    assert {value: label for value, label, _c in results.facets["quality"]}["60-79"] == "60-79 分"
     assert found(backend, corpus, quality_ranges=["60-100"]) == {"bus-routes", "metro-ridership"}
     chosen = run(backend, quality_ranges=["0-39", "80-100"])
     assert set(identifiers(backend, chosen, corpus)) == {"bus-routes", "parking-lots"}
