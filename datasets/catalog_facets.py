@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from core.localization import localized
 from organizations.selectors import listed_organizations
 
-from .facets import FACET_TITLES
+from .facets import FACET_TITLES, QUALITY_RANGES, quality_label, quality_range
 from .models import Dataset, Licence, OpenGrade, Resource, Theme, UpdateFrequency
 from .selectors import theme_counts
 
-LIST_FACETS = ("organization", "theme", "format", "open_grade", "licence", "update_frequency")
+LIST_FACETS = ("organization", "theme", "format", "open_grade", "licence", "update_frequency", "quality")
+# Facets listed in their own order rather than most frequent first: {facet: values in order}.
+FIXED_ORDER = {"quality": [value for value, _low, _high in QUALITY_RANGES]}
 MAX_VALUES = 50  # per facet, as in search (FACET_SIZE)
 MAX_FORMAT_LENGTH = 30
 
@@ -40,6 +42,8 @@ def _known(facet, values):
         found = set(OpenGrade.values)
     elif facet == "update_frequency":
         found = set(UpdateFrequency.values)
+    elif facet == "quality":
+        found = {value for value in values if quality_range(value)}
     else:
         found = {value for value in values if len(value) <= MAX_FORMAT_LENGTH}
     return [value for value in values if value in found]
@@ -55,6 +59,11 @@ def _condition(facet, values):
         return Q(pk__in=Resource.objects.filter(format__in=values).values("dataset_id"))
     if facet == "licence":
         return Q(licence__code__in=values)
+    if facet == "quality":
+        condition = Q(pk__in=[])
+        for low, high in map(quality_range, values):
+            condition |= Q(metadata_score__gte=low, metadata_score__lte=high)
+        return condition
     return Q(**{f"{facet}__in": values})
 
 
@@ -93,6 +102,8 @@ class CatalogFilters:
             chosen = self.chosen.get(facet, [])
             pairs = sorted(((value, n) for value, n in counts.items() if value and n),
                            key=lambda pair: (-pair[1], pair[0]))[:MAX_VALUES]
+            if facet in FIXED_ORDER:
+                pairs.sort(key=lambda pair: FIXED_ORDER[facet].index(pair[0]))
             pairs += [(value, 0) for value in chosen if value not in dict(pairs)]
             options[facet] = [{"value": value, "label": labels.get(value, value), "count": n,
                                "selected": value in chosen} for value, n in pairs]
@@ -137,6 +148,15 @@ def _choice_counts(field, choices):
     return count
 
 
+def _quality_counts(ids):
+    """Datasets per score range, in one query (a dataset not scored yet is in none)."""
+    found = Dataset.objects.filter(pk__in=ids).aggregate(**{
+        f"range_{index}": Count("pk", filter=Q(metadata_score__gte=low, metadata_score__lte=high))
+        for index, (_value, low, high) in enumerate(QUALITY_RANGES)})
+    counts = {value: found[f"range_{index}"] for index, (value, _low, _high) in enumerate(QUALITY_RANGES)}
+    return counts, {value: str(quality_label(value)) for value in counts}
+
+
 _COUNTERS = {
     "organization": _organization_counts,
     "theme": _theme_counts,
@@ -144,4 +164,5 @@ _COUNTERS = {
     "open_grade": _choice_counts("open_grade", OpenGrade.choices),
     "licence": _licence_counts,
     "update_frequency": _choice_counts("update_frequency", UpdateFrequency.choices),
+    "quality": _quality_counts,
 }

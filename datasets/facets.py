@@ -20,8 +20,26 @@ FACET_TITLES = {
     "open_grade": _("开放等级"),
     "licence": _("许可协议"),
     "update_frequency": _("更新频率"),
+    "quality": _("元数据质量"),
 }
 FACET_VALUES_SHOWN = 8
+
+# The `quality` facet: ranges of Dataset.metadata_score (quality.metadata_score), best first. A filter
+# value is any "low-high" range within 0-100 ("60-100": the datasets not needing attention).
+QUALITY_RANGES = (("80-100", 80, 100), ("60-79", 60, 79), ("40-59", 40, 59), ("0-39", 0, 39))
+
+
+def quality_range(value):
+    """(low, high) of a "low-high" score range within 0-100, or None when the value is not one."""
+    low, separator, high = str(value).strip().partition("-")
+    if not (separator and low.isdigit() and high.isdigit() and len(low) <= 3 and len(high) <= 3):
+        return None
+    low, high = int(low), int(high)
+    return (low, high) if 0 <= low <= high <= 100 else None
+
+
+def quality_label(value):
+    return _("%(range)s 分") % {"range": value}
 
 
 def url_with(params, name, values):

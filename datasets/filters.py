@@ -7,6 +7,7 @@ dates or ones the database cannot hold, empty typed values and repeated
 parameters are refused with a 400 naming the parameter rather than ignored.
 """
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +17,7 @@ from core.filters import StorableDateTimeFilter, StrictFilterSet
 from organizations.selectors import listed_organizations
 
 from . import selectors
+from .facets import quality_range
 from .models import Dataset, Licence, OpenGrade, Resource, Theme
 
 
@@ -52,8 +54,10 @@ class DatasetFilter(StrictFilterSet):
         field_name="modified", lookup_expr="lt", help_text=_("修改时间早于（ISO 日期或日期时间）。")
     )
     q = django_filters.CharFilter(method="filter_text", help_text=_("在标题和描述中查找。"))
+    quality = django_filters.CharFilter(method="filter_quality", help_text=_(
+        "元数据质量分的范围“低-高”（0-100），如 60-100；尚未计算的不在任何范围内。"))
     ordering = StableOrderingFilter(
-        fields=("title", "modified", "published_at", "download_count"),
+        fields=("title", "modified", "published_at", "download_count", "metadata_score"),
         help_text=_("排序字段，前加 - 表示降序。"),
     )
 
@@ -71,6 +75,12 @@ class DatasetFilter(StrictFilterSet):
         # A subquery, not a join: a dataset with two CSV files is listed once.
         matching = Resource.objects.filter(format__iexact=value.strip().lstrip("."))
         return queryset.filter(pk__in=matching.values("dataset_id"))
+
+    def filter_quality(self, queryset, name, value):
+        bounds = quality_range(value)
+        if bounds is None:
+            raise ValidationError({"quality": _("应为 0 到 100 之间的“低-高”，如 60-79。")})
+        return queryset.filter(metadata_score__gte=bounds[0], metadata_score__lte=bounds[1])
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -1,4 +1,5 @@
 """How the catalog is explained to people on pages: grade explanations, list sorting, page sizes."""
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .models import OpenGrade
@@ -15,6 +16,8 @@ SORTS = {
     "updated": (_("最近更新"), ("-modified", "-pk")),
     "downloads": (_("下载最多"), ("-download_count", "-pk")),
     "title": (_("标题"), ("title", "pk")),
+    # Not scored yet last (quality.metadata_score).
+    "quality": (_("元数据质量"), (F("metadata_score").desc(nulls_last=True), "-pk")),
 }
 DEFAULT_SORT = "newest"
 

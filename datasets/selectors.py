@@ -1,6 +1,6 @@
 """Catalog queries reused by pages, the API, downloads and search, for one `viewer` (datasets.grading.Viewer)."""
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -59,11 +59,18 @@ def dataset_activity(dataset, limit=50):
 
 
 def organizations_with_counts(viewer):
-    """Listed organizations (organizations.selectors) with the number of published datasets this viewer can see in each."""
+    """Listed organizations (organizations.selectors) with the number of published datasets this viewer can see in
+    each, and their average metadata score (None when none is scored: "no data", never 0)."""
     visible_ids = listed_datasets_for(viewer).values("pk")
     return listed_organizations().annotate(
-        dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True)
+        dataset_count=Count("datasets", filter=Q(datasets__in=visible_ids), distinct=True),
+        average_metadata_score=Avg("datasets__metadata_score", filter=Q(datasets__in=visible_ids)),
     )
+
+
+def average_metadata_score(datasets):
+    """The average stored metadata score of a dataset queryset (already limited to what a viewer sees), or None."""
+    return datasets.aggregate(average=Avg("metadata_score"))["average"]
 
 
 def theme_counts(dataset_ids):

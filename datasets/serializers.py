@@ -108,14 +108,20 @@ class OrganizationSerializer(serializers.ModelSerializer):
     dataset_count = serializers.IntegerField(
         read_only=True, help_text=_("调用者可见的已发布数据集数量。")
     )
+    average_metadata_score = serializers.SerializerMethodField(help_text=_(
+        "调用者可见的已发布数据集的平均元数据质量分（保留一位小数）；没有已评分的数据集时为空。"))
 
     class Meta:
         model = Organization
         fields = [
             "slug", "kind", "name", "name_zh", "name_en", "description", "description_zh", "description_en",
             "language", "logo",
-            "contact_email", "contact_phone", "website", "dataset_count",
+            "contact_email", "contact_phone", "website", "dataset_count", "average_metadata_score",
         ]
+
+    def get_average_metadata_score(self, organization) -> float | None:
+        average = organization.average_metadata_score
+        return None if average is None else round(float(average), 1)
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -262,8 +268,11 @@ class DatasetListSerializer(serializers.ModelSerializer):
             "identifier", "url", "title", "title_zh", "title_en", "description", "description_zh",
             "description_en", "language", "organization", "themes", "keywords", "keywords_zh", "keywords_en",
             "licence",
-            "open_grade", "state", "update_frequency", "formats", "download_count", "modified", "published_at",
+            "open_grade", "state", "update_frequency", "formats", "download_count", "metadata_score", "modified",
+            "published_at",
         ]
+        extra_kwargs = {"metadata_score": {"help_text": _(
+            "元数据质量分（0-100，各项标准的权重之和）；尚未计算时为空。")}}
 
     def get_url(self, dataset) -> str:
         return absolute_url(self.context, "api-dataset-detail", dataset.identifier)

@@ -109,6 +109,7 @@ def organization_detail(request, slug):
     datasets = selectors.listed_datasets_for(viewer_for(request)).filter(organization=organization)
     return render(request, "portal/organization_detail.html", {
         "organization": organization,
+        "average_metadata_score": selectors.average_metadata_score(datasets),
         "page": _page(request, datasets.order_by(*SORTS["newest"][1])),
     })
 

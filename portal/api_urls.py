@@ -5,6 +5,8 @@ from .api_index import ApiIndexView
 
 urlpatterns = [
     path("", ApiIndexView.as_view(), name="api-index"),
+    # quality: datasets/<identifier>/quality/ before the catalog's greedy datasets/<identifier>/.
+    path("", include("quality.api_urls")),
     path("", include("datasets.api_urls")),
     path("search/", include("search.api_urls")),
     path("", include("datastore.api_urls")),

@@ -1,7 +1,10 @@
-"""Quality API v1: a resource version's quality report, and asking the platform to mask its personal data.
+"""Quality API v1: a resource version's quality report, asking the platform to mask its personal data, and a
+dataset's metadata score card.
 
-Thin views: datasets.selectors applies the grade rules (404 for a resource the caller may
+Thin views: datasets.selectors applies the grade rules (404 for a resource or dataset the caller may
 not see), quality.selectors what of the report the caller may read, quality.services the masking.
+The score itself is public (`metadata_score` in every dataset list); the card says what to fix, for the
+people who can fix it (others get 403).
 """
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +19,12 @@ from core.pagination import positive_int
 from datasets import selectors as catalog
 from datasets.grading import viewer_for
 
+from organizations.refusals import not_a_publisher
+from organizations.roles import is_publisher
+
 from . import selectors
-from .serializers import MaskResultSerializer, QualityReportSerializer
+from .metadata_score import LOW_SCORE, score_card
+from .serializers import MaskResultSerializer, QualityReportSerializer, ScoreCardSerializer
 from .services.masking import mask_personal_data
 
 RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -62,3 +69,20 @@ class ResourceMaskView(APIView):
             "masked_columns": sorted(before.personal_data),
             "quality": report and selectors.report_for(request.user, resource.dataset, report),
         }, status=status.HTTP_201_CREATED)
+
+
+class ScoreCardView(APIView):
+    @extend_schema(
+        summary="A dataset's metadata quality score card: each criterion, its weight, passed, how to fix it",
+        parameters=[OpenApiParameter("identifier", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     description="Dataset identifier; may contain / : . _ -")],
+        responses={200: ScoreCardSerializer, **documented_errors(403, 404)},
+    )
+    def get(self, request, identifier):
+        dataset = catalog.dataset_for(viewer_for(request), identifier)
+        if not is_publisher(request.user, dataset.organization):
+            raise not_a_publisher(_("只有本单位的发布者和平台管理员可以查看元数据质量详情。"))
+        card = score_card(dataset)
+        return Response(ScoreCardSerializer({
+            "identifier": dataset.identifier, "low_score": LOW_SCORE, "needs_attention": card["score"] < LOW_SCORE,
+            **card}).data)

@@ -1,4 +1,4 @@
-"""Quality API routes (included under /api/v1/ by portal.api_urls), beside the catalog's resource routes."""
+"""Quality API routes (included under /api/v1/ by portal.api_urls, before the catalog's greedy dataset routes)."""
 from django.urls import path
 
 from . import api
@@ -6,4 +6,5 @@ from . import api
 urlpatterns = [
     path("resources/<int:resource_id>/quality/", api.ResourceQualityView.as_view(), name="api-resource-quality"),
     path("resources/<int:resource_id>/mask/", api.ResourceMaskView.as_view(), name="api-resource-mask"),
+    path("datasets/<path:identifier>/quality/", api.ScoreCardView.as_view(), name="api-dataset-quality"),
 ]

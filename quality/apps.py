@@ -10,7 +10,9 @@ class QualityConfig(AppConfig):
         from core import jobs
         from datasets.signals import resource_version_created
 
-        from . import dispatch, repair
+        from . import dispatch, repair, score_hooks
 
         resource_version_created.connect(dispatch.queue_report, dispatch_uid="quality.queue_report")
         jobs.register_repair(repair.repair_stalled_reports)
+        # Metadata scores are recomputed on every dataset_changed.
+        score_hooks.connect()

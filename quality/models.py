@@ -49,6 +49,8 @@ class LinkCheck(models.Model):
     """The last check of a link resource's URL: did it answer, and with what."""
 
     resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="link_check")
+    # The link as it was checked: once the resource points elsewhere, this check says nothing of it.
+    url = models.URLField(max_length=2000, blank=True)
     checked = models.DateTimeField(_("检查时间"))
     is_broken = models.BooleanField(_("链接失效"), default=False)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)

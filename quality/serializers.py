@@ -1,4 +1,6 @@
-"""Shapes of the quality API's JSON bodies (the OpenAPI schema); the bodies come from quality.selectors."""
+"""Shapes of the quality API's JSON bodies (the OpenAPI schema): reports (from quality.selectors) and the
+metadata score card (quality.metadata_score.score_card)."""
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -37,3 +39,18 @@ class MaskResultSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The new, masked version.")
     masked_columns = serializers.ListField(child=serializers.CharField(allow_blank=True))
     quality = QualityReportSerializer(allow_null=True, help_text="The new version's report (null while pending).")
+
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("标准的代码，如 licence。"))
+    label = serializers.CharField()
+    weight = serializers.IntegerField(help_text=_("达标时得到的分数；各项合计 100。"))
+    passed = serializers.BooleanField()
+    how_to_fix = serializers.CharField(help_text=_("未达标时如何改进。"))
+
+
+class ScoreCardSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    score = serializers.IntegerField(min_value=0, max_value=100, help_text=_("现在的元数据质量分（0-100）。"))
+    low_score = serializers.IntegerField(help_text=_("低于此分的数据集需要完善。"))
+    needs_attention = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)

@@ -3,7 +3,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from .services import reports
+from .services import links, reports, scores
 
 
 # Bounded: time limits, and attempts counted on the report's row (reports.start), retries included.
@@ -13,3 +13,15 @@ from .services import reports
 def make_quality_report(version_id):
     # Idempotent: a finished report is kept, a running one (redelivered) is checked again.
     reports.make_report(version_id)
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8,
+             ignore_result=True)
+def refresh_metadata_scores(self, dataset_ids):
+    """Recompute the metadata scores of these datasets (a dataset_changed announcement's)."""
+    scores.refresh_scores(dataset_ids)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3, ignore_result=True)
+def check_links(self):
+    """Periodic: check a bounded batch of the link resources whose last check is older than LINK_CHECK_INTERVAL."""
+    return links.check_links()

@@ -40,6 +40,8 @@ SEARCH_PARAMETERS = [
     _many("open_grade", "Open grades.", enum=OpenGrade.values),
     _many("licence", "Licence codes."),
     _many("update_frequency", "Update frequencies.", enum=UpdateFrequency.values),
+    _many("quality", "Metadata score ranges, low-high within 0-100 (the facet counts 80-100, 60-79, 40-59, 0-39); "
+                     "a dataset not scored yet is in none."),
     OpenApiParameter("region", OpenApiTypes.STR, description="Spatial region, exact value."),
     _date("modified_from", "Modified on or after"),
     _date("modified_to", "Modified on or before"),
@@ -50,7 +52,8 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("bbox", OpenApiTypes.STR, description=(
         "west,south,east,north in WGS 84: datasets whose bounding box intersects it.")),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description=(
-        "relevance (default; newest first when there is no search text), newest, modified, title, downloads.")),
+        "relevance (default; newest first when there is no search text), newest, modified, title, downloads, "
+        "quality (metadata score, best first).")),
     OpenApiParameter("page", OpenApiTypes.INT, description=(
         f"Page number from 1; page × page_size may not exceed {MAX_RESULT_WINDOW} (400 otherwise); "
         "404 past the last page.")),

@@ -31,7 +31,8 @@ TEXT_FIELDS = {
 # Bump with any change to what indexed text becomes (search.normalizer, the tokenizer in search.query,
 # search.stemming, this document's searched fields): `rebuild_search_index` then rebuilds the database
 # fallback too, which a rebuild on Elasticsearch otherwise only reconciles.
-ANALYSIS_VERSION = 2
+# 3: the metadata score (quality facet and sort) joined the document and the database entries.
+ANALYSIS_VERSION = 3
 
 
 def _published():
@@ -74,6 +75,7 @@ ROW_FIELDS = (
     "organization__name_zh", "organization__name_en", "licence__code", "licence__title_zh", "licence__title_en",
     "licence__url", "open_grade", "state", "update_frequency",
     "spatial_region", "modified", "published_at", "temporal_start", "temporal_end", "spatial_bbox", "download_count",
+    "metadata_score",
 )
 THEME_FIELDS = ("code", "name_zh", "name_en")
 
@@ -148,6 +150,8 @@ def _document(row, themes, parents, resources):
         "bbox_east": bbox[2] if bbox else None,
         "bbox_north": bbox[3] if bbox else None,
         "download_count": row["download_count"],
+        # quality.metadata_score's 0-100, None until computed: filtered and sorted on, never searched.
+        "metadata_score": row["metadata_score"],
         "summary": _summary(row, themes, formats),
     }
 

@@ -38,6 +38,8 @@ class SearchEntry(models.Model):
     bbox_east = models.FloatField(null=True)
     bbox_north = models.FloatField(null=True)
     download_count = models.PositiveBigIntegerField(default=0)
+    # Dataset.metadata_score, for the quality facet and sort (nullable: SQLite adds it in place, see summary).
+    metadata_score = models.PositiveSmallIntegerField(null=True, db_index=True)
     # Space-separated tokens, weighted title > keywords > the rest.
     title_tokens = models.TextField(blank=True)
     # The title's tokens with English words stemmed (search.stemming), the second exact-title key.

@@ -51,6 +51,7 @@ class SearchHitSerializer(DatasetListSerializer):
             "update_frequency": summary.update_frequency,
             "formats": summary.formats,
             "download_count": summary.download_count,
+            "metadata_score": summary.metadata_score,
             "modified": _datetime(summary.modified),
             "published_at": _datetime(summary.published_at),
             "rank": summary.rank,

@@ -6,7 +6,7 @@ summaries with one small query instead of loading the datasets with their
 organizations, themes, licences and resources: which of these datasets the
 viewer may see now (the grade rules applied a second time, so an index lagging
 behind a re-grading never shows what it should not) and their download counts,
-which change without a re-index.
+which change without a re-index, and their metadata scores (current before the index is).
 
 A summary has the attributes of a Dataset that the result card templates read,
 so they render it as they render a dataset; the search API writes it out in the
@@ -62,13 +62,17 @@ class DatasetSummary:
     modified: datetime.datetime
     published_at: datetime.datetime | None
     download_count: int
+    # quality.metadata_score's 0-100 (None until computed), read with the download count: always current.
+    metadata_score: int | None
     # Position in the viewer's whole result list from 1, and {field: escaped text with <mark>} from the
     # engine. Never the engine's score: its term statistics count documents the viewer may not see.
     rank: int
     highlights: dict
 
     @classmethod
-    def from_hit(cls, summary, hit, download_count, rank):
+    def from_hit(cls, summary, hit, current, rank):
+        """`current`: (download count, metadata score) as the database has them now."""
+        download_count, metadata_score = current
         licence = summary["licence"]
         found = cls(
             identifier=summary["identifier"], title=summary["title"], title_en=summary.get("title_en", ""),
@@ -79,7 +83,7 @@ class DatasetSummary:
             open_grade=summary["open_grade"], state=summary["state"], update_frequency=summary["update_frequency"],
             formats=summary["formats"], modified=_datetime(summary["modified"]),
             published_at=_datetime(summary["published_at"]), download_count=download_count,
-            rank=rank, highlights={},
+            metadata_score=metadata_score, rank=rank, highlights={},
         )
         # The engines highlight the Chinese title and description: a field shown in English has none.
         found.highlights = {name: safe_highlight(text) for name, text in hit.highlights.items()
@@ -111,8 +115,8 @@ def safe_highlight(fragment):
 def summaries_for_hits(viewer, hits, offset=0):
     """Summaries of the hits the viewer may see, in hit order, ranked from `offset` + 1 (the hits of
     earlier pages): ranks count only what is shown, so a hit left out leaves no gap."""
-    counts = dict(selectors.listed_datasets_for(viewer).filter(pk__in=[hit.dataset_id for hit in hits])
-                  .values_list("pk", "download_count"))
+    counts = {pk: (downloads, score) for pk, downloads, score in selectors.listed_datasets_for(viewer)
+              .filter(pk__in=[hit.dataset_id for hit in hits]).values_list("pk", "download_count", "metadata_score")}
     # Entries indexed before documents had summaries (until the next rebuild): built from the database.
     missing = [hit.dataset_id for hit in hits if not hit.summary and hit.dataset_id in counts]
     built = {document["id"]: document["summary"] for document in documents_for(missing)} if missing else {}

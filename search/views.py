@@ -40,6 +40,7 @@ SORT_LABELS = {
     "modified": _("最近更新"),
     "title": _("标题"),
     "downloads": _("下载最多"),
+    "quality": _("元数据质量"),
 }
 INSIGHT_PERIODS = (7, 30, 90)
 SHOWN_VERSIONS = 20

@@ -64,6 +64,7 @@ def test_a_second_run_changes_nothing(demo, load_demo, api_as, django_user_model
     after = staff_api.get("/api/v1/datasets/", {"page_size": 100}).json()
     assert before == after
     identifiers = [item["identifier"] for item in after["results"]]
+    assert all(0 < item["metadata_score"] <= 100 for item in after["results"])  # every score filled
     assert len(identifiers) == len(set(identifiers)) == after["count"] == 13  # published only, no duplicates
     for identifier in ("demo-school-stages", "demo-holidays-2024"):  # the draft and the archived one
         assert staff_api.get(f"/api/v1/datasets/{identifier}/").status_code == 200

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from core import jobs as core_jobs
 from core.exceptions import Conflict
+from core.fetching import FetchError
 from datasets.models import Dataset
 from datasets.services.lifecycle import archive_dataset, delete_dataset
 
 from .. import signals
-from ..fetching import Fetcher, FetchError
+from ..fetcher import harvest_fetcher
 from ..loader import Aborted, HarvestLoader
 from ..models import (
     DisappearedPolicy,
@@ -128,7 +129,7 @@ def run_job(job_id, *, fetcher=None, records=None, limit=None, listener=None):
     try:
         with core_jobs.beating(HarvestJob.objects.filter(pk=job.pk)):
             if records is None:
-                records = source_type_for(job.source, fetcher or Fetcher()).records(since=job.since)
+                records = source_type_for(job.source, fetcher or harvest_fetcher()).records(since=job.since)
             loader.run(records, limit=limit)
             if not job.dry_run and job.since is None and limit is None:
                 with transaction.atomic():

@@ -15,7 +15,7 @@ from datasets.models import Licence, OpenGrade
 from organizations.models import Organization
 from organizations.refusals import not_platform_staff
 
-from ..fetching import check_source_url
+from ..fetcher import check_source_url
 from ..models import DisappearedPolicy, HarvestSource, Schedule
 from ..permissions import ensure_may_manage_source, may_manage_harvests_of
 from ..schedules import next_run_after, parse_cron

@@ -222,13 +222,20 @@ SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
 # Query-time stems, synonyms and typo corrections (search.expansion); the benchmark compares both.
 SEARCH_QUERY_EXPANSION = env_bool("SEARCH_QUERY_EXPANSION", True)
-# Harvesting (harvest/fetching.py): how long a source may take to answer, and how much it may send.
+# Harvesting (harvest/fetcher.py): how long a source may take to answer, and how much it may send.
 HARVEST_TIMEOUT_SECONDS = float(env("HARVEST_TIMEOUT_SECONDS", "60"))
 HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 # Loopback, private and link-local addresses are refused (SSRF) unless this allows them.
 HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
 # Records a harvest job writes per transaction (harvest/loader.py); a resumed job restarts after the last one.
 HARVEST_BATCH_SIZE = int(env("HARVEST_BATCH_SIZE", "500"))
+# The link check of link resources (quality/services/links.py): how often a link is checked again (seconds),
+# how many links one run of the hourly beat checks, how long one connection or read may wait.
+LINK_CHECK_INTERVAL = float(env("LINK_CHECK_INTERVAL", str(24 * 3600)))
+LINK_CHECK_BATCH_SIZE = int(env("LINK_CHECK_BATCH_SIZE", "200"))
+LINK_CHECK_TIMEOUT_SECONDS = float(env("LINK_CHECK_TIMEOUT_SECONDS", "10"))
+# Links to loopback, private and link-local addresses count as broken (SSRF) unless this allows them.
+LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_ALLOW_PRIVATE_ADDRESSES", False)
 # Replay index updates made while Elasticsearch was down; repair any drift nightly.
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
@@ -238,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
+    # quality, metadata scores: the links due for a check (LINK_CHECK_INTERVAL), a batch an hour.
+    "quality-check-links": {"task": "quality.tasks.check_links", "schedule": 3600.0},
 }
 
 # Files: local disk by default, any django-storages backend in production.

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.datetimes import local_day_start  # noqa: F401 (the backends' day bounds)
+from datasets.facets import QUALITY_RANGES, quality_label, quality_range
 from datasets.grading import Viewer
 from datasets.models import OpenGrade, UpdateFrequency
 from organizations.selectors import listed_organizations
@@ -29,9 +30,16 @@ from organizations.selectors import listed_organizations
 from ..expansion import FEW_RESULTS, corrections, expand
 from ..query import parse_query
 from ..vocabulary import VOCABULARIES, labels
-from .query_values import QueryError, bbox_value, date_value, facet_values, natural_int, positive_int
+from .query_values import (
+    QueryError,
+    bbox_value,
+    date_value,
+    facet_values,
+    natural_int,
+    positive_int,
+)
 
-FACETS = ("organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency")
+FACETS = ("organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency", "quality")
 # SearchQuery attribute holding each facet's selected values.
 FACET_FILTERS = {
     "organization": "organizations",
@@ -41,8 +49,10 @@ FACET_FILTERS = {
     "open_grade": "open_grades",
     "licence": "licences",
     "update_frequency": "update_frequencies",
+    # Ranges of the metadata score ("60-79"), counted as the fixed QUALITY_RANGES.
+    "quality": "quality_ranges",
 }
-SORTS = ("relevance", "newest", "modified", "title", "downloads")
+SORTS = ("relevance", "newest", "modified", "title", "downloads", "quality")
 # Orders machine clients walk a catalog in (exchange.ckan), not offered on the search page:
 # "id" is the order datasets were created in, so a walk in pages sees each dataset once.
 WALK_SORTS = ("id", "modified_asc")
@@ -65,7 +75,8 @@ class SearchQuery:
 
     Facet filters hold values: organization slugs, theme codes (a parent theme
     matches its sub-themes), keywords, formats (upper case), open grades,
-    licence codes, update frequencies. Date ranges are inclusive days in the
+    licence codes, update frequencies, metadata score ranges ("60-79", see
+    datasets.facets.quality_range; a dataset not scored yet is in none). Date ranges are inclusive days in the
     portal's time zone. `temporal_start`/`temporal_end` select datasets whose
     temporal coverage overlaps them; `bbox` (west, south, east, north) those
     whose bounding box intersects it.
@@ -79,6 +90,7 @@ class SearchQuery:
     open_grades: tuple = ()
     licences: tuple = ()
     update_frequencies: tuple = ()
+    quality_ranges: tuple = ()
     region: str = ""
     modified_from: datetime.date | None = None
     modified_to: datetime.date | None = None
@@ -105,6 +117,9 @@ class SearchQuery:
         for facet, attribute in FACET_FILTERS.items():
             setattr(self, attribute, facet_values(facet, getattr(self, attribute)))
         self.formats = tuple(value.upper() for value in self.formats)
+        if invalid := [value for value in self.quality_ranges if quality_range(value) is None]:
+            raise QueryError("quality", _("无效的分数范围：%(values)s。应为 0 到 100 之间的“低-高”，如 60-79。")
+                             % {"values": ", ".join(invalid)})
         self.region = str(self.region or "").strip()[:200]
         for name in ("modified_from", "modified_to", "published_from", "published_to",
                      "temporal_start", "temporal_end"):
@@ -220,6 +235,8 @@ def facet_labels(facet, values):
         names = dict(OpenGrade.choices)
     elif facet == "update_frequency":
         names = dict(UpdateFrequency.choices)
+    elif facet == "quality":
+        names = {value: quality_label(value) for value in values}
     else:
         names = {}
     return {value: str(names.get(value, value)) for value in values}
@@ -230,6 +247,9 @@ def labelled_facets(counts):
     facets = {}
     for facet in FACETS:
         pairs = counts.get(facet, [])
+        if facet == "quality":  # ranges read best first, whatever their counts
+            order = [value for value, _low, _high in QUALITY_RANGES]
+            pairs = sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
         labels = facet_labels(facet, [value for value, _count in pairs])
         facets[facet] = [(value, labels[value], count) for value, count in pairs]
     return facets

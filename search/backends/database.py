@@ -51,7 +51,7 @@ from .database_query import (
 ENTRY_FIELDS = (
     "identifier", "organization_id", "organization_slug", "state", "open_grade", "licence", "update_frequency",
     "region", "title", "description", "modified", "published_at", "temporal_start", "temporal_end",
-    "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count", "summary",
+    "bbox_west", "bbox_south", "bbox_east", "bbox_north", "download_count", "metadata_score", "summary",
 )
 # Between two values of a field (two keywords...), so a phrase never spans them, as in
 # Elasticsearch. A private-use character: a token to both engines, never one of a query.

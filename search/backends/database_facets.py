@@ -1,9 +1,17 @@
 """The database backend's total and facet counts: one statement over the search's scope."""
 from django.db import connection
 
+from datasets.facets import QUALITY_RANGES
+
 from ..models import SearchTerm
 from .base import FACET_FILTERS, FACET_SIZE, sorted_counts
-from .database_query import MULTI_VALUED, SINGLE_VALUED, is_postgres
+from .database_query import (
+    MULTI_VALUED,
+    RANGE_VALUED,
+    SINGLE_VALUED,
+    is_postgres,
+    ranges,
+)
 
 TERMS = SearchTerm._meta.db_table
 
@@ -11,6 +19,10 @@ TERMS = SearchTerm._meta.db_table
 def _facet_sql(facet, values):
     """SQL condition (and params) on the scope's row `m` meaning: matches these facet values."""
     marks = ", ".join(["%s"] * len(values))
+    if facet in RANGE_VALUED:
+        bounds = ranges(values)
+        return ("(" + " OR ".join([f"m.{RANGE_VALUED[facet]} BETWEEN %s AND %s"] * len(bounds)) + ")",
+                [bound for pair in bounds for bound in pair])
     if facet in SINGLE_VALUED:
         return f"m.{SINGLE_VALUED[facet]} IN ({marks})", list(values)
     return (f"m.dataset_id IN (SELECT entry_id FROM {TERMS} WHERE facet = %s AND value IN ({marks}))",
@@ -26,10 +38,16 @@ def _where(query, exclude=None):
     return " AND ".join(conditions), params
 
 
+def _range_value(column):
+    """The QUALITY_RANGES bucket of a row as SQL (constants only: no user value reaches it)."""
+    cases = " ".join(f"WHEN m.{column} BETWEEN {low:d} AND {high:d} THEN '{value}'" for value, low, high in QUALITY_RANGES)
+    return f"(CASE {cases} ELSE '' END)"
+
+
 def total_and_facets(scope, query):
     """The total and every facet's counts in one statement over the scope (text, base filters,
     visibility) evaluated once: each facet counts the rows matching the *other* facets' selection."""
-    columns = ("dataset_id", *SINGLE_VALUED.values())
+    columns = ("dataset_id", *SINGLE_VALUED.values(), *RANGE_VALUED.values())
     scope_sql, scope_params = scope.order_by().values(*columns).query.sql_with_params()
     params = list(scope_params)
     parts, binary = [], ' COLLATE "C"' if is_postgres() else ""
@@ -38,7 +56,10 @@ def total_and_facets(scope, query):
     params += where_params
     for facet in query.counted_facets:
         where, where_params = _where(query, exclude=facet)
-        if facet in SINGLE_VALUED:
+        if facet in RANGE_VALUED:
+            value = _range_value(RANGE_VALUED[facet])
+            rows, rows_params = "m", [facet]
+        elif facet in SINGLE_VALUED:
             value = f"m.{SINGLE_VALUED[facet]}"
             rows, rows_params = "m", [facet]
         else:

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, Length, StrIndex
 from django.db.models.lookups import GreaterThan
 
+from datasets.facets import quality_range
 from datasets.models import Dataset
 
 from .. import withdrawals
@@ -28,12 +29,16 @@ SINGLE_VALUED = {"organization": "organization_slug", "open_grade": "open_grade"
                  "update_frequency": "update_frequency"}
 MULTI_VALUED = {"theme": SearchTerm.Facet.THEME, "keyword": SearchTerm.Facet.KEYWORD,
                 "format": SearchTerm.Facet.FORMAT}
+# Facets whose values are ranges of a number column: {facet: column}.
+RANGE_VALUED = {"quality": "metadata_score"}
 ORDERINGS = {
     "relevance": ("-title_match", "-rank", "-published_at", "-dataset_id"),
     "newest": ("-published_at", "-dataset_id"),
     "modified": ("-modified", "-dataset_id"),
     "title": ("title", "dataset_id"),
     "downloads": ("-download_count", "-dataset_id"),
+    # Not scored yet last, as Elasticsearch sorts a missing value.
+    "quality": (F("metadata_score").desc(nulls_last=True), "-dataset_id"),
     "id": ("dataset_id",),
     "modified_asc": ("modified", "dataset_id"),
 }
@@ -162,7 +167,16 @@ def visible_entries(queryset, viewer):
     return viewer.filter_visible(queryset)
 
 
+def ranges(values):
+    """(low, high) of each range value (validated by SearchQuery)."""
+    return [quality_range(value) for value in values]
+
+
 def _facet_condition(facet, values):
+    if facet in RANGE_VALUED:
+        column = RANGE_VALUED[facet]
+        return functools.reduce(operator.or_, (Q(**{f"{column}__gte": low, f"{column}__lte": high})
+                                               for low, high in ranges(values)))
     if facet in SINGLE_VALUED:
         return Q(**{f"{SINGLE_VALUED[facet]}__in": values})
     return Q(pk__in=SearchTerm.objects.filter(facet=MULTI_VALUED[facet], value__in=values).values("entry_id"))

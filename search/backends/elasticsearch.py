@@ -42,7 +42,6 @@ from ..documents import (
 from ..models import PendingIndexUpdate
 from ..query import tokenize
 from .base import (
-    FACET_SIZE,
     MAX_WALK_WINDOW,
     SearchBackend,
     SearchResults,
@@ -55,9 +54,9 @@ from .base import (
 from .database import DatabaseBackend
 from .elasticsearch_mapping import build_mapping, setting, source_of
 from .elasticsearch_query import (
-    FACET_FIELDS,
     SORTS,
     base_filters,
+    facet_aggregation,
     facet_filters,
     hit_from,
     text_query,
@@ -288,10 +287,9 @@ class ElasticsearchBackend(SearchBackend):
         search = search.sort(*SORTS[query.effective_sort])[query.offset:query.offset + query.size]
         # Aggregations last: they are added in place, while every call above copies the whole search.
         for facet in query.counted_facets:
-            field = FACET_FIELDS[facet]
             others = facet_filters(query.facet_filters(exclude=facet))
             bucket = search.aggs.bucket(facet, A("filter", Q("bool", filter=others)))
-            bucket.bucket("values", "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
+            bucket.bucket("values", facet_aggregation(facet))
         response = self._execute(search)
         counts = {
             facet: sorted_counts((bucket["key"], bucket["doc_count"])

@@ -9,7 +9,7 @@ the `summary` and highlighted in Python (search.highlighting).
 """
 from django.conf import settings
 from elasticsearch.dsl import Mapping, analyzer, token_filter
-from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Text
+from elasticsearch.dsl.field import Date, Double, Keyword, Long, Object, Short, Text
 
 from ..documents import TEXT_FIELDS
 from ..normalizer import normalize
@@ -61,6 +61,7 @@ def build_mapping():
         "modified": Date(), "published_at": Date(), "temporal_start": Date(), "temporal_end": Date(),
         "bbox_west": Double(), "bbox_south": Double(), "bbox_east": Double(), "bbox_north": Double(),
         "download_count": Long(),
+        "metadata_score": Short(),
         "all_text": Text(analyzer=text_analyzer, fields={"shingle": Text(analyzer=shingles)}),
         # Returned with hits, never searched.
         "summary": Object(enabled=False),

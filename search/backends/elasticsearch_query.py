@@ -1,23 +1,30 @@
 """The Elasticsearch backend's query DSL: text, the viewer's visibility, filters, facets, hits."""
 import datetime
 
-from elasticsearch.dsl import Q
+from elasticsearch.dsl import A, Q
+
+from datasets.facets import QUALITY_RANGES, quality_range
 
 from .. import withdrawals
 from ..conditions import fold
 from ..highlighting import highlights
-from .base import Hit, local_day_start
+from .base import FACET_SIZE, Hit, local_day_start
 
 FACET_FIELDS = {
     "organization": "organization_slug", "theme": "themes", "keyword": "keywords", "format": "formats",
     "open_grade": "open_grade", "licence": "licence", "update_frequency": "update_frequency",
+    "quality": "metadata_score",
 }
+# Facets whose values are ranges of a number field (database_query.RANGE_VALUED's).
+RANGE_FACETS = {"quality"}
 SORTS = {
     "relevance": ["_score", {"published_at": "desc"}, {"id": "desc"}],
     "newest": [{"published_at": "desc"}, {"id": "desc"}],
     "modified": [{"modified": "desc"}, {"id": "desc"}],
     "title": [{"title_sort": "asc"}, {"id": "asc"}],
     "downloads": [{"download_count": "desc"}, {"id": "desc"}],
+    # unmapped_type: an index built before the score existed sorts as if none had one (until rebuilt).
+    "quality": [{"metadata_score": {"order": "desc", "missing": "_last", "unmapped_type": "short"}}, {"id": "desc"}],
     "id": [{"id": "asc"}],
     "modified_asc": [{"modified": "asc"}, {"id": "asc"}],
 }
@@ -78,13 +85,30 @@ def visibility_filter(viewer):
     return clauses
 
 
+def facet_clause(facet, values):
+    """Any of the facet's values: terms, or for a range facet any of the ranges."""
+    field = FACET_FIELDS[facet]
+    if facet in RANGE_FACETS:
+        return Q("bool", minimum_should_match=1, should=[
+            Q("range", **{field: {"gte": low, "lte": high}}) for low, high in map(quality_range, values)])
+    return Q("terms", **{field: list(values)})
+
+
+def facet_aggregation(facet):
+    """The aggregation counting a facet's values: its terms, or the fixed QUALITY_RANGES buckets."""
+    if facet in RANGE_FACETS:
+        return A("range", field=FACET_FIELDS[facet],
+                 ranges=[{"key": value, "from": low, "to": high + 1} for value, low, high in QUALITY_RANGES])
+    return A("terms", field=FACET_FIELDS[facet], size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
+
+
 def condition_filter(condition):
     """A search.conditions tree in the DSL."""
     def modified(start, end):
         bounds = {key: value.isoformat() for key, value in (("gte", start), ("lte", end)) if value}
         return Q("range", modified=bounds) if bounds else Q("match_all")
 
-    return fold(condition, facet=lambda facet, values: Q("terms", **{FACET_FIELDS[facet]: list(values)}),
+    return fold(condition, facet=facet_clause,
                 modified=modified, negate=lambda clause: Q("bool", must_not=[clause]),
                 both=lambda clauses: Q("bool", filter=clauses),
                 either=lambda clauses: Q("bool", should=clauses, minimum_should_match=1) if clauses
@@ -124,7 +148,7 @@ def base_filters(query):
 
 
 def facet_filters(filters):
-    return [Q("terms", **{FACET_FIELDS[facet]: list(values)}) for facet, values in filters.items()]
+    return [facet_clause(facet, values) for facet, values in filters.items()]
 
 
 def hit_from(raw, parsed=None):

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from harvest.fetching import Fetcher, FetchError, check_source_url
+from core.fetching import FetchError
+from harvest.fetcher import check_source_url, harvest_fetcher
 
 
 def fetch(url, expect="json"):
-    fetched = Fetcher().open(url, expect=expect)
+    fetched = harvest_fetcher().open(url, expect=expect)
     try:
         return fetched.stream.read()
     finally:
@@ -103,4 +104,4 @@ def test_the_reason_is_a_sentence_in_the_reader_s_language(settings):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         check_source_url("http://169.254.169.254/latest/meta-data/")
     assert raised.value.message_dict["url"] == [
-        "The source host 169.254.169.254 resolves to the link-local address 169.254.169.254, which may not be harvested."]
+        "The host 169.254.169.254 resolves to the link-local address 169.254.169.254, which may not be reached."]

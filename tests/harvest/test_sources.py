@@ -12,7 +12,8 @@ from catalog_files import CATALOGS, catalog_excerpt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from harvest.fetching import Fetcher, FetchError
+from core.fetching import Fetcher, FetchError
+from harvest.fetcher import fetch_limits
 from harvest.models import HarvestSource, SourceKind
 from harvest.parsing.records import Unparsed
 from harvest.sources import SOURCE_TYPES, source_type_for
@@ -25,6 +26,7 @@ LISTED = {"bus-routes", "metro-ridership", "parking-lots", "air-quality"}
 
 class RecordingFetcher(Fetcher):
     def __init__(self):
+        super().__init__(**fetch_limits())
         self.urls = []
 
     def open(self, url, **kwargs):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from datasets.grading import Viewer
+from datasets.models import Dataset
 from datasets.services.download_counts import count_download
 from datasets.services.lifecycle import archive_dataset, delete_dataset, update_dataset
 from search.backends import QueryError, SearchQuery, get_search_backend
@@ -211,11 +212,31 @@ def test_pagination(backend, corpus):
     ({"bbox": "1,2,3"}, "bbox"),
     ({"bbox": "10,0,5,1"}, "bbox"),
     ({"keywords": [f"k{i}" for i in range(51)]}, "keyword"),
+    ({"quality_ranges": ["80-100", "90-10"]}, "quality"),
+    ({"quality_ranges": ["good"]}, "quality"),
 ])
 def test_invalid_queries_raise_query_error(params, field):
     with pytest.raises(QueryError) as error:
         SearchQuery(**params)
     assert error.value.field == field
+
+
+def test_quality_ranges_filter_count_and_sort_by_the_metadata_score(backend, corpus):
+    scores = {"bus-routes": 85, "metro-ridership": 62, "parking-lots": 35, "air-quality": None}  # not scored yet
+    for identifier, score in scores.items():
+        Dataset.objects.filter(pk=corpus[identifier].pk).update(metadata_score=score)
+    backend.index_datasets([dataset.pk for dataset in corpus.values()])
+    results = run(backend)
+    assert [(value, count) for value, _label, count in results.facets["quality"]] == [
+        ("80-100", 1), ("60-79", 1), ("0-39", 1)]  # best first, empty ranges left out
+    assert {value: label for value, label, _c in results.facets["quality"]}["60-79"] == "60-79 分"
+    assert found(backend, corpus, quality_ranges=["60-100"]) == {"bus-routes", "metro-ridership"}
+    chosen = run(backend, quality_ranges=["0-39", "80-100"])
+    assert set(identifiers(backend, chosen, corpus)) == {"bus-routes", "parking-lots"}
+    assert facet(chosen, "quality") == {"80-100": 1, "60-79": 1, "0-39": 1}  # its own selection ignored
+    assert facet(chosen, "open_grade") == {"open": 1, "conditional": 1}
+    assert identifiers(backend, run(backend, sort="quality"), corpus) == [
+        "bus-routes", "metro-ridership", "parking-lots", "air-quality"]
 
 
 def test_deepest_allowed_page_works(backend, corpus):

@@ -24,7 +24,7 @@ def test_answer_shape_and_hit_order(api, catalog):
     assert hit["organization"]["slug"] == "transport-bureau"
     assert "<mark>" in hit["highlights"]["title"]
     assert set(body["facets"]) == {"organization", "theme", "keyword", "format", "open_grade", "licence",
-                                   "update_frequency"}
+                                   "update_frequency", "quality"}
     ordered = identifiers(search(api, sort="title", page_size=4))
     assert sorted(ordered) == ["air-quality", "bus-routes", "metro-ridership", "parking-lots"]
     pages = [identifiers(search(api, sort="title", page_size=2, page=page)) for page in (1, 2)]
@@ -119,6 +119,7 @@ def test_control_characters_and_over_long_urls_are_refused_in_the_error_shape(ap
     ({"open_grade": "secret"}, "open_grade"),
     ({"licence": "no-such-licence"}, "licence"),
     ({"update_frequency": "hourly"}, "update_frequency"),
+    ({"quality": "60-"}, "quality"),
     ({"keyword": ["k%d" % n for n in range(60)]}, "keyword"),
 ])
 def test_bad_parameters_answer_400_naming_them(api, catalog, params, field):
@@ -218,7 +219,7 @@ def test_search_is_in_the_api_schema(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     parameters = {p["name"] for p in schema["paths"]["/api/v1/search/"]["get"]["parameters"]}
     assert {"q", "organization", "theme", "keyword", "format", "open_grade", "licence", "update_frequency",
-            "region", "modified_from", "modified_to", "published_from", "published_to", "temporal_start",
+            "quality", "region", "modified_from", "modified_to", "published_from", "published_to", "temporal_start",
             "temporal_end", "bbox", "sort", "page", "page_size"} <= parameters
     assert "/api/v1/search/suggest/" in schema["paths"]
     assert "/api/v1/search/related/{identifier}/" in schema["paths"]

@@ -5,7 +5,9 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from datasets import demo
+from datasets.models import Dataset
 from portal.demo import accounts, catalog, enterprise_side
+from quality.services.scores import refresh_scores
 
 
 class Command(BaseCommand):
@@ -48,6 +50,9 @@ class Command(BaseCommand):
             key = enterprise_side.ensure_api_key(enterprise, enterprise_admin)
             enterprise_side.ensure_grant(enterprise, enterprise_admin, reviewer)
             enterprise_side.ensure_contributions(enterprise, enterprise_admin, reviewer)
+        # Here, not only by the announcements' tasks: a shell without a worker ends with every score filled.
+        refresh_scores(Dataset.objects.filter(identifier__in=[spec["data"]["identifier"] for spec in demo.DATASETS])
+                       .values_list("pk", flat=True))
         self._print_logins(users, publishers, key)
 
     def _print_logins(self, users, publishers, key):

@@ -1,4 +1,4 @@
-"""A loopback HTTP server for the harvest tests: it serves documents and misbehaves on purpose.
+"""A loopback HTTP server for the harvest and link-check tests: it serves documents and misbehaves on purpose.
 
 `LoopbackServer` (a context manager) runs stdlib http.server in a thread on 127.0.0.1. Documents
 put with `serve(path, body, content_type)` are answered as given; these routes misbehave:
