@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -229,6 +230,15 @@ HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
 # Records a harvest job writes per transaction (harvest/loader.py); a resumed job restarts after the last one.
 HARVEST_BATCH_SIZE = int(env("HARVEST_BATCH_SIZE", "500"))
+# Timeliness (quality.timeliness): days before its due date a dataset is "due soon" (at most a quarter of
+# its period); the hour (local time) the daily digest of overdue and due-soon datasets is mailed, or every
+# TIMELINESS_DIGEST_SCHEDULE seconds instead (a test's beat). Below QUALITY_LOW_SCORE a dataset's metadata
+# score asks its publishers' attention (quality.attention).
+TIMELINESS_DUE_SOON_DAYS = int(env("TIMELINESS_DUE_SOON_DAYS", "7"))
+TIMELINESS_DIGEST_HOUR = int(env("TIMELINESS_DIGEST_HOUR", "8"))
+TIMELINESS_DIGEST_SCHEDULE = (float(env("TIMELINESS_DIGEST_SCHEDULE")) if env("TIMELINESS_DIGEST_SCHEDULE")
+                              else crontab(hour=TIMELINESS_DIGEST_HOUR, minute=0))
+QUALITY_LOW_SCORE = int(env("QUALITY_LOW_SCORE", "60"))
 # Replay index updates made while Elasticsearch was down; repair any drift nightly.
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
@@ -238,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
+    "quality-timeliness-digests": {"task": "quality.tasks.send_timeliness_digests",
+                                   "schedule": TIMELINESS_DIGEST_SCHEDULE},
 }
 
 # Files: local disk by default, any django-storages backend in production.
