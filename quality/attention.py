@@ -35,7 +35,7 @@ class Reason(models.TextChoices):
     LOW_SCORE = "low_score", _("元数据质量分偏低")
     FAILED_REPORT = "failed_report", _("数据质量检查未通过")
     PERSONAL_DATA = "personal_data", _("含个人信息，已暂停下载")
-    BROKEN_LINK = "broken_link", _("链接失效")
+    BROKEN_LINK = "broken_link", _("资源链接无法访问")
 
 
 ORDER = list(Reason.values)
@@ -111,12 +111,12 @@ def _resource_issues(datasets):
         version = resource.current_version
         report = getattr(version, "quality_report", None) if version else None
         if report and (report.status == QualityReport.Status.FAILED or report.report.get("valid") is False):
-            yield resource, Reason.FAILED_REPORT, _("查看质量报告")
+            yield resource, Reason.FAILED_REPORT, _("查看资源的质量报告")
         if version and version.personal_data_found and resource.dataset.open_grade != OpenGrade.RESTRICTED:
-            yield resource, Reason.PERSONAL_DATA, _("上传脱敏后的文件")
+            yield resource, Reason.PERSONAL_DATA, _("上传脱敏后的新版本")
         link_check = getattr(resource, "link_check", None)
         if link_check and link_check.is_broken:
-            yield resource, Reason.BROKEN_LINK, _("修改链接")
+            yield resource, Reason.BROKEN_LINK, _("修改链接地址")
 
 
 def _resource_fix(resource, reason):
