@@ -68,7 +68,8 @@ class WorkerPool:
     def start_beat(self, schedule_dir):
         """A real `celery beat` sending the beat schedule to this pool's queue (CELERY_TASK_DEFAULT_QUEUE in
         extra_env); what it sends before a worker binds the queue is lost."""
-        beat = self._spawn("beat", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile=", "--loglevel", "INFO")
+        beat = self._spawn("beat", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile=",
+                           "--loglevel", "INFO")
         self.beats.append(beat)
         return beat
 
