@@ -33,6 +33,7 @@ from .models import (
     Theme,
 )
 from .provenance import provenance_of
+from .timeliness import timeliness_of
 
 
 def absolute_url(context, name, *args):
@@ -290,6 +291,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
     download_zip_url = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     provenance = serializers.SerializerMethodField(help_text=_("由企业贡献合并而来的记录。"))
+    timeliness = serializers.SerializerMethodField(help_text=_("是否按声明的更新频率及时更新。"))
 
     class Meta(DatasetListSerializer.Meta):
         fields = [
@@ -297,6 +299,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
             "spatial_region", "spatial_bbox", "spatial_geojson", "contact_name", "contact_email", "source_url",
             "issued", "source_modified", "licence_text",
             "can_download", "access_note", "download_zip_url", "resources", "history", "provenance",
+            "timeliness",
         ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
@@ -304,6 +307,13 @@ class DatasetDetailSerializer(DatasetListSerializer):
         "resource": {"type": "integer", "nullable": True}, "created": {"type": "string", "format": "date-time"}}}})
     def get_provenance(self, dataset):
         return provenance_of(dataset)
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {
+        "state": {"type": "string", "description": "on_time, due_soon, overdue or not_declared (quality.timeliness)"},
+        "due": {"type": "string", "format": "date", "nullable": True},
+        "last_update": {"type": "string", "format": "date-time", "nullable": True}}})
+    def get_timeliness(self, dataset):
+        return timeliness_of(dataset)
 
     def get_can_download(self, dataset) -> bool:
         return caller_can_download(self.context["request"], dataset)

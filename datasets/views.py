@@ -5,12 +5,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.service_forms import attempt
+from organizations.models import Organization
 from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher, published_organizations
 from organizations.selectors import listed_organizations
@@ -95,7 +95,6 @@ def dataset_detail(request, identifier):
         "held_versions": viewer.held_version_ids(dataset, versions),
         "can_edit": is_publisher(request.user, dataset.organization),
         "activity": selectors.dataset_activity(dataset, limit=20),
-        "update_overdue": bool(dataset.next_update_due and dataset.next_update_due < timezone.localdate()),
     })
 
 
@@ -107,9 +106,12 @@ def organization_list(request):
 def organization_detail(request, slug):
     organization = get_object_or_404(listed_organizations(), slug=slug)
     datasets = selectors.listed_datasets_for(viewer_for(request)).filter(organization=organization)
+    # Its publishers (and staff) reach the department's to-do list (quality-attention) from here.
+    is_its_publisher = organization.kind == Organization.Kind.GOVERNMENT and is_publisher(request.user, organization)
     return render(request, "portal/organization_detail.html", {
         "organization": organization,
         "average_metadata_score": selectors.average_metadata_score(datasets),
+        "is_its_publisher": is_its_publisher,
         "page": _page(request, datasets.order_by(*SORTS["newest"][1])),
     })
 

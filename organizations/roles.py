@@ -57,6 +57,15 @@ def published_organizations(user):
     return governments.filter(memberships__user=user, memberships__role=Membership.Role.PUBLISHER).distinct()
 
 
+def publisher_emails(organization):
+    """The addresses of this government organization's active publishers (whom its to-do mail reaches)."""
+    if organization.kind != Organization.Kind.GOVERNMENT:
+        return []
+    return list(Membership.objects.filter(
+        organization=organization, role=Membership.Role.PUBLISHER, user__is_active=True,
+    ).exclude(user__email="").values_list("user__email", flat=True).order_by("user__email"))
+
+
 def reviewed_organization_ids(user):
     """Government departments in which `user` reviews access applications and contributions."""
     if not is_authenticated(user):

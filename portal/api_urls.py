@@ -10,7 +10,6 @@ urlpatterns = [
     path("", include("datasets.api_urls")),
     path("search/", include("search.api_urls")),
     path("", include("datastore.api_urls")),
-    path("", include("quality.api_urls")),
     path("access/", include("access.api_urls")),
     path("enterprises/", include("enterprises.api_urls")),
     path("keys/", include("apikeys.api_urls")),

@@ -4,7 +4,9 @@ dataset's metadata score card.
 Thin views: datasets.selectors applies the grade rules (404 for a resource or dataset the caller may
 not see), quality.selectors what of the report the caller may read, quality.services the masking.
 The score itself is public (`metadata_score` in every dataset list); the card says what to fix, for the
-people who can fix it (others get 403).
+people who can fix it (others get 403). An organization's attention list follows the page's rules
+(quality.attention: 404 for no such department, 403 for anyone else); signed-in people only, API keys
+are refused (they act for enterprises).
 """
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,17 +16,24 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exceptions import PageNotFound, documented_errors
-from core.pagination import positive_int
+from core.exceptions import DomainError, PageNotFound, documented_errors
+from core.pagination import PortalPagination, positive_int
+from core.query_params import refuse_repeated_or_empty
 from datasets import selectors as catalog
 from datasets.grading import viewer_for
-
+from datasets.serializers import OrganizationRefSerializer
 from organizations.refusals import not_a_publisher
 from organizations.roles import is_publisher
 
-from . import selectors
+from . import attention, selectors
 from .metadata_score import LOW_SCORE, score_card
-from .serializers import MaskResultSerializer, QualityReportSerializer, ScoreCardSerializer
+from .serializers import (
+    AttentionPageSerializer,
+    AttentionSerializer,
+    MaskResultSerializer,
+    QualityReportSerializer,
+    ScoreCardSerializer,
+)
 from .services.masking import mask_personal_data
 
 RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -86,3 +95,38 @@ class ScoreCardView(APIView):
         return Response(ScoreCardSerializer({
             "identifier": dataset.identifier, "low_score": LOW_SCORE, "needs_attention": card["score"] < LOW_SCORE,
             **card}).data)
+
+
+ATTENTION_PARAMETERS = [
+    OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Organization slug."),
+    OpenApiParameter("reason", OpenApiTypes.STR, enum=attention.Reason.values,
+                     description="Only the datasets with this reason (400 for another value)."),
+    OpenApiParameter("page", OpenApiTypes.INT, description=PortalPagination.page_query_description),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=PortalPagination.page_size_query_description),
+]
+
+
+class OrganizationAttentionView(APIView):
+    permission_classes = [IsAuthenticated]
+    required_scopes = None
+
+    @extend_schema(
+        summary="Datasets of an organization needing attention",
+        description="Overdue first, then due soon, then low metadata score, failed quality report, "
+                    "personal data held, broken link; each with where to fix it.",
+        parameters=ATTENTION_PARAMETERS, responses={200: AttentionPageSerializer, **documented_errors(401, 404)},
+    )
+    def get(self, request, slug):
+        organization = attention.attended_organization(request.user, slug)
+        refuse_repeated_or_empty(request.query_params, single=["reason"], non_empty=["reason"])
+        reason = request.query_params.get("reason")
+        if reason is not None and reason not in attention.Reason.values:
+            raise DomainError(_("未知的原因：%(reason)s。") % {"reason": reason}, field="reason")
+        rows = attention.attention_for(request.user, organization)
+        pagination = PortalPagination()
+        page = pagination.paginate_queryset(attention.with_reason(rows, reason), request, view=self)
+        response = pagination.get_paginated_response(
+            AttentionSerializer(page, many=True, context={"request": request}).data)
+        response.data = {"organization": OrganizationRefSerializer(organization).data, "total": len(rows),
+                         "counts": attention.counts(rows), **response.data}
+        return response

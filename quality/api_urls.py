@@ -7,4 +7,6 @@ urlpatterns = [
     path("resources/<int:resource_id>/quality/", api.ResourceQualityView.as_view(), name="api-resource-quality"),
     path("resources/<int:resource_id>/mask/", api.ResourceMaskView.as_view(), name="api-resource-mask"),
     path("datasets/<path:identifier>/quality/", api.ScoreCardView.as_view(), name="api-dataset-quality"),
+    path("quality/organizations/<slug:slug>/attention/", api.OrganizationAttentionView.as_view(),
+         name="api-quality-attention"),
 ]

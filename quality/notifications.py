@@ -4,12 +4,7 @@ The organization's publishers hear that a version was held back for personal
 data, with the columns found, so they can mask it or restrict the dataset.
 """
 from core.mail import absolute_link, send_after_commit
-from organizations.models import Membership
-
-
-def _publishers(organization_id):
-    return Membership.objects.filter(organization_id=organization_id,
-                                     role=Membership.Role.PUBLISHER).values_list("user__email", flat=True)
+from organizations.roles import publisher_emails
 
 
 def personal_data_held(version, report):
@@ -18,4 +13,4 @@ def personal_data_held(version, report):
     context = {"version": version, "resource": resource, "dataset": dataset, "columns": sorted(report.personal_data),
                "link": absolute_link("dataset-detail", dataset.identifier) + f"#resource-{resource.pk}"}
     send_after_commit("quality/email/held_subject.txt", "quality/email/held_body.txt",
-                      _publishers(dataset.organization_id), context)
+                      publisher_emails(dataset.organization), context)

@@ -42,29 +42,43 @@ class WorkerPool:
         self.extra_env = extra_env or {}
         self.log = tempfile.TemporaryFile(mode="a+")  # O_APPEND: workers write at the end whatever we read
         self.workers = []
+        self.beats = []
 
-    def start(self):
+    def _env(self):
         database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
         env = {**os.environ, "DATABASE_URL": database_url.geturl(), "DJANGO_SETTINGS_MODULE": "portal.settings.test",
                "CELERY_TASK_ALWAYS_EAGER": "false", "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT), **self.extra_env}
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency", "1",
-             "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
+        return env
+
+    def _spawn(self, *arguments):
+        return subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", *arguments],
+                                cwd=settings.BASE_DIR, env=self._env(), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def start(self):
+        worker = self._spawn(
+            "worker", "--pool=solo", "--concurrency", "1", "-Q", self.queue,
+            "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "--loglevel", "INFO")
         self.workers.append(worker)
         count = len(self.workers)
         assert wait_for(lambda: self._log_text().count(" ready.") >= count, worker), "the Celery worker did not start"
         return worker
+
+    def start_beat(self, schedule_dir):
+        """A real `celery beat` sending the beat schedule to this pool's queue (CELERY_TASK_DEFAULT_QUEUE in
+        extra_env); what it sends before a worker binds the queue is lost."""
+        beat = self._spawn("beat", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile=",
+                           "--loglevel", "INFO")
+        self.beats.append(beat)
+        return beat
 
     def _log_text(self):
         self.log.seek(0)
         return self.log.read()
 
     def stop(self):
-        for worker in self.workers:
+        for worker in [*self.beats, *self.workers]:
             if worker.poll() is None:
                 worker.terminate()
                 try:

@@ -22,17 +22,18 @@ def schema(api):
 
 @pytest.fixture
 def path_ids(transport_bureau):
-    """The id that fills `{id}` in the paginated lists nested under one object (a harvest source's jobs,
-    a job's records), by the path's prefix."""
+    """The id (or slug) that fills the path parameter of the paginated lists nested under one object
+    (a harvest source's jobs, a job's records, a department's attention list), by the path's prefix."""
     source = HarvestSource.objects.create(name="census", kind="data-json", url="https://example.org/data.json",
                                           organization=transport_bureau)
     job = HarvestJob.objects.create(source=source)
-    return {"/api/v1/harvest/sources/{id}/": source.pk, "/api/v1/harvest/jobs/{id}/": job.pk}
+    return {"/api/v1/harvest/sources/{id}/": source.pk, "/api/v1/harvest/jobs/{id}/": job.pk,
+            "/api/v1/quality/organizations/{slug}/": transport_bureau.slug}
 
 
 def paginated_list_paths(schema, path_ids=None):
     """Every GET operation of the API that takes a `page` parameter, read from the OpenAPI schema, with
-    its `{id}` filled from `path_ids` (a path with an id nobody gave fails the test)."""
+    its `{id}` or `{slug}` filled from `path_ids` (a path with an id nobody gave fails the test)."""
     paths = sorted(
         path for path, methods in schema["paths"].items()
         if "get" in methods and any(p["name"] == "page" and p["in"] == "query"
@@ -44,7 +45,7 @@ def paginated_list_paths(schema, path_ids=None):
     for path in paths:
         for prefix, pk in path_ids.items():
             if path.startswith(prefix):
-                path = path.replace("{id}", str(pk))
+                path = re.sub(r"\{\w+\}", str(pk), path)
         assert "{" not in path, f"no id for {path}: add it to path_ids"
         filled.append(path)
     return filled

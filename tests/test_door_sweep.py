@@ -201,6 +201,7 @@ class World:
             (r"(api-)?contribution-.*", "pk", ids(self.contributions)),
             (r"api(-)?key-.*", "pk", keys),
             (r"(api-)?organization-.*", "slug", organizations),
+            (r"(api-)?quality-attention", "slug", organizations),
             (r"(api-)?enterprise-.*", "slug", enterprises),
             (r"(api-)?enterprise-.*member.*", "username", users),
             (r"search-synonym-.*", "pk", lambda: [(1, None)]),  # staff pages; no dataset behind them

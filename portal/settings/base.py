@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -236,6 +237,13 @@ LINK_CHECK_BATCH_SIZE = int(env("LINK_CHECK_BATCH_SIZE", "200"))
 LINK_CHECK_TIMEOUT_SECONDS = float(env("LINK_CHECK_TIMEOUT_SECONDS", "10"))
 # Links to loopback, private and link-local addresses count as broken (SSRF) unless this allows them.
 LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_ALLOW_PRIVATE_ADDRESSES", False)
+# Timeliness (quality.timeliness): days before its due date a dataset is "due soon" (at most a quarter of
+# its period); the hour (local time) the daily digest of overdue and due-soon datasets is mailed, or every
+# TIMELINESS_DIGEST_SCHEDULE seconds instead (a test's beat).
+TIMELINESS_DUE_SOON_DAYS = int(env("TIMELINESS_DUE_SOON_DAYS", "7"))
+TIMELINESS_DIGEST_HOUR = int(env("TIMELINESS_DIGEST_HOUR", "8"))
+TIMELINESS_DIGEST_SCHEDULE = (float(env("TIMELINESS_DIGEST_SCHEDULE")) if env("TIMELINESS_DIGEST_SCHEDULE")
+                              else crontab(hour=TIMELINESS_DIGEST_HOUR, minute=0))
 # Replay index updates made while Elasticsearch was down; repair any drift nightly.
 CELERY_BEAT_SCHEDULE = {
     "search-replay-pending": {"task": "search.tasks.replay_pending_updates", "schedule": 60.0},
@@ -247,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
     # quality, metadata scores: the links due for a check (LINK_CHECK_INTERVAL), a batch an hour.
     "quality-check-links": {"task": "quality.tasks.check_links", "schedule": 3600.0},
+    "quality-timeliness-digests": {"task": "quality.tasks.send_timeliness_digests",
+                                   "schedule": TIMELINESS_DIGEST_SCHEDULE},
 }
 
 # Files: local disk by default, any django-storages backend in production.

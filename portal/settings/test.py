@@ -17,7 +17,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
 # Tasks run eagerly in-process; a real worker started by a test sets CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
+# Mail stays in memory; a worker subprocess started by a test writes it to files (TEST_EMAIL_FILE_PATH) instead.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("TEST_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal-test")
 # Every test client shares one IP: keyless callers get limits no test reaches by accident;
 # the limiter's own tests set small ones.
