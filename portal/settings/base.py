@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -238,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
+    # Late in the evening (TIME_ZONE), so a month's last run counts it to its end; ended months are kept.
+    "evaluation-refresh": {"task": "evaluation.tasks.refresh_evaluation", "schedule": crontab(hour=23, minute=45)},
 }
 
 # Files: local disk by default, any django-storages backend in production.

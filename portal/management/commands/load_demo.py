@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from datasets import demo
+from evaluation import services as evaluation
 from portal.demo import accounts, catalog, enterprise_side
 
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             key = enterprise_side.ensure_api_key(enterprise, enterprise_admin)
             enterprise_side.ensure_grant(enterprise, enterprise_admin, reviewer)
             enterprise_side.ensure_contributions(enterprise, enterprise_admin, reviewer)
+        # The evaluation page reads snapshots only: this month's, from the demo just loaded.
+        evaluation.refresh_current_month()
         self._print_logins(users, publishers, key)
 
     def _print_logins(self, users, publishers, key):
