@@ -20,6 +20,7 @@ from functools import wraps
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.models import AccessApplication, UsageReport
 from access.selectors import active_grants, usage_reports_for
@@ -42,10 +43,22 @@ LAYERS = {DATA: _("数据层"), PLATFORM: _("平台层"), INTERACTION: _("互动
 READINESS_NOTE = _("开放数林指数的准备度（法规政策、组织推进、标准规范）依据制度文件评定，不由平台数据计算，"
                    "不在本评估之内；需要时由平台工作人员另行评定。")
 
+# Unit words, with a context each: Chinese counts several kinds of things in the same word (个, 次, 件).
 UNITS = {
-    "datasets": _("个"), "rows": _("行"), "files": _("个"), "percent": "%", "points": _("分"), "days": _("天"),
-    "calls": _("次"), "downloads": _("次"), "enterprises": _("家"), "results": _("项"), "keys": _("个"),
-    "applications": _("件"), "contributions": _("件"), "per_dataset": _("次/数据集"),
+    "datasets": pgettext_lazy("evaluation unit: datasets", "个"),
+    "rows": pgettext_lazy("evaluation unit: rows", "行"),
+    "files": pgettext_lazy("evaluation unit: files", "个"),
+    "percent": "%",
+    "points": pgettext_lazy("evaluation unit: points", "分"),
+    "days": pgettext_lazy("evaluation unit: days", "天"),
+    "calls": pgettext_lazy("evaluation unit: calls", "次"),
+    "downloads": pgettext_lazy("evaluation unit: downloads", "次"),
+    "enterprises": pgettext_lazy("evaluation unit: enterprises", "家"),
+    "results": pgettext_lazy("evaluation unit: results", "项"),
+    "keys": pgettext_lazy("evaluation unit: keys", "个"),
+    "applications": pgettext_lazy("evaluation unit: applications", "件"),
+    "contributions": pgettext_lazy("evaluation unit: contributions", "件"),
+    "per_dataset": pgettext_lazy("evaluation unit: per dataset", "次/数据集"),
 }
 # What counts as machine-readable (Open Data Barometer's sense): structured formats and APIs.
 MACHINE_READABLE_FORMATS = ("CSV", "TSV", "JSON", "GEOJSON", "XLSX", "XLS", "XML", "API")
@@ -66,6 +79,10 @@ class Indicator:
     per_organization: bool = True
     scoring: str = ""
     available: bool = True
+
+    @property
+    def is_public(self):
+        return not self.staff_only
 
     @property
     def unit_label(self):
@@ -115,7 +132,8 @@ def _medians(pairs):
     by_organization = {}
     for organization, days in pairs:
         by_organization.setdefault(organization, []).append(days)
-    median = lambda values: round(statistics.median(values), 1) if values else None
+    def median(values):
+        return round(statistics.median(values), 1) if values else None
     return Values(median([days for _key, days in pairs]),
                   {key: median(values) for key, values in by_organization.items()}, default=None)
 
@@ -139,7 +157,9 @@ def datasets(facts):
            _("按开放等级分别计数；不予开放的数据集只在工作人员视图中出现。"), "datasets")
 def datasets_by_grade(facts):
     grades = [OpenGrade.OPEN, OpenGrade.CONDITIONAL] + ([OpenGrade.RESTRICTED] if facts.is_staff else [])
-    spread = lambda counts: {str(grade): counts.get(grade, 0) for grade in grades}
+
+    def spread(counts):
+        return {str(grade): counts.get(grade, 0) for grade in grades}
     total = {}
     for counts in facts.grade_counts.values():
         for grade, n in counts.items():
@@ -211,8 +231,9 @@ def machine_readable_share(facts):
            _("已评分数据集的元数据质量分（0–100）的平均值；尚未评分的数据集不计。"), "points", scoring="points")
 def metadata_score(facts):
     scored = facts.datasets.filter(metadata_score__isnull=False)
-    return _figure(facts, scored, "organization_id", lambda row: round(row["total"] / row["n"], 1) if row["n"] else None,
-                   total=Sum("metadata_score"), n=Count("pk"))
+    def average(row):
+        return round(row["total"] / row["n"], 1) if row["n"] else None
+    return _figure(facts, scored, "organization_id", average, total=Sum("metadata_score"), n=Count("pk"))
 
 
 @indicator("quality_error_rate", DATA, _("数据质量问题率"), _("数据文件本身有没有错误（数据质量）。"),
@@ -225,7 +246,8 @@ def quality_error_rate(facts):
         status__in=[QualityReport.Status.DONE, QualityReport.Status.FAILED])
     failed = Q(status=QualityReport.Status.FAILED) | Q(report__valid=False)
     return _figure(facts, reports, "version__resource__dataset__organization_id",
-                   lambda row: share(row["failed"], row["checked"]), checked=Count("pk"), failed=Count("pk", filter=failed))
+                   lambda row: share(row["failed"], row["checked"]), checked=Count("pk"),
+                   failed=Count("pk", filter=failed))
 
 
 @indicator("timeliness", DATA, _("按时更新率"), _("数据是否按声明的更新频率更新。"),
@@ -349,7 +371,9 @@ def feedback(facts):
 
 def _per_dataset(facts, figure):
     counts = facts.dataset_counts
-    per = lambda total, n: round(total / n, 2) if n and total is not None else None
+
+    def per(total, n):
+        return round(total / n, 2) if n and total is not None else None
     return Values(per(figure.platform, sum(counts.values())),
                   {key: per(figure.organizations.get(key, figure.default), n) for key, n in counts.items()})
 
