@@ -179,7 +179,7 @@ def grade_shares(facts):
                   {key: shares(counts) for key, counts in by_grade.organizations.items()})
 
 
-@indicator("drafts", DATA, _("草稿"), _("已建立但尚未发布的数据集。"), _("状态为草稿的数据集个数。"),
+@indicator("drafts", DATA, _("草稿数据集"), _("已建立但尚未发布的数据集。"), _("状态为草稿的数据集个数。"),
            "datasets", staff_only=True)
 def drafts(facts):
     return _figure(facts, facts.datasets.filter(state=Dataset.State.DRAFT), "organization_id", lambda row: row["n"],
@@ -315,7 +315,7 @@ def downloads(facts):
 # --- interaction layer -------------------------------------------------------------------------------
 
 
-@indicator("access_applications", INTERACTION, _("数据使用申请"), _("企业申请使用有条件开放数据的多少。"),
+@indicator("access_applications", INTERACTION, _("数据使用申请数"), _("企业申请使用有条件开放数据的多少。"),
            _("本月提交的有条件开放数据使用申请件数，按数据集所属部门统计。"), "applications")
 def access_applications(facts):
     submitted = facts.through(AccessApplication.objects.filter(facts.during("created")))
@@ -330,7 +330,7 @@ def access_decision_days(facts):
                      in decided.values_list("dataset__organization_id", "created", "decided_at")])
 
 
-@indicator("contributions", INTERACTION, _("数据贡献"), _("企业向部门贡献数据的多少。"),
+@indicator("contributions", INTERACTION, _("数据贡献数"), _("企业向部门贡献数据的多少。"),
            _("本月提交或重新提交给部门审核的数据贡献件数（每件只计一次）。"), "contributions")
 def contributions(facts):
     submissions = facts.through(Transition.objects.filter(

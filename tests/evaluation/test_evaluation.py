@@ -101,7 +101,7 @@ def test_outsiders_never_learn_what_is_restricted_or_draft(client, api, api_as, 
     history = api.get(f"{API}organizations/hidden-bureau/").json()["months"][0]
     assert history["values"]["datasets"] is None
     rows = list(csv.reader(io.StringIO(client.get("/evaluation/export.csv").content.decode("utf-8-sig"))))
-    assert "草稿（个）" not in rows[0] and not any("不予开放" in header for header in rows[0])
+    assert "草稿数据集（个）" not in rows[0] and not any("不予开放" in header for header in rows[0])
     hidden_row = next(row for row in rows if row[1] == "hidden-bureau")
     assert set(hidden_row[4:]) <= {"无数据", "仅全平台统计", "暂不可用"}
     # The staff view and its exports are for platform staff only.
