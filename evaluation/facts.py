@@ -6,6 +6,7 @@ only when the dataset they name is one of those; staff count every dataset,
 drafts and restricted ones included. Every figure is one grouped query over the
 whole catalog (by organization), never one query per organization.
 """
+import statistics
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -50,6 +51,33 @@ def summed(groups, name):
 def share(part, whole):
     """`part` of `whole` in percent, one decimal; None ("no data") when there is nothing to share."""
     return round(100 * part / whole, 1) if whole else None
+
+
+def figure(facts, queryset, organization_field, value, **aggregates):
+    """Values of `value(sums)` where sums are `aggregates` (additive: counts, sums) per organization and for all.
+
+    The platform has "no data" when the audience may count no dataset at all.
+    """
+    groups = grouped(queryset, organization_field, **aggregates)
+    total = {name: summed(groups, name) for name in aggregates}
+    return Values(value(total) if facts.dataset_counts else None, {key: value(row) for key, row in groups.items()},
+                  default=value(dict.fromkeys(aggregates, 0)))
+
+
+def medians(pairs):
+    """(platform median, {organization: median}) of (organization, days) pairs; None where there are none."""
+    by_organization = {}
+    for organization, days in pairs:
+        by_organization.setdefault(organization, []).append(days)
+
+    def median(values):
+        return round(statistics.median(values), 1) if values else None
+    return Values(median([days for _key, days in pairs]),
+                  {key: median(values) for key, values in by_organization.items()}, default=None)
+
+
+def days_between(start, end):
+    return (end - start).total_seconds() / 86400
 
 
 class Facts:

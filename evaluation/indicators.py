@@ -13,7 +13,6 @@ marked `available=False` has nothing to count yet: it shows "not available",
 never zero. Scores (0-100) of the indicators that have a `scoring` are made
 by evaluation.scoring.
 """
-import statistics
 from dataclasses import dataclass
 from functools import wraps
 
@@ -36,7 +35,7 @@ from quality.models import QualityReport
 from quality.tables import TABULAR_FORMATS as CHECKED_FORMATS
 from searchstats.models import QueryStat
 
-from .facts import OUTSIDER, STAFF, Values, grouped, share, summed
+from .facts import OUTSIDER, STAFF, Values, days_between, figure, grouped, medians, share
 
 DATA, PLATFORM, INTERACTION, USE = "data", "platform", "interaction", "use"
 LAYERS = {DATA: _("数据层"), PLATFORM: _("平台层"), INTERACTION: _("互动层"), USE: _("利用层")}
@@ -63,7 +62,6 @@ UNITS = {
 # What counts as machine-readable (Open Data Barometer's sense): structured formats and APIs.
 MACHINE_READABLE_FORMATS = ("CSV", "TSV", "JSON", "GEOJSON", "XLSX", "XLS", "XML", "API")
 DECIDED_CONTRIBUTION = (ContributionStatus.APPROVED, ContributionStatus.REJECTED)
-SECONDS_PER_DAY = 86400
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,6 @@ class Indicator:
 
 
 INDICATORS = []
-BY_CODE = {}
 
 
 def indicator(code, layer, label, measures, computed, unit, **options):
@@ -106,7 +103,6 @@ def indicator(code, layer, label, measures, computed, unit, **options):
                 facts.computed[function] = function(facts)
             return facts.computed[function]
         INDICATORS.append(Indicator(code, layer, label, measures, computed, unit, once, **options))
-        BY_CODE[code] = INDICATORS[-1]
         return once
     return register
 
@@ -114,32 +110,6 @@ def indicator(code, layer, label, measures, computed, unit, **options):
 def for_audience(audience):
     """The indicators an audience is shown, in page order (staff-only ones only for staff)."""
     return [item for item in INDICATORS if audience == STAFF or not item.staff_only]
-
-
-def _figure(facts, queryset, organization_field, value, **aggregates):
-    """Values of `value(sums)` where sums are `aggregates` (additive: counts, sums) per organization and for all.
-
-    The platform has "no data" when the audience may count no dataset at all.
-    """
-    groups = grouped(queryset, organization_field, **aggregates)
-    total = {name: summed(groups, name) for name in aggregates}
-    return Values(value(total) if facts.dataset_counts else None, {key: value(row) for key, row in groups.items()},
-                  default=value(dict.fromkeys(aggregates, 0)))
-
-
-def _medians(pairs):
-    """(platform median, {organization: median}) of (organization, days) pairs; None where there are none."""
-    by_organization = {}
-    for organization, days in pairs:
-        by_organization.setdefault(organization, []).append(days)
-    def median(values):
-        return round(statistics.median(values), 1) if values else None
-    return Values(median([days for _key, days in pairs]),
-                  {key: median(values) for key, values in by_organization.items()}, default=None)
-
-
-def _days(start, end):
-    return (end - start).total_seconds() / SECONDS_PER_DAY
 
 
 # --- data layer --------------------------------------------------------------------------------------
@@ -182,7 +152,7 @@ def grade_shares(facts):
 @indicator("drafts", DATA, _("草稿数据集"), _("已建立但尚未发布的数据集。"), _("状态为草稿的数据集个数。"),
            "datasets", staff_only=True)
 def drafts(facts):
-    return _figure(facts, facts.datasets.filter(state=Dataset.State.DRAFT), "organization_id", lambda row: row["n"],
+    return figure(facts, facts.datasets.filter(state=Dataset.State.DRAFT), "organization_id", lambda row: row["n"],
                    n=Count("pk"))
 
 
@@ -206,7 +176,7 @@ def datasets_by_theme(facts):
 def records(facts):
     tables = DatastoreTable.objects.filter(is_active=True, status=DatastoreTable.Status.READY,
                                            resource__dataset__in=facts.datasets.values("pk"))
-    return _figure(facts, tables, "resource__dataset__organization_id", lambda row: row["rows"],
+    return figure(facts, tables, "resource__dataset__organization_id", lambda row: row["rows"],
                    rows=Coalesce(Sum("row_count"), 0))
 
 
@@ -215,7 +185,7 @@ def records(facts):
 def files(facts):
     uploaded = Resource.objects.filter(dataset__in=facts.datasets.values("pk"), kind=Resource.Kind.FILE,
                                        current_version__isnull=False)
-    return _figure(facts, uploaded, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
+    return figure(facts, uploaded, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
 
 
 @indicator("machine_readable_share", DATA, _("机器可读格式占比"), _("数据能否直接被程序读取（数据标准）。"),
@@ -223,7 +193,7 @@ def files(facts):
              "PDF、文档、图片等格式和未标明格式的资源计为不可机读。"), "percent", scoring="share")
 def machine_readable_share(facts):
     resources = Resource.objects.filter(dataset__in=facts.datasets.values("pk"))
-    return _figure(facts, resources, "dataset__organization_id", lambda row: share(row["readable"], row["total"]),
+    return figure(facts, resources, "dataset__organization_id", lambda row: share(row["readable"], row["total"]),
                    total=Count("pk"), readable=Count("pk", filter=Q(format__in=MACHINE_READABLE_FORMATS)))
 
 
@@ -233,7 +203,7 @@ def metadata_score(facts):
     scored = facts.datasets.filter(metadata_score__isnull=False)
     def average(row):
         return round(row["total"] / row["n"], 1) if row["n"] else None
-    return _figure(facts, scored, "organization_id", average, total=Sum("metadata_score"), n=Count("pk"))
+    return figure(facts, scored, "organization_id", average, total=Sum("metadata_score"), n=Count("pk"))
 
 
 @indicator("quality_error_rate", DATA, _("数据质量问题率"), _("数据文件本身有没有错误（数据质量）。"),
@@ -245,7 +215,7 @@ def quality_error_rate(facts):
         version__resource__current_version=F("version_id"),
         status__in=[QualityReport.Status.DONE, QualityReport.Status.FAILED])
     failed = Q(status=QualityReport.Status.FAILED) | Q(report__valid=False)
-    return _figure(facts, reports, "version__resource__dataset__organization_id",
+    return figure(facts, reports, "version__resource__dataset__organization_id",
                    lambda row: share(row["failed"], row["checked"]), checked=Count("pk"),
                    failed=Count("pk", filter=failed))
 
@@ -277,7 +247,7 @@ def preview_availability(facts):
     tabular = Resource.objects.filter(dataset__in=facts.datasets.values("pk"), kind=Resource.Kind.FILE,
                                       current_version__isnull=False, format__in=PREVIEW_FORMATS)
     ready = Q(datastore_tables__is_active=True, datastore_tables__status=DatastoreTable.Status.READY)
-    return _figure(facts, tabular, "dataset__organization_id", lambda row: share(row["ready"], row["total"]),
+    return figure(facts, tabular, "dataset__organization_id", lambda row: share(row["ready"], row["total"]),
                    total=Count("pk", distinct=True), ready=Count("pk", filter=ready, distinct=True))
 
 
@@ -309,7 +279,7 @@ def api_calls(facts):
 @indicator("downloads", PLATFORM, _("累计下载次数"), _("数据文件被下载了多少次。"),
            _("截至快照时各数据集文件下载次数之和（下载计数器的累计值）。"), "downloads")
 def downloads(facts):
-    return _figure(facts, facts.datasets, "organization_id", lambda row: row["n"], n=Sum("download_count"))
+    return figure(facts, facts.datasets, "organization_id", lambda row: row["n"], n=Sum("download_count"))
 
 
 # --- interaction layer -------------------------------------------------------------------------------
@@ -319,14 +289,14 @@ def downloads(facts):
            _("本月提交的有条件开放数据使用申请件数，按数据集所属部门统计。"), "applications")
 def access_applications(facts):
     submitted = facts.through(AccessApplication.objects.filter(facts.during("created")))
-    return _figure(facts, submitted, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
+    return figure(facts, submitted, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
 
 
 @indicator("access_decision_days", INTERACTION, _("申请审核用时（中位数）"), _("部门答复数据使用申请快不快。"),
            _("本月作出决定（批准或驳回）的申请，从提交到决定所用天数的中位数；越短越好。"), "days", scoring="days")
 def access_decision_days(facts):
     decided = facts.through(AccessApplication.objects.filter(facts.during("decided_at")))
-    return _medians([(organization, _days(created, decided_at)) for organization, created, decided_at
+    return medians([(organization, days_between(created, decided_at)) for organization, created, decided_at
                      in decided.values_list("dataset__organization_id", "created", "decided_at")])
 
 
@@ -336,7 +306,7 @@ def contributions(facts):
     submissions = facts.through(Transition.objects.filter(
         facts.during("created"), to_status__in=[ContributionStatus.SUBMITTED, ContributionStatus.RESUBMITTED]),
         "contribution__dataset", "contribution__merged_dataset")
-    return _figure(facts, submissions, "contribution__target_organization_id", lambda row: row["n"],
+    return figure(facts, submissions, "contribution__target_organization_id", lambda row: row["n"],
                    n=Count("contribution_id", distinct=True))
 
 
@@ -349,7 +319,7 @@ def contribution_decision_days(facts):
     decisions = facts.through(
         Transition.objects.filter(facts.during("created"), to_status__in=DECIDED_CONTRIBUTION),
         "contribution__dataset", "contribution__merged_dataset").annotate(submitted=Subquery(first_submitted))
-    return _medians([(organization, _days(submitted, decided)) for organization, submitted, decided
+    return medians([(organization, days_between(submitted, decided)) for organization, submitted, decided
                      in decisions.values_list("contribution__target_organization_id", "submitted", "created")
                      if submitted is not None])
 
@@ -412,4 +382,4 @@ def enterprises_using(facts):
            _("企业登记的数据使用成果（累计）；公开视图只计公开展示的成果。"), "results", scoring="relative")
 def use_results(facts):
     reports = UsageReport.objects.all() if facts.is_staff else usage_reports_for(OUTSIDER.user)
-    return _figure(facts, reports, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
+    return figure(facts, reports, "dataset__organization_id", lambda row: row["n"], n=Count("pk"))
