@@ -1,7 +1,7 @@
 """Usage figures as the pages and the API show them (by day, endpoint, status; today's quota); a key's example call."""
 from datetime import timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,14 @@ from .services import keys_for
 
 MAX_DAYS = 366
 EXAMPLE_CANDIDATES = 20  # files looked at for one the key may download
+
+
+def active_keys(now=None):
+    """Keys that work at `now`, as ApiKey.is_active says (not revoked, expired, or rotated past their grace)."""
+    now = now or timezone.now()
+    return ApiKey.objects.filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now),
+                                 Q(grace_until__isnull=True) | Q(grace_until__gt=now),
+                                 Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 def usage_keys(user, everyone=False):

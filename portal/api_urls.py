@@ -15,4 +15,5 @@ urlpatterns = [
     path("keys/", include("apikeys.api_urls")),
     path("contributions/", include("contributions.api_urls")),
     path("harvest/", include("harvest.api_urls")),
+    path("evaluation/", include("evaluation.api_urls")),
 ]

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("contributions/", include("contributions.urls")),
     path("harvest/", include("harvest.urls")),
     path("search/", include("search.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("", include("datasets.urls")),
     path("", include("datastore.urls")),
     path("", include("quality.urls")),

@@ -256,3 +256,13 @@ def test_in_a_browser_every_demo_account_signs_in_and_does_its_main_task(browser
     assert page.get_by_role("heading", name="审计日志").is_visible()
     assert page.locator("tbody tr").count() > 0
     context.close()
+
+
+def test_the_evaluation_page_shows_the_demo_in_both_languages(demo, client):
+    listed = client.get("/api/v1/datasets/").json()["count"]
+    counted = client.get("/api/v1/evaluation/").json()["platform"]["values"]["datasets"]
+    assert counted >= listed > 0  # published ones, and archived ones too
+    page = client.get("/evaluation/").content.decode()
+    assert re.search(rf'<tr data-indicator="datasets">.*?<td data-value>{counted} 个</td>', page, re.S)
+    english = client.get("/en/evaluation/").content.decode()
+    assert f"{counted} datasets" in english and 'data-organization="sz-transport"' in english

@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     "quality-check-links": {"task": "quality.tasks.check_links", "schedule": 3600.0},
     "quality-timeliness-digests": {"task": "quality.tasks.send_timeliness_digests",
                                    "schedule": TIMELINESS_DIGEST_SCHEDULE},
+    # Late in the evening (TIME_ZONE), so a month's last run counts it to its end; ended months are kept.
+    "evaluation-refresh": {"task": "evaluation.tasks.refresh_evaluation", "schedule": crontab(hour=23, minute=45)},
 }
 
 # Files: local disk by default, any django-storages backend in production.

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from datasets import demo
 from datasets.models import Dataset
+from evaluation import services as evaluation
 from portal.demo import accounts, catalog, enterprise_side
 from quality.services.scores import refresh_scores
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         # Here, not only by the announcements' tasks: a shell without a worker ends with every score filled.
         refresh_scores(Dataset.objects.filter(identifier__in=[spec["data"]["identifier"] for spec in demo.DATASETS])
                        .values_list("pk", flat=True))
+        # The evaluation page reads snapshots only: this month's, from the demo just loaded.
+        evaluation.refresh_current_month()
         self._print_logins(users, publishers, key)
 
     def _print_logins(self, users, publishers, key):
