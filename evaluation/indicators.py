@@ -33,6 +33,7 @@ from datastore.models import DatastoreTable
 from datastore.readers import TABULAR_FORMATS as PREVIEW_FORMATS
 from quality.models import QualityReport
 from quality.tables import TABULAR_FORMATS as CHECKED_FORMATS
+from quality.timeliness import Timeliness, summarize_by_organization
 from searchstats.models import QueryStat
 
 from .facts import OUTSIDER, STAFF, Values, days_between, figure, grouped, medians, share
@@ -221,11 +222,16 @@ def quality_error_rate(facts):
 
 
 @indicator("timeliness", DATA, _("按时更新率"), _("数据是否按声明的更新频率更新。"),
-           _("声明了更新频率的数据集中按时更新（未逾期）的百分比（quality.timeliness.summarize）。"), "percent",
-           scoring="share", available=False)
+           _("声明了更新频率的数据集中，在月末（或快照时）未逾期（按时或即将到期）的百分比；"
+             "未声明更新频率的数据集不计。"), "percent", scoring="share")
 def timeliness(facts):
-    """Not computed on this branch: quality.timeliness (summarize(queryset, today) -> {state: count}) is
-    another part's; once it is there, this returns on time / (on time + due soon + overdue) per organization."""
+    def on_time(counts):
+        declared = counts[Timeliness.ON_TIME] + counts[Timeliness.DUE_SOON] + counts[Timeliness.OVERDUE]
+        return share(declared - counts[Timeliness.OVERDUE], declared)
+    groups = summarize_by_organization(facts.datasets, today=facts.last_day)
+    total = {state: sum(row[state] for row in groups.values()) for state in Timeliness.values}
+    return Values(on_time(total) if facts.dataset_counts else None,
+                  {key: on_time(row) for key, row in groups.items()}, default=None)
 
 
 # --- platform layer ----------------------------------------------------------------------------------

@@ -79,15 +79,28 @@ def timeliness_of(dataset, today=None):
     return state, due, last_update
 
 
-def states_of(queryset, today=None):
-    """Yield (dataset id, state, due, last update) for every dataset of `queryset`, read in one query."""
+def _states(queryset, key, today):
+    """Yield (`key` of the dataset, state, due, last update) for every dataset of `queryset`, in one query."""
     today = today or timezone.localdate()
     windows = _windows()
     rows = (queryset.order_by().annotate(last_data_update=LAST_UPDATE)
-            .values_list("pk", "update_frequency", "next_update_due", "last_data_update"))
-    for pk, frequency, next_due, last_update in rows.iterator(chunk_size=5000):
+            .values_list(key, "update_frequency", "next_update_due", "last_data_update"))
+    for value, frequency, next_due, last_update in rows.iterator(chunk_size=5000):
         state, due = _state(frequency, next_due, last_update, today, windows)
-        yield pk, state, due, last_update
+        yield value, state, due, last_update
+
+
+def states_of(queryset, today=None):
+    """Yield (dataset id, state, due, last update) for every dataset of `queryset`, read in one query."""
+    return _states(queryset, "pk", today)
+
+
+def summarize_by_organization(queryset, today=None):
+    """{organization id: {state: number of datasets}} over `queryset` (organizations with datasets only)."""
+    counts = defaultdict(Counter)
+    for organization_id, state, _due, _last in _states(queryset, "organization_id", today):
+        counts[organization_id][state] += 1
+    return {key: {state: found.get(state, 0) for state in Timeliness.values} for key, found in counts.items()}
 
 
 def summarize(queryset, today=None):
