@@ -59,6 +59,10 @@ def catalog(graded_datasets, granted, data_key, eco_bureau, make_org, make_datas
     Dataset.objects.filter(identifier="signal-control").update(download_count=100, metadata_score=10)
     key = ApiKey.objects.get(prefix=data_key.split(".")[0])
     today = timezone.localdate()
+    # Monthly, both: one overdue by its publisher's date, one just updated; the others declare nothing.
+    Dataset.objects.filter(identifier="bus-routes").update(update_frequency="monthly",
+                                                           next_update_due=today - datetime.timedelta(days=3))
+    Dataset.objects.filter(identifier="taxi-trips").update(update_frequency="monthly")
     for identifier, calls in (("taxi-trips", 5), ("signal-control", 7), ("", 2)):
         UsageDaily.objects.create(key=key, day=today, endpoint="x", status=200, dataset=identifier, calls=calls)
     for text, total in (("公交", 3), ("地铁", 1), ("不存在", 0)):
@@ -76,6 +80,7 @@ def test_the_snapshot_counts_a_small_catalog_exactly(api, api_as, staff, catalog
     assert public["search_success"] == 66.7 and public["api_calls"] == 7  # 5 on taxi-trips, 2 naming no dataset
     assert public["access_applications"] == 1 and public["enterprises_using"] == 1
     assert public["datasets_by_theme"] == {"transport": 2} and "drafts" not in public
+    assert public["timeliness"] == 50.0
 
     staff_view = figures(api_as(staff), "staff")["platform"]["values"]
     assert staff_view["datasets"] == 6 and staff_view["drafts"] == 2 and staff_view["files"] == 6
@@ -83,7 +88,7 @@ def test_the_snapshot_counts_a_small_catalog_exactly(api, api_as, staff, catalog
     assert staff_view["downloads"] == 110 and staff_view["api_calls"] == 14
 
     transport = organizations(api)["transport-bureau"]
-    assert transport["rank"] == 1 and transport["values"]["api_calls"] == 5
+    assert transport["rank"] == 1 and transport["values"]["api_calls"] == 5 and transport["values"]["timeliness"] == 50.0
     assert transport["values"]["access_decision_days"] == 0.0 and transport["scores"]["access_decision_days"] == 100.0
     for slug in ("eco-bureau", "hidden-bureau"):
         row = organizations(api)[slug]
