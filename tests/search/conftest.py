@@ -4,11 +4,15 @@ On PostgreSQL (the suite's database) the contract runs on the database backend a
 Elasticsearch; test_sqlite_contract.py runs it again with SQLite (FTS5) as the
 database, where Elasticsearch adds nothing, so only the database backend runs there.
 """
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from search.backends import get_search_backend
+
+from sqlite_contract_run import RUN, TEST_NAME, start_contract_run
 
 ON_SQLITE = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 BACKENDS = ["database"] if ON_SQLITE else ["database", "elasticsearch"]
@@ -37,3 +41,20 @@ def corpus(make_seed_catalog):
     catalog = make_seed_catalog()
     call_command("rebuild_search_index", "--no-progress")
     return catalog
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
+def pytest_collection_modifyitems(config, items):
+    """The SQLite contract run needs none of the suite's services: start it now, beside the suite, and check it
+    last, when it is long finished."""
+    waiting = [item for item in items if item.nodeid.endswith(TEST_NAME)]
+    if waiting and len(items) > len(waiting):
+        items[:] = [item for item in items if item not in waiting] + waiting
+        config.stash[RUN] = start_contract_run(Path(config.rootpath))
+
+
+def pytest_sessionfinish(session):
+    """A run cut short (-x, Ctrl-C) does not leave the contract's pytest behind."""
+    run = session.config.stash.get(RUN, None)
+    if run is not None and run.process.poll() is None:
+        run.process.kill()
