@@ -8,6 +8,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from django.core.files.storage import FileSystemStorage
 from django.http import JsonResponse
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
@@ -36,6 +37,17 @@ def content_disposition(filename):
     extension = ascii_only(extension)
     fallback = (ascii_only(stem) or "download") + (f".{extension}" if extension else "")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def accel_redirect_location(prefix, storage, name):
+    """The X-Accel-Redirect URI of a stored file under nginx's internal `prefix`, or None to stream it here.
+
+    Only files on the local disk (which the internal location aliases) are handed over;
+    with no prefix set, or another storage (object storage), Django sends the bytes itself.
+    """
+    if not prefix or not isinstance(storage, FileSystemStorage):
+        return None
+    return f"{prefix.rstrip('/')}/{quote(name)}"
 
 
 def set_headers(response, headers):

@@ -4,6 +4,10 @@
 # ${PORTAL_SERVICES_DIR:-<repo>/.services}.
 #
 # usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es}
+#        scripts/services.sh {nginx-start|nginx-stop} SITE.conf [DIR]
+# nginx-start runs Debian's nginx as a daemon, without root, around one site rendered by
+# `manage.py render_nginx_conf`; its pid, logs and temp files live in DIR
+# (default $STATE/nginx/<site name>). Nothing else starts it.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -135,6 +139,8 @@ cmd_install() {
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v unzip >/dev/null 2>&1 || missing+=(unzip)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    # The front server of deploy/nginx/ (Debian's build: gzip_static, X-Accel-Redirect, sendfile).
+    [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
     command -v flock >/dev/null 2>&1 || missing+=(util-linux)
     dpkg -s ca-certificates >/dev/null 2>&1 || missing+=(ca-certificates)
     apt_install "${missing[@]}"
@@ -413,6 +419,73 @@ es_status() {
     fi
 }
 
+# ------------------------------------------------------------------ nginx --
+
+nginx_dir() {
+    local site="$1" name
+    name="$(basename "$site")"; name="${name%.conf}"
+    echo "${2:-$STATE/nginx/$name}"
+}
+
+# A main configuration of its own around the site: pid, logs and temp files in DIR, so no
+# root and no /etc/nginx/nginx.conf, /var/log/nginx or /var/lib/nginx is needed.
+nginx_main_conf() {
+    local site="$1" dir="$2" d
+    # As root, the workers would switch to `nobody`, who cannot read a test's private directories.
+    if is_root; then echo "user root root;"; fi
+    cat <<EOF
+worker_processes 2;
+daemon on;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 512; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log $dir/access.log;
+    sendfile on;
+EOF
+    for d in client_body proxy fastcgi uwsgi scgi; do
+        echo "    ${d}_temp_path $dir/tmp/$d;"
+    done
+    printf '    include %s;\n}\n' "$site"
+}
+
+nginx_start() {
+    local site dir
+    [[ -n "${1:-}" ]] || die "usage: $0 nginx-start SITE.conf [DIR]"
+    [[ -f "$1" ]] || die "no such site configuration: $1"
+    [[ -x /usr/sbin/nginx ]] || die "nginx not installed (run install)"
+    site="$(realpath "$1")"
+    dir="$(nginx_dir "$site" "${2:-}")"
+    nginx_stop "$site" "$dir"
+    mkdir -p "$dir/tmp"
+    dir="$(realpath "$dir")"
+    nginx_main_conf "$site" "$dir" >"$dir/nginx.conf"
+    /usr/sbin/nginx -q -t -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" \
+        || die "nginx refused $site (main configuration: $dir/nginx.conf)"
+    # With `daemon on` this returns once the master has bound its ports.
+    /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 9>&- \
+        || { tail -n 20 "$dir/error.log" >&2 2>/dev/null || true; die "nginx did not start"; }
+    log "nginx running (pid $(cat "$dir/nginx.pid"), logs in $dir)"
+}
+
+nginx_stop() {
+    local dir pid
+    [[ -n "${1:-}" ]] || die "usage: $0 nginx-stop SITE.conf [DIR]"
+    dir="$(nginx_dir "$1" "${2:-}")"
+    [[ -s "$dir/nginx.pid" ]] || return 0
+    pid="$(cat "$dir/nginx.pid")"
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -QUIT "$pid" 2>/dev/null || true   # graceful: the requests in flight finish
+        if ! wait_pid_gone "$pid" 20; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait_pid_gone "$pid" 10 || true
+        fi
+    fi
+    rm -f "$dir/nginx.pid"
+}
+
 # ------------------------------------------------------------------- main --
 
 with_lock() {
@@ -459,8 +532,12 @@ main() {
             return $rc ;;
         env)
             cmd_env ;;
+        nginx-start)
+            nginx_start "${@:2}" ;;
+        nginx-stop)
+            nginx_stop "${@:2}" ;;
         *)
-            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es}" >&2
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]}" >&2
             return 2 ;;
     esac
 }

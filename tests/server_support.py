@@ -69,14 +69,18 @@ def run_python(env, code, *args):
 
 
 @contextlib.contextmanager
-def gunicorn(env, log_path, workers=3):
-    """Migrate the server's database, then yield the base URL of gunicorn on a free loopback port."""
+def gunicorn(env, log_path, workers=3, config=None):
+    """Migrate the server's database, then yield the base URL of gunicorn on a free loopback port.
+
+    `config`: a gunicorn configuration file (deploy/gunicorn.conf.py); the options here override it.
+    """
     subprocess.run([sys.executable, "manage.py", "migrate", "--skip-checks", "-v", "0"], cwd=ROOT, env=env,
                    check=True)
     port = _free_port()
     log = log_path.open("wb")  # a file, not a pipe: an unread pipe would block the workers once full
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", str(workers),
+        [sys.executable, "-m", "gunicorn", *(["--config", str(config)] if config else []),
+         "portal.wsgi:application", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--no-control-socket",
          # As the README asks of a deployment: the portal's JSON 414 answers before gunicorn's own.
          "--limit-request-line", "8190"],

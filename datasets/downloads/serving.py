@@ -1,6 +1,4 @@
 """One stored version of a resource, or its external link, as the response to a download."""
-from urllib.parse import quote
-
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
@@ -12,6 +10,7 @@ from core.http_files import (
     DOWNLOAD_CACHE_CONTROL,
     UNSATISFIABLE,
     FileSlice,
+    accel_redirect_location,
     content_disposition,
     range_not_satisfiable,
     requested_range,
@@ -57,12 +56,13 @@ def serve_version(request, resource, version, audit=None):
         response = HttpResponse(headers=headers)
         response["Content-Length"] = size
         return response
-    prefix = settings.DOWNLOAD_X_ACCEL_REDIRECT_PREFIX
-    if prefix:
+    location = accel_redirect_location(settings.DOWNLOAD_X_ACCEL_REDIRECT_PREFIX, default_storage,
+                                       version.file.name)
+    if location:
         # nginx sends the bytes, and answers the Range itself.
         response = CountedResponse(headers=headers, counted_ids=counts, count_download=tasks.count_download.delay,
                                    audit=audit, size=size)
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(version.file.name)}"
+        response["X-Accel-Redirect"] = location
         return response
 
     start, end = byte_range or (0, size - 1)
