@@ -122,14 +122,21 @@ def test_a_range_of_an_open_file_is_sent_by_nginx_not_django(front):
     assert headers["Content-Type"].startswith("text/csv")
     assert "filename*=UTF-8''%E5%85%AC%E4%BA%A4%E7%BA%BF%E8%B7%AF.csv" in headers["Content-Disposition"]
     assert "X-Accel-Redirect" not in headers
+    assert headers.get_all("X-Content-Type-Options") == ["nosniff"]  # nginx's; Django's stays behind it
+    etag = headers["ETag"]
     # What gunicorn sent: the hand-off with no body (200, 0 bytes), not the file.
     assert re.search(r'"GET \S+ HTTP/1\.[01]" 200 0 ', _access_log_line(directory, path))
     status, headers, body = http_get(web + path, {"Range": "bytes=100-1099"})
     assert (status, body) == (200, b"")
-    assert headers["X-Accel-Redirect"].startswith("/_protected/resources/")
-    # The whole file too, and the internal location is not reachable from outside.
+    location = headers["X-Accel-Redirect"]
+    assert location.startswith("/_protected/resources/")
+    assert headers["ETag"] == etag  # the portal's validator, so If-Range works through nginx
+    assert http_get(nginx + path, {"Range": "bytes=0-9", "If-Range": etag})[0] == 206
+    # A stale If-Range, or no Range: the whole file. The internal location is not reachable from outside.
+    status, headers, body = http_get(nginx + path, {"Range": "bytes=0-9", "If-Range": '"stale"'})
+    assert (status, body, headers.get_all("Accept-Ranges")) == (200, content, ["bytes"])
     assert http_get(nginx + path)[2] == content
-    assert http_get(nginx + headers["X-Accel-Redirect"])[0] == 404
+    assert http_get(nginx + location)[0] == 404
 
 
 @pytest.mark.parametrize("grade", ["conditional", "restricted"])

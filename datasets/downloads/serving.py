@@ -59,9 +59,10 @@ def serve_version(request, resource, version, audit=None):
     location = accel_redirect_location(settings.DOWNLOAD_X_ACCEL_REDIRECT_PREFIX, default_storage,
                                        version.file.name)
     if location:
-        # nginx sends the bytes, and answers the Range itself.
+        # nginx sends the bytes, and answers the Range itself (and says so: Accept-Ranges is its own).
         response = CountedResponse(headers=headers, counted_ids=counts, count_download=tasks.count_download.delay,
                                    audit=audit, size=size)
+        del response["Accept-Ranges"]
         response["X-Accel-Redirect"] = location
         return response
 
