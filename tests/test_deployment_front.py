@@ -201,3 +201,20 @@ def test_query_strings_never_reach_the_access_log(front):
     assert line.startswith("127.0.0.1 ")  # the client nginx forwarded
     log = (directory / "access.log").read_text(encoding="utf-8")
     assert "secret-in-url" not in log and "reset-token-123" not in log
+
+
+def test_nginx_answers_503_json_when_gunicorn_is_down(front):
+    _nginx, web, _seeded, directory = front
+    port, nowhere = _free_port(), _free_port()
+    site = directory / "down.conf"
+    text = (directory / "site.conf").read_text(encoding="utf-8")
+    text = re.sub(r"listen 127\.0\.0\.1:\d+;", f"listen 127.0.0.1:{port};", text)
+    site.write_text(text.replace(f"server {web.removeprefix('http://')};", f"server 127.0.0.1:{nowhere};")
+                    .replace("upstream portal_web", "upstream portal_down").replace("http://portal_web;", "http://portal_down;"))
+    _services("nginx-start", str(site), str(directory / "nginx-down"))
+    try:
+        status, headers, body = http_get(f"http://127.0.0.1:{port}/api/v1/datasets/")
+    finally:
+        _services("nginx-stop", str(site), str(directory / "nginx-down"))
+    assert (status, headers["Retry-After"]) == (503, "30")
+    assert json.loads(body)["error"]["code"] == "unavailable"
