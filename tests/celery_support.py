@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.celery import app as celery_app
+from portal.settings.queues import queue_name
 
 WORKER_TIMEOUT = int(os.environ.get("TEST_WORKER_TIMEOUT", "120"))  # a bound on waiting, not a speed assertion
 
@@ -56,18 +57,26 @@ class WorkerPool:
                                 cwd=settings.BASE_DIR, env=self._env(), stdout=self.log, stderr=subprocess.STDOUT)
 
     def start(self):
+        worker = self.launch()
+        self.wait_ready()
+        return worker
+
+    def launch(self):
+        """Start a worker without waiting for it (several pools start side by side; then wait_ready)."""
         worker = self._spawn(
             "worker", "--pool=solo", "--concurrency", "1", "-Q", self.queue,
             "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
             "--without-heartbeat", "--loglevel", "INFO")
         self.workers.append(worker)
-        count = len(self.workers)
-        assert wait_for(lambda: self._log_text().count(" ready.") >= count, worker), "the Celery worker did not start"
         return worker
 
+    def wait_ready(self):
+        count, worker = len(self.workers), self.workers[-1]
+        assert wait_for(lambda: self._log_text().count(" ready.") >= count, worker), "the Celery worker did not start"
+
     def start_beat(self, schedule_dir):
-        """A real `celery beat` sending the beat schedule to this pool's queue (CELERY_TASK_DEFAULT_QUEUE in
-        extra_env); what it sends before a worker binds the queue is lost."""
+        """A real `celery beat` sending the beat schedule to the queues of the prefix CELERY_QUEUE_PREFIX in
+        extra_env (each task to its kind's); what it sends before a worker binds a queue is lost."""
         beat = self._spawn("beat", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile=",
                            "--loglevel", "INFO")
         self.beats.append(beat)
@@ -103,3 +112,27 @@ def real_workers(monkeypatch, *tasks, extra_env=None):
         yield pool
     finally:
         pool.stop()
+
+
+@contextmanager
+def queue_workers(monkeypatch, *kinds, extra_env=None):
+    """{kind: pool}: a pool per kind of work on the queue CELERY_TASK_ROUTES sends that kind to (this run's
+    prefix, CELERY_QUEUE_PREFIX), emptied first of what earlier tests left there, each with one worker
+    consuming. Unlike real_workers, the tasks keep their routes: what is tested is where the portal sends them."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    env = {"CELERY_QUEUE_PREFIX": settings.CELERY_QUEUE_PREFIX,
+           "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE, **(extra_env or {})}
+    pools = {}
+    try:
+        with celery_app.connection_for_write() as broker:
+            for kind in kinds:
+                queue = queue_name(settings.CELERY_QUEUE_PREFIX, kind)
+                broker.default_channel.queue_purge(queue)
+                pools[kind] = WorkerPool(queue, env)
+                pools[kind].launch()
+        for pool in pools.values():
+            pool.wait_ready()
+        yield pools
+    finally:
+        for pool in pools.values():
+            pool.stop()

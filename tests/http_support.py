@@ -8,6 +8,7 @@ put with `serve(path, body, content_type)` are answered as given; these routes m
   /huge            claims 3 GB, streams zeros and never ends (/huge-unclaimed: no Content-Length)
   /slow            answers nothing for `slow_seconds`
   /bomb            a gzip of 64 MiB of zeros (about 64 KiB on the wire)
+  /held/<path>     answers the document at /<path> once `release` is set (a long job the test ends)
 """
 import gzip
 import http.server
@@ -17,6 +18,7 @@ from functools import cached_property
 
 HUGE_CLAIM = 3 * 1024**3
 CHUNK = b"\0" * 65536
+HELD_SECONDS = 120  # a failed test that never releases /held still ends
 
 
 class LoopbackServer:
@@ -24,6 +26,7 @@ class LoopbackServer:
         self.documents = {"/files/hello.json": (b'{"hello": "world"}', "application/json")}
         self.slow_seconds = slow_seconds
         self.requests = []  # the paths asked for, in order, query strings included
+        self.release = threading.Event()  # lets /held/... answer; bounded by HELD_SECONDS all the same
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.server.handle_error = lambda request, address: None  # a client hanging up on /huge is expected
@@ -54,6 +57,9 @@ class LoopbackServer:
             def do_GET(self):
                 loopback.requests.append(self.path)
                 path = self.path.split("?")[0]
+                if path.startswith("/held/"):
+                    loopback.release.wait(HELD_SECONDS)
+                    path = path[len("/held"):]
                 if self.path in loopback.documents or path in loopback.documents:
                     body, content_type = loopback.documents.get(self.path) or loopback.documents[path]
                     return self.answer(200, body, content_type)

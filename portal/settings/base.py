@@ -12,6 +12,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from . import queues
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -187,7 +189,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# Queues by kind of work, named "<prefix>.<kind>" (portal/settings/queues.py); the default queue is the
+# prefix itself. A test run sets only CELERY_TASK_DEFAULT_QUEUE (its own), and the prefix follows it.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", env("CELERY_TASK_DEFAULT_QUEUE", "portal"))
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", CELERY_QUEUE_PREFIX)
+CELERY_TASK_ROUTES = queues.routes(CELERY_QUEUE_PREFIX)
+CELERY_TASK_QUEUES = queues.declared(CELERY_QUEUE_PREFIX, CELERY_TASK_DEFAULT_QUEUE)
 # Every task is bounded in time (soft: the task stops and says why; hard: the worker kills it).
 CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "1800"))
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", str(CELERY_TASK_SOFT_TIME_LIMIT + 60)))

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from core.exceptions import Conflict, Forbidden
 from core.tasks import repair_stalled_jobs
-from datasets.models import Activity, Dataset
+from datasets.models import Activity, Dataset, Resource
 from harvest.models import HarvestJob, HarvestSource, SourceKind
 from harvest.services.jobs import request_run
 from harvest.tasks import run_harvest_job
@@ -295,5 +295,11 @@ def test_a_job_whose_worker_is_killed_resumes_after_its_last_batch(catalogs, tra
         assert finished, "the resumed job did not finish"
     job.refresh_from_db()
     assert (job.read, job.created_count, job.failed_count, job.attempts) == (records, records, 0, 2)
-    assert Dataset.objects.filter(harvested__source=source).count() == records
-    assert job.records.filter(outcome="created").count() == records
+    # Resumed, not redone: each remote record is one dataset, with one resource, one "created" activity
+    # and one line in the job's report, whichever worker wrote it.
+    harvested = Dataset.objects.filter(harvested__source=source)
+    assert sorted(harvested.values_list("harvested__remote_id", flat=True)) == sorted(
+        f"bus-stops-{n}" for n in range(records))
+    assert Resource.objects.filter(dataset__in=harvested).count() == records
+    assert Activity.objects.filter(dataset__in=harvested, action=Activity.Action.CREATED).count() == records
+    assert job.records.count() == job.records.filter(outcome="created").count() == records

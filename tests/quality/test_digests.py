@@ -13,6 +13,7 @@ from django.utils import timezone
 from celery_support import WorkerPool, wait_for
 from organizations.models import Membership
 from organizations.services import add_member
+from portal.settings.queues import queue_name
 from quality import tasks
 from quality.models import TimelinessDigest
 
@@ -75,8 +76,10 @@ def _mails(directory):
 def test_the_overdue_digest_goes_out_from_a_real_beat_schedule(due_catalog, tmp_path):
     queue = f"test-{uuid.uuid4().hex[:12]}"
     outbox = tmp_path / "mail"
-    pool = WorkerPool(queue, extra_env={"CELERY_TASK_DEFAULT_QUEUE": queue, "TIMELINESS_DIGEST_SCHEDULE": "1",
-                                        "TEST_EMAIL_FILE_PATH": str(outbox)})
+    # The beat sends the digest to the mail queue of the prefix `queue` (portal/settings/queues.py).
+    pool = WorkerPool(queue_name(queue, "mail"), extra_env={
+        "CELERY_QUEUE_PREFIX": queue, "CELERY_TASK_DEFAULT_QUEUE": queue, "TIMELINESS_DIGEST_SCHEDULE": "1",
+        "TEST_EMAIL_FILE_PATH": str(outbox)})
     try:
         # The beat sends the task every second, so one sent before the worker listens is only a second lost.
         pool.start_beat(tmp_path)

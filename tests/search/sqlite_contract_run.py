@@ -45,7 +45,8 @@ def start_contract_run(root):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
            "TEST_MEDIA_ROOT": str(directory / "media"), "SEARCH_BACKEND": "database",
            "REDIS_URL": _own_redis(os.environ.get("REDIS_URL")),
-           "SEARCH_INDEX_PREFIX": "sqlite-contract", "CELERY_TASK_DEFAULT_QUEUE": "sqlite-contract"}
+           "SEARCH_INDEX_PREFIX": "sqlite-contract", "CELERY_TASK_DEFAULT_QUEUE": "sqlite-contract",
+           "CELERY_QUEUE_PREFIX": "sqlite-contract"}
     env.pop("APIKEYS_REDIS_URL", None)
     with open(directory / "output.txt", "w") as output:
         process = subprocess.Popen(
