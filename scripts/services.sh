@@ -8,6 +8,11 @@
 # nginx-start runs Debian's nginx as a daemon, without root, around one site rendered by
 # `manage.py render_nginx_conf`; its pid, logs and temp files live in DIR
 # (default $STATE/nginx/<site name>). Nothing else starts it.
+#        scripts/services.sh start-es-node CLUSTER NODE HTTP_PORT TRANSPORT_PORT SEED_HOSTS [INITIAL_MASTER_NODES]
+#        scripts/services.sh {stop-es-node CLUSTER NODE|remove-es-cluster CLUSTER|start-es-node2|stop-es-node2}
+#
+# The main Elasticsearch node runs alone (discovery.type=single-node) unless PORTAL_ES_CLUSTER_MODE=1,
+# which starts it as node-1 of a cluster that start-es-node2 (127.0.0.1:9210) can join.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,13 +22,15 @@ PG_PORT=54329
 REDIS_PORT=63799
 ES_PORT=9209
 ES_TRANSPORT_PORT=9309
+ES_NODE2_PORT=9210
+ES_NODE2_TRANSPORT_PORT=9310
 ES_VERSION=9.2.0
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
 SVC_USER=portalsvc
 
 PG_TIMEOUT=60
 REDIS_TIMEOUT=30
-ES_TIMEOUT=180
+ES_TIMEOUT="${PORTAL_ES_TIMEOUT:-180}"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -323,10 +330,59 @@ redis_status() {
 # ---------------------------------------------------------- elasticsearch --
 
 es_health() {
-    # Prints the cluster health JSON; fails unless green/yellow.
-    local body
-    body="$(curl -fsS -m "${1:-5}" "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=${2:-1}s" 2>/dev/null)" || return 1
+    es_health_at "$ES_PORT" "$@"
+}
+
+es_health_at() {
+    # Fails unless the node on this HTTP port answers its cluster's health with green/yellow.
+    local port="$1" body
+    body="$(curl -fsS -m "${2:-5}" "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=${3:-1}s" 2>/dev/null)" || return 1
     [[ "$body" == *'"status":"green"'* || "$body" == *'"status":"yellow"'* ]]
+}
+
+# Launch an Elasticsearch daemon as ES_USER: es_launch PIDFILE LAUNCH_LOG JAVA_OPTS [-E setting]...
+# The settings every node shares are here; the caller adds its cluster, ports, discovery and paths.
+es_launch() {
+    local pid="$1" launch_log="$2" java_opts="$3"; shift 3
+    [[ -x "$ES_HOME/bin/elasticsearch" ]] || die "elasticsearch not installed (run install)"
+    local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
+    rm -f "$pid"
+    log "starting elasticsearch $ES_VERSION ($*) (java: $java)"
+    (cd "$ES_HOME" && as_user "$ES_USER" env ES_JAVA_HOME="$java" ES_JAVA_OPTS="$java_opts" \
+        bin/elasticsearch -d -p "$pid" \
+        -E xpack.security.enabled=false \
+        -E xpack.ml.enabled=false \
+        -E network.host=127.0.0.1 \
+        -E cluster.routing.allocation.disk.threshold_enabled=false \
+        "$@" \
+        >"$launch_log" 2>&1 9>&-) \
+        || { tail -n 40 "$launch_log" >&2; return 1; }
+}
+
+# Poll until the node on PORT reports green/yellow: es_wait PORT PIDFILE LOGDIR.
+es_wait() {
+    local port="$1" pid="$2" logs="$3" deadline=$((SECONDS + ES_TIMEOUT))
+    while (( SECONDS < deadline )); do
+        es_health_at "$port" 12 10 && { log "elasticsearch ready on 127.0.0.1:$port"; return 0; }
+        if [[ -s "$pid" ]] && ! kill -0 "$(cat "$pid")" 2>/dev/null; then
+            es_log_tail "$logs"; die "elasticsearch on port $port exited during startup (logs: $logs)"
+        fi
+        sleep 1
+    done
+    es_log_tail "$logs"
+    die "elasticsearch on port $port not healthy after ${ES_TIMEOUT}s (logs: $logs)"
+}
+
+# The main node's discovery: alone (the default), or node-1 of a cluster node-2 can join.
+es_main_discovery() {
+    if [[ "${PORTAL_ES_CLUSTER_MODE:-0}" == 1 ]]; then
+        echo "-E node.name=node-1"
+        echo "-E discovery.seed_hosts=127.0.0.1:$ES_TRANSPORT_PORT,127.0.0.1:$ES_NODE2_TRANSPORT_PORT"
+        # Only when the cluster forms the first time: once formed, the data dir knows its masters.
+        [[ -n "$(ls -A "$ES_DATA" 2>/dev/null)" ]] || echo "-E cluster.initial_master_nodes=node-1"
+    else
+        echo "-E discovery.type=single-node"
+    fi
 }
 
 es_pid_alive() {
@@ -342,46 +398,28 @@ es_start() {
         if curl -s -m 2 -o /dev/null "http://127.0.0.1:$ES_PORT/" 2>/dev/null; then
             die "port $ES_PORT is taken by a process we did not start; stop it first"
         fi
-        [[ -x "$ES_HOME/bin/elasticsearch" ]] || die "elasticsearch not installed (run install)"
-        local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
         mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_RUN"
-        rm -f "$ES_PID"
         # ES writes its pidfile itself, so ES_RUN must be writable for ES_USER.
         if is_root; then chown "$ES_USER:" "$ES_DATA" "$ES_LOGS" "$ES_RUN"; fi
-        log "starting elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT (java: $java)"
-        (cd "$ES_HOME" && as_user "$ES_USER" env ES_JAVA_HOME="$java" \
-            ES_JAVA_OPTS="${PORTAL_ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
-            bin/elasticsearch -d -p "$ES_PID" \
+        local discovery; discovery="$(es_main_discovery)"
+        # shellcheck disable=SC2086  # one "-E setting" a line
+        es_launch "$ES_PID" "$RUN/es-launch.log" "${PORTAL_ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
             -E cluster.name=portal-test \
-            -E discovery.type=single-node \
-            -E xpack.security.enabled=false \
-            -E xpack.ml.enabled=false \
-            -E network.host=127.0.0.1 \
+            $discovery \
             -E http.port="$ES_PORT" \
             -E transport.port="$ES_TRANSPORT_PORT" \
-            -E cluster.routing.allocation.disk.threshold_enabled=false \
             -E path.data="$ES_DATA" \
             -E path.logs="$ES_LOGS" \
-            >"$RUN/es-launch.log" 2>&1 9>&-) \
-            || { tail -n 40 "$RUN/es-launch.log" >&2; es_log_tail; die "elasticsearch failed to launch"; }
+            || { es_log_tail; die "elasticsearch failed to launch"; }
     else
         log "elasticsearch process running but not healthy yet; waiting"
     fi
-    local deadline=$((SECONDS + ES_TIMEOUT))
-    while (( SECONDS < deadline )); do
-        es_health 12 10 && { log "elasticsearch ready"; return 0; }
-        if [[ -s "$ES_PID" ]] && ! es_pid_alive; then
-            es_log_tail; die "elasticsearch exited during startup (logs: $ES_LOGS)"
-        fi
-        sleep 1
-    done
-    es_log_tail
-    die "elasticsearch not healthy after ${ES_TIMEOUT}s (logs: $ES_LOGS)"
+    es_wait "$ES_PORT" "$ES_PID" "$ES_LOGS"
 }
 
 es_log_tail() {
-    local f="$ES_LOGS/portal-test.log"
-    [[ -f "$f" ]] || f="$(ls -t "$ES_LOGS"/*.log 2>/dev/null | head -n1 || true)"
+    local logs="${1:-$ES_LOGS}" f
+    f="$(ls -t "$logs"/*.log 2>/dev/null | grep -v '/gc\.log$' | head -n1 || true)"
     [[ -n "$f" && -f "$f" ]] && { echo "---- tail of $f ----" >&2; tail -n 40 "$f" >&2; }
     return 0
 }
@@ -486,6 +524,86 @@ nginx_stop() {
     rm -f "$dir/nginx.pid"
 }
 
+# ------------------------------------------------- elasticsearch cluster nodes --
+# Node NODE of cluster CLUSTER on loopback, with its data, logs and pidfile under
+# ${PORTAL_ES_NODES_DIR:-<runtime dir>/es-nodes}/CLUSTER/NODE: a test's private cluster on free
+# ports, or node-2 joining the main node (start-es-node2). The main node's own state stays where it is.
+
+es_node_dir() {
+    local base="${PORTAL_ES_NODES_DIR:-$RUN/es-nodes}"
+    [[ "$1" =~ ^[A-Za-z0-9_.-]+$ && "${2:-x}" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad cluster/node name: $*"
+    echo "$base/$1${2:+/$2}"
+}
+
+# es_node_start CLUSTER NODE HTTP_PORT TRANSPORT_PORT SEED_HOSTS [INITIAL_MASTER_NODES]
+# SEED_HOSTS: host:transport_port,... of the nodes to find; INITIAL_MASTER_NODES (node names) only for
+# the node(s) that form a new cluster, left empty for a node joining one. Idempotent; waits until the
+# node answers green/yellow, i.e. has found its cluster's master.
+es_node_start() {
+    [[ $# -ge 5 ]] || die "usage: start-es-node CLUSTER NODE HTTP_PORT TRANSPORT_PORT SEED_HOSTS [INITIAL_MASTER_NODES]"
+    local cluster="$1" node="$2" port="$3" transport="$4" seeds="$5" masters="${6:-}" dir
+    dir="$(es_node_dir "$cluster" "$node")"
+    local pid="$dir/run/elasticsearch.pid"
+    if [[ -s "$pid" ]] && kill -0 "$(cat "$pid")" 2>/dev/null; then
+        log "elasticsearch node $cluster/$node already running"
+    else
+        if curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+            die "port $port is taken by a process we did not start; stop it first"
+        fi
+        mkdir -p "$dir/data" "$dir/logs" "$dir/run"
+        if is_root; then chown -R "$ES_USER:" "$dir"; fi
+        local bootstrap=()
+        if [[ -n "$masters" && -z "$(ls -A "$dir/data")" ]]; then
+            bootstrap=(-E cluster.initial_master_nodes="$masters")
+        fi
+        es_launch "$pid" "$dir/launch.log" "${PORTAL_ES_NODE_JAVA_OPTS:--Xms256m -Xmx256m}" \
+            -E cluster.name="$cluster" \
+            -E node.name="$node" \
+            -E discovery.seed_hosts="$seeds" \
+            "${bootstrap[@]}" \
+            -E http.port="$port" \
+            -E transport.port="$transport" \
+            -E path.data="$dir/data" \
+            -E path.logs="$dir/logs" \
+            || { es_log_tail "$dir/logs"; die "elasticsearch node $cluster/$node failed to launch"; }
+    fi
+    es_wait "$port" "$pid" "$dir/logs"
+}
+
+es_node_stop() {
+    local dir; dir="$(es_node_dir "$1" "$2")"
+    local pidfile="$dir/run/elasticsearch.pid"
+    if [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        local pid; pid="$(cat "$pidfile")"
+        log "stopping elasticsearch node $1/$2 (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        if ! wait_pid_gone "$pid" 60; then
+            kill -9 "$pid" 2>/dev/null || true
+            wait_pid_gone "$pid" 10 || true
+        fi
+    fi
+    rm -f "$pidfile"
+}
+
+# Stop every node of CLUSTER started by es_node_start and delete their state.
+es_cluster_remove() {
+    local dir node; dir="$(es_node_dir "$1")"
+    [[ -d "$dir" ]] || return 0
+    for node in "$dir"/*/; do
+        [[ -d "$node" ]] && es_node_stop "$1" "$(basename "$node")"
+    done
+    rm -rf "$dir"
+}
+
+es_node2_start() {
+    es_health || die "the main elasticsearch node is not running (start-es first)"
+    if curl -fsS -m 5 "http://127.0.0.1:$ES_PORT/_nodes/_local/settings?filter_path=**.discovery.type" 2>/dev/null \
+            | grep -q single-node; then
+        die "the main elasticsearch node runs alone (discovery.type=single-node): restart it with PORTAL_ES_CLUSTER_MODE=1 (stop-es, start-es)"
+    fi
+    es_node_start portal-test node-2 "$ES_NODE2_PORT" "$ES_NODE2_TRANSPORT_PORT" "127.0.0.1:$ES_TRANSPORT_PORT"
+}
+
 # ------------------------------------------------------------------- main --
 
 with_lock() {
@@ -523,6 +641,20 @@ main() {
             with_lock; cmd_install; es_start ;;
         stop-es)
             with_lock; setup_paths; es_stop ;;
+        # Cluster nodes: no global lock (a test's private cluster must not wait for other runs); each node
+        # has its own directory.
+        start-es-node)
+            shift; setup_paths; es_node_start "$@" ;;
+        stop-es-node)
+            [[ $# -eq 3 ]] || die "usage: stop-es-node CLUSTER NODE"
+            setup_paths; es_node_stop "$2" "$3" ;;
+        remove-es-cluster)
+            [[ $# -eq 2 ]] || die "usage: remove-es-cluster CLUSTER"
+            setup_paths; es_cluster_remove "$2" ;;
+        start-es-node2)
+            setup_paths; es_node2_start ;;
+        stop-es-node2)
+            setup_paths; es_node_stop portal-test node-2 ;;
         status)
             setup_paths
             local rc=0
@@ -537,7 +669,7 @@ main() {
         nginx-stop)
             nginx_stop "${@:2}" ;;
         *)
-            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]}" >&2
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]|start-es-node|stop-es-node|remove-es-cluster|start-es-node2|stop-es-node2}" >&2
             return 2 ;;
     esac
 }

@@ -220,12 +220,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # Search: "database" (embedded) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
+# One URL, or several separated by commas (the nodes of a cluster: a request to a node that is down is retried on another).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
 # Analyzers of the Elasticsearch index; the text arrives normalized (search.normalizer), Han characters
 # must stay single tokens as the standard tokenizer makes them.
 SEARCH_ELASTICSEARCH_TEXT_ANALYZER = env("SEARCH_ELASTICSEARCH_TEXT_ANALYZER", "standard")
 SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER = env("SEARCH_ELASTICSEARCH_SHINGLE_TOKENIZER", "standard")
+# Each new index's primary shards (fixed once created: a change takes effect at the next rebuild_search_index)
+# and replicas (also applied live to the current index by rebuild_search_index --replicas-only); see
+# docs/deployment.md, "Elasticsearch cluster".
+SEARCH_ELASTICSEARCH_SHARDS = int(env("SEARCH_ELASTICSEARCH_SHARDS", "1"))
 SEARCH_ELASTICSEARCH_REPLICAS = int(env("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env("SEARCH_ELASTICSEARCH_TIMEOUT", "5"))
 # Query-time stems, synonyms and typo corrections (search.expansion); the benchmark compares both.

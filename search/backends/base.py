@@ -335,6 +335,10 @@ class SearchBackend(abc.ABC):
     def ping(self):
         """Raise if the engine is unusable; return a short status description."""
 
+    def health(self):
+        """What /healthz shows of the engine: {"description": ...} and, for a cluster, its status; raises as ping."""
+        return {"description": self.ping()}
+
     @abc.abstractmethod
     def rebuild(self, progress=None):
         """Index every searchable dataset from scratch; `progress(done, total)` is called as it goes."""

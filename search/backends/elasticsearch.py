@@ -80,8 +80,9 @@ class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
     def __init__(self, url, prefix):
+        # Several comma-separated URLs: the client spreads requests over them and retries a dead node's on another.
         self.client = Elasticsearch(
-            url, request_timeout=float(setting("SEARCH_ELASTICSEARCH_TIMEOUT", 5)), max_retries=1,
+            [node.strip() for node in url.split(",") if node.strip()], request_timeout=float(setting("SEARCH_ELASTICSEARCH_TIMEOUT", 5)), max_retries=1,
             retry_on_timeout=False,
         )
         self.alias = f"{prefix}-datasets"
@@ -95,11 +96,18 @@ class ElasticsearchBackend(SearchBackend):
     def _replicas(self):
         return int(setting("SEARCH_ELASTICSEARCH_REPLICAS", 0))
 
+    def apply_replicas(self):
+        """Give the current index SEARCH_ELASTICSEARCH_REPLICAS replicas now (a live change, unlike shards)."""
+        self._ensure_alias()
+        self.client.indices.put_settings(index=self.alias, settings={"index": {"number_of_replicas": self._replicas()}})
+        return self._replicas()
+
     def _create_index(self, loading=False):
         """A new versioned index; `loading` sets it up for a bulk load (no refreshes, no replicas)."""
         name = f"{self.alias}-v{timezone.now():%Y%m%d%H%M%S%f}"
         index = Index(name, using=self.client)
-        index.settings(number_of_shards=1, number_of_replicas=0 if loading else self._replicas(),
+        index.settings(number_of_shards=int(setting("SEARCH_ELASTICSEARCH_SHARDS", 1)),
+                       number_of_replicas=0 if loading else self._replicas(),
                        max_result_window=MAX_WALK_WINDOW,
                        **({"refresh_interval": "-1"} if loading else {}))
         index.mapping(build_mapping())
@@ -243,13 +251,21 @@ class ElasticsearchBackend(SearchBackend):
             for hit in helpers.scan(self.client, index=self.alias, query={"_source": ["modified"]})
         }
 
-    def ping(self):
+    def health(self):
+        """Yellow (a replica unassigned: every document still searchable) is healthy; red is not."""
         health = self.client.cluster.health()
         if health["status"] == "red":
-            raise RuntimeError(f"Elasticsearch cluster {health['cluster_name']} is red")
+            raise RuntimeError(f"Elasticsearch cluster {health['cluster_name']} is red "
+                               f"({health['number_of_nodes']} node(s), {health['unassigned_shards']} shard(s) unassigned)")
         targets = self._alias_targets()
         pending = PendingIndexUpdate.objects.count()
-        return f"elasticsearch {health['status']}, {self.alias} -> {','.join(targets) or 'none'}, {pending} pending"
+        return {"description": f"elasticsearch {health['status']}, {self.alias} -> {','.join(targets) or 'none'}, "
+                               f"{pending} pending",
+                "status": health["status"], "number_of_nodes": health["number_of_nodes"],
+                "unassigned_shards": health["unassigned_shards"]}
+
+    def ping(self):
+        return self.health()["description"]
 
     # --- reading ---
 

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search.backends import get_search_backend
@@ -12,9 +12,17 @@ class Command(BaseCommand):
         parser.add_argument("--backend", choices=["database", "elasticsearch"],
                             help="Rebuild this backend instead of settings.SEARCH_BACKEND.")
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+        parser.add_argument("--apply-replicas", action="store_true",
+                            help="Elasticsearch: give the current index SEARCH_ELASTICSEARCH_REPLICAS replicas now, "
+                                 "without rebuilding (a change of SEARCH_ELASTICSEARCH_SHARDS needs the rebuild).")
 
-    def handle(self, *args, backend=None, no_progress=False, **options):
+    def handle(self, *args, backend=None, no_progress=False, apply_replicas=False, **options):
         engine = get_search_backend(backend)
+        if apply_replicas:
+            if engine.name != "elasticsearch":
+                raise CommandError(f"--apply-replicas: the {engine.name} backend has no replicas")
+            self.stdout.write(f"{engine.alias}: {engine.apply_replicas()} replica(s).")
+            return
         with tqdm(unit="datasets", disable=no_progress, file=self.stderr) as bar:
             def progress(done, total):
                 bar.total = total
