@@ -271,7 +271,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-refresh": {"task": "evaluation.tasks.refresh_evaluation", "schedule": crontab(hour=23, minute=45)},
 }
 
-# Files: local disk by default, any django-storages backend in production.
+# Files: local disk by default (Django's, refusing a full disk cleanly: core.stored_files), any
+# django-storages backend in production.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
@@ -279,7 +280,7 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
-        "BACKEND": env("DEFAULT_FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": env("DEFAULT_FILE_STORAGE_BACKEND", "core.stored_files.FileSystemStorage")
     },
     "staticfiles": {
         "BACKEND": env(
@@ -296,6 +297,10 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 # Uploads: the resource size limit (default 2 GiB) and where Django spools them.
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads are spooled here (default: the system's temporary directory); size it for the largest
+# concurrent uploads: when it fills, the upload is refused with a 507 (docs/deployment.md).
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler", "core.uploads.SpoolingUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # What a compressed upload may hold (core/inspection.py, for every upload and every stored file a task
 # reads): uncompressed size, compression ratio; for XLSX the shared strings (read whole) and the sheet size.
