@@ -30,6 +30,8 @@ def _cache():
     cache.set("healthz", "1", 10)
     if cache.get("healthz") != "1":
         raise RuntimeError("cache did not return what was written")
+    if getattr(cache, "degraded", False):  # core.caches: answering from this process's memory
+        raise RuntimeError("Redis unreachable: the cache falls back to process memory")
 
 
 def _broker():

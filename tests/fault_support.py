@@ -17,6 +17,40 @@ from server_support import _free_port
 
 START_TIMEOUT = 60  # a bound on waiting, not a speed assertion
 
+MB = 1024 * 1024
+# A publisher of one bureau with a draft dataset "bus-stops", a signed-in session and an API token.
+SEED = """
+import django, json
+django.setup()
+from allauth.account.models import EmailAddress
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from rest_framework.authtoken.models import Token
+from datasets.services.lifecycle import create_dataset
+from organizations.models import Membership
+from organizations.services import add_member, save_organization
+
+users = get_user_model().objects
+staff = users.create_superuser("staff", "staff@example.org", "pw-staff")
+publisher = users.create_user("publisher", "publisher@example.org", "pw-publisher")
+EmailAddress.objects.create(user=publisher, email=publisher.email, primary=True, verified=True)
+bureau = save_organization(user=staff, data={"slug": "bureau", "kind": "government", "name_zh": "市交通委员会"})
+add_member(user=staff, organization=bureau, member=publisher, role=Membership.Role.PUBLISHER)
+create_dataset(user=publisher, organization=bureau, data={
+    "identifier": "bus-stops", "title": "公交站点", "open_grade": "open", "licence": "cc-by-4.0", "themes": ["transport"]})
+session = SessionStore()
+session.update({SESSION_KEY: str(publisher.pk), HASH_SESSION_KEY: publisher.get_session_auth_hash(),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
+session.create()
+print(json.dumps({"session": session.session_key, "token": Token.objects.create(user=publisher).key}))
+"""
+
+
+def csv_of(size):
+    """A CSV of about `size` bytes."""
+    row = b"2024-01-01,bus stop,121.4737,31.2304\n"
+    return b"day,name,lon,lat\n" + row * (size // len(row))
+
 
 def poll(condition, timeout=START_TIMEOUT, what="the condition"):
     """Wait until `condition()` is truthy (its value) or fail after `timeout` seconds."""

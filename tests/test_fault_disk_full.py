@@ -12,41 +12,11 @@ import subprocess
 
 import pytest
 import requests
+from fault_support import MB, SEED, csv_of
 from server_support import gunicorn, run_python, server_database, server_environment
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")]
-
-MB = 1024 * 1024
-SEED = """
-import django, json
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from rest_framework.authtoken.models import Token
-from datasets.services.lifecycle import create_dataset
-from organizations.models import Membership
-from organizations.services import add_member, save_organization
-
-users = get_user_model().objects
-staff = users.create_superuser("staff", "staff@example.org", "pw-staff")
-publisher = users.create_user("publisher", "publisher@example.org", "pw-publisher")
-bureau = save_organization(user=staff, data={"slug": "bureau", "kind": "government", "name_zh": "市交通委员会"})
-add_member(user=staff, organization=bureau, member=publisher, role=Membership.Role.PUBLISHER)
-create_dataset(user=publisher, organization=bureau, data={
-    "identifier": "bus-stops", "title": "公交站点", "open_grade": "open", "licence": "cc-by-4.0", "themes": ["transport"]})
-session = SessionStore()
-session.update({SESSION_KEY: str(publisher.pk), HASH_SESSION_KEY: publisher.get_session_auth_hash(),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
-session.create()
-print(json.dumps({"session": session.session_key, "token": Token.objects.create(user=publisher).key}))
-"""
-
-
-def csv_of(size):
-    row = b"2024-01-01,bus stop,121.4737,31.2304\n"
-    return b"day,name,lon,lat\n" + row * (size // len(row))
-
 
 def mounted_tmpfs(path, size):
     path.mkdir()

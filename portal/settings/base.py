@@ -178,14 +178,13 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # Redis down: this process's memory stands in until it answers again (core.caches).
+            "BACKEND": "core.caches.RedisWithLocalFallback",
             "LOCATION": REDIS_URL,
-            # Redis down: reads miss and writes are dropped (a warning each), never a 500 (docs/deployment.md).
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True,
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient",
                         "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
