@@ -16,7 +16,8 @@ def enqueue_run(job_id):
 def enqueue_run_on_commit(sender, *, job_id, **kwargs):
     """run_requested receiver: queue the job once the requesting transaction commits, so the task finds it.
 
-    A broker outage must not fail the request that committed the job: it stays queued (the page shows it)."""
+    A broker outage must not fail the request that committed the job: it stays queued, and the repair
+    (harvest.repair) queues it again once HARVEST_STUCK_MINUTES have passed."""
     transaction.on_commit(lambda: _enqueue_or_log(job_id))
 
 
@@ -24,4 +25,4 @@ def _enqueue_or_log(job_id):
     try:
         enqueue_run(job_id)
     except Exception:  # kombu's OperationalError or any transport error: the broker is out of reach
-        log.exception("could not queue harvest job %s; it stays queued until it is run again", job_id)
+        log.exception("could not queue harvest job %s; the repair will", job_id)

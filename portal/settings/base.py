@@ -239,6 +239,9 @@ HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
 # Records a harvest job writes per transaction (harvest/loader.py); a resumed job restarts after the last one.
 HARVEST_BATCH_SIZE = int(env("HARVEST_BATCH_SIZE", "500"))
+# A queued harvest job that has not started after this long (its message was lost: the broker was down)
+# is queued again by the repair (harvest.repair).
+HARVEST_STUCK_MINUTES = int(env("HARVEST_STUCK_MINUTES", "30"))
 # The link check of link resources (quality/services/links.py): how often a link is checked again (seconds),
 # how many links one run of the hourly beat checks, how long one connection or read may wait.
 LINK_CHECK_INTERVAL = float(env("LINK_CHECK_INTERVAL", str(24 * 3600)))
