@@ -5,6 +5,8 @@ errors below; every entry point maps them the same way:
 
     {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"name": ["..."]}}}
 """
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +14,10 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import outages
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -41,6 +47,13 @@ class PageNotFound(DomainError):
 class PayloadTooLarge(DomainError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "too_large"
+
+
+class InsufficientStorage(DomainError):
+    """The file could not be stored: the disk (or the quota) is full. Nothing was kept."""
+
+    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
+    code = "insufficient_storage"
 
 
 class Forbidden(PermissionDenied):
@@ -93,10 +106,17 @@ def fields_message(fields):
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, extended to Django and domain errors, with one body shape."""
+    """DRF's handler, extended to Django and domain errors and outages, with one body shape."""
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
-        return Response(error_body(exc.status_code, exc.code, exc.message, fields), status=exc.status_code)
+        headers = {"Retry-After": outages.retry_after()} if isinstance(exc, InsufficientStorage) else None
+        return Response(error_body(exc.status_code, exc.code, exc.message, fields), status=exc.status_code,
+                        headers=headers)
+    outage = outages.outage_of(exc)
+    if outage is not None:
+        logger.warning("%s answering an API call with %s", outages.log_line(outage, exc), outage.status)
+        return Response(error_body(outage.status, outage.code, str(outage.message)), status=outage.status,
+                        headers={"Retry-After": outages.retry_after()})
     if isinstance(exc, ValidationError):
         fields = validation_error_fields(exc)
         return Response(error_body(400, "invalid", fields_message(fields), fields), status=400)

@@ -1,6 +1,8 @@
 """Logging filters named in settings.LOGGING."""
 import logging
 
+from .outages import outage_of
+
 
 class WithoutQueryString(logging.Filter):
     """Drops the query string from runserver's access lines ('"GET /path?q HTTP/1.1" 200 12').
@@ -18,10 +20,15 @@ class WithoutQueryString(logging.Filter):
 
 
 class NoClientErrorTraceback(logging.Filter):
-    """A 4xx answer (PermissionDenied, a bad request) is the client's fault: one line, no traceback."""
+    """A 4xx answer (PermissionDenied, a bad request) is the client's fault: one line, no traceback.
+
+    Nor does an outage (core.outages: the database down, the disk full) repeat its traceback on every
+    request it stops: core.http_errors has logged one line naming the service.
+    """
 
     def filter(self, record):
-        if getattr(record, "status_code", 500) < 500:
+        error = record.exc_info[1] if record.exc_info else None
+        if getattr(record, "status_code", 500) < 500 or outage_of(error) is not None:
             record.exc_info = None
             record.exc_text = None
         return True

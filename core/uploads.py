@@ -3,6 +3,7 @@
 The format of a file is read from its bytes, never trusted from its name or
 from what the uploader claims; a claim that contradicts the content is refused.
 """
+import contextlib
 import csv
 import hashlib
 import io
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
 
 from core import encodings, inspection
@@ -76,6 +78,26 @@ COMPATIBLE_CLAIMS = {
 }
 # The root of an XML document names what it is; namespace prefixes vary, hence the loose patterns.
 XML_KINDS = ((re.compile(r"<(\w+:)?kml[\s>]"), "KML"), (re.compile(r"<(\w+:)?RDF[\s>]"), "RDF"))
+
+
+class SpoolingUploadHandler(TemporaryFileUploadHandler):
+    """Django's handler spooling large uploads to FILE_UPLOAD_TEMP_DIR (settings.FILE_UPLOAD_HANDLERS),
+    removing the spooled part at once when that disk fills: Django leaves it until the garbage
+    collector runs, and the full disk would refuse every upload after it (core.outages: a 507)."""
+
+    def _removing_on_error(self, step, *args):
+        try:
+            return step(*args)
+        except OSError:
+            with contextlib.suppress(OSError):  # the buffered bytes cannot be flushed; the file goes anyway
+                self.file.close()
+            raise
+
+    def receive_data_chunk(self, raw_data, start):
+        return self._removing_on_error(super().receive_data_chunk, raw_data, start)
+
+    def file_complete(self, file_size):
+        return self._removing_on_error(super().file_complete, file_size)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""/healthz: database, cache, broker and search, reported separately."""
+"""/healthz: database, cache, broker and search, reported separately; `failing` names the ones down."""
 import time
 
 from django.conf import settings
@@ -30,6 +30,8 @@ def _cache():
     cache.set("healthz", "1", 10)
     if cache.get("healthz") != "1":
         raise RuntimeError("cache did not return what was written")
+    if getattr(cache, "degraded", False):  # core.caches: answering from this process's memory
+        raise RuntimeError("Redis unreachable: the cache falls back to process memory")
 
 
 def _broker():
@@ -56,5 +58,6 @@ def healthz(request):
         "broker": _check(_broker),
         "search": _check(_search),
     }
-    healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    body = {"status": "degraded" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)

@@ -162,20 +162,29 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept a minute and checked before reuse (CONN_HEALTH_CHECKS), so the portal
+# recovers by itself once a stopped database is back: no request is answered over a dead connection.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database host costs a request seconds, not the system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "5")))
+# What Retry-After says when the database is down or the disk is full (core.outages).
+OUTAGE_RETRY_AFTER_SECONDS = int(env("OUTAGE_RETRY_AFTER_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # Redis down: this process's memory stands in until it answers again (core.caches).
+            "BACKEND": "core.caches.RedisWithLocalFallback",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient",
+                        "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
 else:
@@ -242,6 +251,9 @@ HARVEST_MAX_BYTES = int(env("HARVEST_MAX_BYTES", str(512 * 1024**2)))
 HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
 # Records a harvest job writes per transaction (harvest/loader.py); a resumed job restarts after the last one.
 HARVEST_BATCH_SIZE = int(env("HARVEST_BATCH_SIZE", "500"))
+# A queued harvest job that has not started after this long (its message was lost: the broker was down)
+# is queued again by the repair (harvest.repair).
+HARVEST_STUCK_MINUTES = int(env("HARVEST_STUCK_MINUTES", "30"))
 # The link check of link resources (quality/services/links.py): how often a link is checked again (seconds),
 # how many links one run of the hourly beat checks, how long one connection or read may wait.
 LINK_CHECK_INTERVAL = float(env("LINK_CHECK_INTERVAL", str(24 * 3600)))
@@ -273,7 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-refresh": {"task": "evaluation.tasks.refresh_evaluation", "schedule": crontab(hour=23, minute=45)},
 }
 
-# Files: local disk by default, any django-storages backend in production.
+# Files: local disk by default (Django's, refusing a full disk cleanly: core.stored_files), any
+# django-storages backend in production.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
@@ -281,7 +294,7 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
-        "BACKEND": env("DEFAULT_FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": env("DEFAULT_FILE_STORAGE_BACKEND", "core.stored_files.FileSystemStorage")
     },
     "staticfiles": {
         "BACKEND": env(
@@ -298,6 +311,10 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 # Uploads: the resource size limit (default 2 GiB) and where Django spools them.
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads are spooled here (default: the system's temporary directory); size it for the largest
+# concurrent uploads: when it fills, the upload is refused with a 507 (docs/deployment.md).
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler", "core.uploads.SpoolingUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # What a compressed upload may hold (core/inspection.py, for every upload and every stored file a task
 # reads): uncompressed size, compression ratio; for XLSX the shared strings (read whole) and the sheet size.

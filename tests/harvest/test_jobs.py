@@ -12,12 +12,13 @@ import pytest
 from celery_support import real_workers, wait_for
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from core.exceptions import Conflict, Forbidden
 from core.tasks import repair_stalled_jobs
 from datasets.models import Activity, Dataset, Resource
 from harvest.models import HarvestJob, HarvestSource, SourceKind
-from harvest.services.jobs import request_run
+from harvest.services.jobs import create_job, request_run
 from harvest.tasks import run_harvest_job
 
 
@@ -303,3 +304,16 @@ def test_a_job_whose_worker_is_killed_resumes_after_its_last_batch(catalogs, tra
     assert Resource.objects.filter(dataset__in=harvested).count() == records
     assert Activity.objects.filter(dataset__in=harvested, action=Activity.Action.CREATED).count() == records
     assert job.records.count() == job.records.filter(outcome="created").count() == records
+
+
+@pytest.mark.django_db
+def test_a_queued_job_whose_message_was_lost_is_queued_again_by_the_repair(catalogs, transport_bureau, settings):
+    """The broker was down when the job was asked for (harvest.dispatch logs it): the repair sends it again."""
+    source = source_for(catalogs, transport_bureau, entries=[entry(1)])
+    job = create_job(user=None, source=source)  # queued; no message sent
+    assert repair_stalled_jobs()["harvest.repair.repair_stalled_harvests"]["requeued"] == []
+    HarvestJob.objects.filter(pk=job.pk).update(
+        created=job.created - timezone.timedelta(minutes=settings.HARVEST_STUCK_MINUTES + 1))
+    assert repair_stalled_jobs()["harvest.repair.repair_stalled_harvests"]["requeued"] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == "finished" and job.created_count == 1
