@@ -3,7 +3,7 @@
 # Elasticsearch, all on loopback, on non-default ports, with state kept in
 # ${PORTAL_SERVICES_DIR:-<repo>/.services}.
 #
-# usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es}
+# usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es|es-paths}
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -459,8 +459,13 @@ main() {
             return $rc ;;
         env)
             cmd_env ;;
+        es-paths)
+            # For a private Elasticsearch node (bench/load_bench.py): the install, its JDK and its user.
+            setup_paths
+            local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
+            printf 'ES_HOME=%s\nES_JAVA_HOME=%s\nES_USER=%s\n' "$ES_HOME" "$java" "$ES_USER" ;;
         *)
-            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es}" >&2
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|es-paths}" >&2
             return 2 ;;
     esac
 }
