@@ -89,7 +89,7 @@ def build(count, rng):
     return {
         "words": [*WORDS[:12], "客流", "监测数据", "统计"],
         "catalog_pages": max(1, min(50, published.count() // 20)),
-        "datasets": list(published.order_by("?").values_list("identifier", flat=True)[:500]),
+        "datasets": list(published.exclude(open_grade="restricted").order_by("?").values_list("identifier", flat=True)[:500]),
         "tables": tables, "table_rows": TABLE_ROWS, "downloads": tables,
         "granted_dataset": granted_dataset.identifier, "granted_resource": granted_resource.pk, "key": token,
         "static": "/static/portal/portal.css",
