@@ -111,6 +111,7 @@ def load(count, rng):
     for n in range(min(VIA_SERVICES, count)):
         data = {**fields(n), "themes": [theme.code for theme in rng.sample(themes, k=2)],
                 "licence": rng.choice(licences).code}
+        del data["name"]  # not editable: the services derive it from the identifier
         dataset = create_dataset(user=staff, organization=rng.choice(organizations), data=data)
         resource, fmt = link(dataset, 0)
         add_url_resource(user=staff, dataset=dataset, data=resource, claimed_format=fmt)

@@ -3,7 +3,7 @@
 # Elasticsearch, all on loopback, on non-default ports, with state kept in
 # ${PORTAL_SERVICES_DIR:-<repo>/.services}.
 #
-# usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es}
+# usage: scripts/services.sh {install|start|stop|status|env|start-es|stop-es|es-paths}
 #        scripts/services.sh {nginx-start|nginx-stop} SITE.conf [DIR]
 # nginx-start runs Debian's nginx as a daemon, without root, around one site rendered by
 # `manage.py render_nginx_conf`; its pid, logs and temp files live in DIR
@@ -668,8 +668,13 @@ main() {
             nginx_start "${@:2}" ;;
         nginx-stop)
             nginx_stop "${@:2}" ;;
+        es-paths)
+            # For a private Elasticsearch node (bench/load_bench.py): the install, its JDK and its user.
+            setup_paths
+            local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
+            printf 'ES_HOME=%s\nES_JAVA_HOME=%s\nES_USER=%s\n' "$ES_HOME" "$java" "$ES_USER" ;;
         *)
-            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]|start-es-node|stop-es-node|remove-es-cluster|start-es-node2|stop-es-node2}" >&2
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]|es-paths|start-es-node|stop-es-node|remove-es-cluster|start-es-node2|stop-es-node2}" >&2
             return 2 ;;
     esac
 }
