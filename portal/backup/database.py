@@ -102,13 +102,15 @@ def restore(path, *, force):
                 closing(sqlite3.connect(connection.settings_dict["NAME"])) as target:
             source.backup(target)
         return
-    # An extension's comment belongs to its owner, a superuser: the portal's role restores everything else.
+    # An extension's comment, and dropping it, are its owner's (a superuser): the portal's role restores the
+    # rest. Forced, the extensions already there stay, since every other object is dropped and created again.
     command, env = _postgres_command("pg_restore", "--list", str(path))
     contents = _run(command[:-1], env)  # reads the dump only, connects nowhere
+    left_out = (" COMMENT - EXTENSION ", " EXTENSION - ") if force else (" COMMENT - EXTENSION ",)
     cleaning = ["--clean", "--if-exists"] if force else []
     with tempfile.NamedTemporaryFile("w", suffix=".list") as listing:
         listing.write("".join(line for line in contents.splitlines(keepends=True)
-                              if " COMMENT - EXTENSION " not in line))
+                              if not any(entry in line for entry in left_out)))
         listing.flush()
         _run(*_postgres_command("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
                                 "--single-transaction", *cleaning, f"--use-list={listing.name}", str(path)))
