@@ -13,6 +13,8 @@ from celery_support import WorkerPool
 from fault_support import SEED, csv_of, poll, private_redis
 from server_support import gunicorn, run_python, server_database, server_environment
 
+from portal.settings.queues import queue_name
+
 pytestmark = pytest.mark.slow
 
 
@@ -27,7 +29,8 @@ def redis_server(tmp_path_factory):
         log_path = directory / "gunicorn.log"
         with gunicorn(env, log_path, workers=2) as base:
             seeded = json.loads(run_python(env, SEED))
-            pool = WorkerPool(queue, {**settings, "DATABASE_URL": url, "TEST_MEDIA_ROOT": str(directory / "media")})
+            # The upload's table load goes to the datastore queue of this server's prefix (portal/settings/queues.py).
+            pool = WorkerPool(f"{queue},{queue_name(queue, 'datastore')}", {**settings, "DATABASE_URL": url, "TEST_MEDIA_ROOT": str(directory / "media")})
             pool.start()
             try:
                 yield base, seeded, redis, log_path
