@@ -3,13 +3,9 @@
 The task runs contributions.services.validation_job; the services only announce
 `signals.validation_requested`, which this module follows, so services never import tasks.
 """
-import logging
-
-from django.db import transaction
+from core.jobs import send_after_commit
 
 from .tasks import validate_contribution
-
-log = logging.getLogger(__name__)
 
 
 def enqueue_validation(contribution_id):
@@ -21,11 +17,4 @@ def enqueue_validation_on_commit(sender, *, contribution_id, **kwargs):
     """validation_requested receiver: queue the validation once the submitting transaction commits,
     so the task finds the contribution submitted. A broker outage must not fail the submission: the repair
     (contributions.repair) queues it again once CONTRIBUTION_STUCK_MINUTES have passed."""
-    transaction.on_commit(lambda: _enqueue_or_log(contribution_id))
-
-
-def _enqueue_or_log(contribution_id):
-    try:
-        enqueue_validation(contribution_id)
-    except Exception:  # kombu's OperationalError or any transport error: the broker is out of reach
-        log.exception("could not queue the validation of contribution %s; the repair will", contribution_id)
+    send_after_commit(lambda: enqueue_validation(contribution_id), f"the validation of contribution {contribution_id}")

@@ -18,7 +18,7 @@ import threading
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -113,3 +113,17 @@ def remove_scratch(job):
         path.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def send_after_commit(send, what):
+    """Call `send` (a task's .delay) once the transaction commits; a broker outage is logged, not raised.
+
+    The request that committed the job must not fail for it: the job stays queued in its table and
+    the app's repair sends it again later."""
+    def attempt():
+        try:
+            send()
+        except Exception:  # kombu's OperationalError or any transport error: the broker is out of reach
+            log.exception("could not queue %s; the repair will", what)
+    transaction.on_commit(attempt)
+

@@ -1,11 +1,7 @@
 """Queueing a harvest job: the one way from the services (and the repair) to the Celery task."""
-import logging
-
-from django.db import transaction
+from core.jobs import send_after_commit
 
 from .tasks import run_harvest_job
-
-log = logging.getLogger(__name__)
 
 
 def enqueue_run(job_id):
@@ -18,11 +14,4 @@ def enqueue_run_on_commit(sender, *, job_id, **kwargs):
 
     A broker outage must not fail the request that committed the job: it stays queued, and the repair
     (harvest.repair) queues it again once HARVEST_STUCK_MINUTES have passed."""
-    transaction.on_commit(lambda: _enqueue_or_log(job_id))
-
-
-def _enqueue_or_log(job_id):
-    try:
-        enqueue_run(job_id)
-    except Exception:  # kombu's OperationalError or any transport error: the broker is out of reach
-        log.exception("could not queue harvest job %s; the repair will", job_id)
+    send_after_commit(lambda: enqueue_run(job_id), f"harvest job {job_id}")
