@@ -3,7 +3,8 @@ operator configures it: from environment variables (portal/settings/storage.py).
 
 Files of every grade land as objects of the bucket, not on the local disk; a download the grade checks
 allow is a redirect to a short-lived presigned URL the store answers itself; a refused one carries no
-URL; and the paths that read stored files (datastore load, quality report, zip, backup) read the bucket.
+URL; the paths that read stored files (datastore load, quality report, zip, backup) read the bucket; and a
+store that stops answering is an outage (a 503 with Retry-After, /healthz naming it) until it is back.
 """
 import hashlib
 import io
@@ -36,20 +37,33 @@ SERVICES = ROOT / "scripts" / "services.sh"
 KEYS = {"PORTAL_S3_ACCESS_KEY": "portal-test", "PORTAL_S3_SECRET_KEY": "portal-test-secret"}
 
 
+class S3proxy:
+    """A private s3proxy (scripts/services.sh) a test may stop and start again; its buckets stay in `directory`."""
+
+    def __init__(self, directory, port):
+        self.directory, self.port = str(directory), str(port)
+        self.endpoint = f"http://127.0.0.1:{port}"
+
+    def start(self):
+        subprocess.run(["bash", str(SERVICES), "s3-start", self.directory, self.port], env={**os.environ, **KEYS},
+                       check=True, capture_output=True)
+
+    def stop(self):
+        subprocess.run(["bash", str(SERVICES), "s3-stop", self.directory], check=True, capture_output=True)
+
+
 @pytest.fixture(scope="module")
 def s3proxy(tmp_path_factory):
-    """The endpoint of a private s3proxy, stopped afterwards."""
+    """A running private s3proxy, stopped afterwards."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{' and '.join(missing)} not installed: scripts/services.sh s3-start needs them for s3proxy")
-    directory, port = tmp_path_factory.mktemp("s3proxy"), _free_port()
-    environment = {**os.environ, **KEYS}
-    subprocess.run(["bash", str(SERVICES), "s3-start", str(directory), str(port)], env=environment, check=True,
-                   capture_output=True)
+    server = S3proxy(tmp_path_factory.mktemp("s3proxy"), _free_port())
+    server.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server
     finally:
-        subprocess.run(["bash", str(SERVICES), "s3-stop", str(directory)], check=True, capture_output=True)
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -61,11 +75,13 @@ def bucket(s3proxy, monkeypatch):
     # stores that do not have them (docs/deployment.md).
     monkeypatch.setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
     monkeypatch.setenv("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
+    # boto3's retries as docs/deployment.md advises: a store that is down is told in a second or two, not seven.
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     name = f"portal-{uuid.uuid4().hex[:12]}"
-    environ = {"AWS_STORAGE_BUCKET_NAME": name, "AWS_S3_ENDPOINT_URL": s3proxy, "AWS_S3_REGION_NAME": "us-east-1",
-               "AWS_S3_ADDRESSING_STYLE": "path", "AWS_ACCESS_KEY_ID": KEYS["PORTAL_S3_ACCESS_KEY"],
-               "AWS_SECRET_ACCESS_KEY": KEYS["PORTAL_S3_SECRET_KEY"]}
-    client = boto3.client("s3", endpoint_url=s3proxy, region_name="us-east-1",
+    environ = {"AWS_STORAGE_BUCKET_NAME": name, "AWS_S3_ENDPOINT_URL": s3proxy.endpoint,
+               "AWS_S3_REGION_NAME": "us-east-1", "AWS_S3_ADDRESSING_STYLE": "path",
+               "AWS_ACCESS_KEY_ID": KEYS["PORTAL_S3_ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY": KEYS["PORTAL_S3_SECRET_KEY"]}
+    client = boto3.client("s3", endpoint_url=s3proxy.endpoint, region_name="us-east-1",
                           aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
                           aws_secret_access_key=environ["AWS_SECRET_ACCESS_KEY"])
     client.create_bucket(Bucket=name)
@@ -104,7 +120,7 @@ def test_files_of_every_grade_are_objects_and_only_allowed_downloads_get_a_presi
     response = client.get(download_url(resource))
     assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
     location = response["Location"]
-    assert location.startswith(f"{s3proxy}/{bucket[1]}/resources/") and "X-Amz-Expires=60" in location
+    assert location.startswith(f"{s3proxy.endpoint}/{bucket[1]}/resources/") and "X-Amz-Expires=60" in location
     status, headers, body = http_get(location)
     assert (status, body) == (200, CSV_BYTES) and hashlib.sha256(body).hexdigest() == version.sha256
     assert headers["Content-Disposition"] == content_disposition(version.filename)
@@ -118,7 +134,7 @@ def test_files_of_every_grade_are_objects_and_only_allowed_downloads_get_a_presi
     conditional = graded_datasets["conditional"].resources.get()
     refused = client.get(download_url(conditional))
     error(refused, 403, "application_required")
-    assert_no_presigned_url(refused, s3proxy)
+    assert_no_presigned_url(refused, s3proxy.endpoint)
     granted_response = key_client(data_key).get(download_url(conditional))
     assert granted_response.status_code == 302
     assert http_get(granted_response["Location"])[2] == CSV_BYTES
@@ -126,7 +142,7 @@ def test_files_of_every_grade_are_objects_and_only_allowed_downloads_get_a_presi
     # Restricted: nothing there for outsiders.
     refused = client.get(download_url(graded_datasets["restricted"].resources.get()))
     error(refused, 404, "not_found")
-    assert_no_presigned_url(refused, s3proxy)
+    assert_no_presigned_url(refused, s3proxy.endpoint)
 
     # Personal data found by the quality report (which read the object) is held from outsiders.
     dataset = make_dataset("people-open", with_file=False)
@@ -137,7 +153,7 @@ def test_files_of_every_grade_are_objects_and_only_allowed_downloads_get_a_presi
     assert created.status_code == 201, created.content
     refused = client.get(f"/download/resources/{created.json()['id']}/")
     error(refused, 403, "personal_data_held")
-    assert_no_presigned_url(refused, s3proxy)
+    assert_no_presigned_url(refused, s3proxy.endpoint)
 
     # The URL stops working once it expires.
     with override_settings(DOWNLOAD_PRESIGNED_URL_SECONDS=1):
@@ -166,3 +182,32 @@ def test_the_datastore_the_quality_report_the_zip_and_the_backup_read_the_bucket
     entries = backup_files.back_up(default_storage, tmp_path)
     assert {"path": version.file.name, "size": version.size, "sha256": version.sha256} in entries
     assert (tmp_path / version.file.name).read_bytes() == STATIONS_CSV.encode()
+
+
+def test_a_store_that_stops_answering_is_an_outage_and_serves_again_once_back(
+        s3proxy, make_dataset, publisher, client, caplog):
+    resource = make_dataset("bike-docks").resources.get()
+    dataset = make_dataset("bike-lanes", with_file=False)
+    # Streamed through Django, a download reads the object; a presigned redirect would not ask the store.
+    streamed = override_settings(DOWNLOAD_PRESIGNED_URL_SECONDS=0)
+    s3proxy.stop()
+    try:
+        with streamed:
+            download = client.get(download_url(resource))
+        uploaded = session_client(publisher).post(f"/api/v1/datasets/{dataset.identifier}/resources/",
+                                                  {"file": upload("lanes.csv")}, format="multipart")
+        health = client.get("/healthz")
+    finally:
+        s3proxy.start()
+    for response in (download, uploaded):
+        error(response, 503, "service_unavailable")
+        assert response["Retry-After"] == str(settings.OUTAGE_RETRY_AFTER_SECONDS)
+    assert not dataset.resources.exists()
+    assert health.status_code == 503 and health.json()["failing"] == ["object_store"]
+    assert health.json()["checks"]["object_store"]["error"].startswith("EndpointConnectionError")
+    outage_lines = [record for record in caplog.records if record.getMessage().startswith("object_store unavailable")]
+    assert len(outage_lines) == 2 and not any(record.exc_info for record in caplog.records)
+
+    with streamed:
+        assert content(client.get(download_url(resource))) == CSV_BYTES
+    assert client.get("/healthz").json()["checks"]["object_store"]["ok"]
