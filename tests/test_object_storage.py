@@ -105,14 +105,23 @@ def assert_no_presigned_url(response, endpoint):
 
 
 def test_files_of_every_grade_are_objects_and_only_allowed_downloads_get_a_presigned_url(
-        bucket, s3proxy, graded_datasets, granted, data_key, enterprise_a, publisher, make_dataset,
-        django_capture_on_commit_callbacks, client):
+        bucket, s3proxy, graded_datasets, granted, data_key, enterprise_a, enterprise_admin, publisher,
+        make_dataset, django_capture_on_commit_callbacks, client):
     for dataset in graded_datasets.values():
         version = dataset.resources.get().current_version
         assert hashlib.sha256(stored_object(bucket, version.file.name)).hexdigest() == version.sha256
         assert not (Path(settings.MEDIA_ROOT) / version.file.name).exists()
     licence = enterprise_a.business_licence.name
     assert licence.startswith("enterprise-licences/") and stored_object(bucket, licence).startswith(b"%PDF")
+    # The business licence: a presigned URL for the enterprise's own people, neither file nor URL for others.
+    licence_url = f"/enterprises/{enterprise_a.organization.slug}/licence/"
+    response = session_client(enterprise_admin).get(licence_url)
+    assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+    status, headers, body = http_get(response["Location"])
+    assert status == 200 and body.startswith(b"%PDF") and headers["Content-Type"] == "application/pdf"
+    refused = session_client(publisher).get(licence_url)
+    assert refused.status_code == 403
+    assert_no_presigned_url(refused, s3proxy.endpoint)
 
     # Open: a redirect, counted, to a URL the store answers with the file, its name and its type.
     resource = graded_datasets["open"].resources.get()
