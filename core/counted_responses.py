@@ -14,16 +14,21 @@ logger = logging.getLogger(__name__)
 
 
 class CountedDownload:
-    """Calls count_download(id) for each counted id, then audit.record(), when the server closes the response."""
+    """Calls count_download(id) for each counted id, then audit.record(), when the server closes the response.
 
-    def __init__(self, *args, counted_ids=(), count_download=None, audit=None, **kwargs):
+    `size`: the bytes someone else sends for it (nginx, the object store), which the audit records;
+    0 for an external link.
+    """
+
+    def __init__(self, *args, counted_ids=(), count_download=None, audit=None, size=0, **kwargs):
         self.counted_ids = tuple(counted_ids)
         self.count_download = count_download
         self.audit = audit
+        self.size = size
         super().__init__(*args, **kwargs)
 
     def bytes_sent(self):
-        return 0
+        return self.size
 
     def close(self):
         counted_ids, self.counted_ids = self.counted_ids, ()
@@ -81,13 +86,6 @@ class CountedStreamingResponse(CountedDownload, StreamingHttpResponse):
 class CountedResponse(CountedDownload, HttpResponse):
     """An X-Accel-Redirect hand-off: nginx sends the `size` bytes of the file itself."""
 
-    def __init__(self, *args, size=0, **kwargs):
-        self.size = size
-        super().__init__(*args, **kwargs)
-
-    def bytes_sent(self):
-        return self.size
-
 
 class CountedRedirect(CountedDownload, HttpResponseRedirect):
-    pass
+    """An external link, or a presigned URL of the object store (which sends the `size` bytes)."""

@@ -5,8 +5,8 @@ the JSON shape of core.exceptions, including Django's own 404/400/403/500
 (unmatched paths, refused hosts, crashes); elsewhere the site's error pages.
 Middleware that refuses a request before any view uses `refusal` for the same
 choice.
-An outage (core.outages: the database down, the disk full) that reaches the 500
-handler is answered as a 503 or 507 with Retry-After instead.
+An outage (core.outages: the database or the object store down, the disk full)
+that reaches the 500 handler is answered as a 503 or 507 with Retry-After instead.
 """
 import logging
 import sys

@@ -18,6 +18,8 @@ from core.exceptions import error_body
 # Revalidate every time (cheap with the ETag) so a changed grade takes effect at
 # once, and keep conditional data out of shared caches.
 DOWNLOAD_CACHE_CONTROL = "private, no-cache"
+# A redirect to a signed URL is never stored: the URL stops working once it expires.
+PRESIGNED_CACHE_CONTROL = "private, no-store"
 UNSATISFIABLE = "unsatisfiable"
 
 _BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)", re.IGNORECASE)
@@ -48,6 +50,19 @@ def accel_redirect_location(prefix, storage, name):
     if not prefix or not isinstance(storage, FileSystemStorage):
         return None
     return f"{prefix.rstrip('/')}/{quote(name)}"
+
+
+def presigned_location(seconds, storage, name, headers):
+    """A URL of the object store that sends the stored file for `seconds`, or None to send it from here.
+
+    Only a storage that signs its URLs (django-storages' S3 backend, querystring_auth) gives one;
+    the store answers with the download's Content-Type and Content-Disposition, given in the URL.
+    """
+    if not seconds or not getattr(storage, "querystring_auth", False):
+        return None
+    parameters = {"ResponseContentType": headers["Content-Type"],
+                  "ResponseContentDisposition": headers["Content-Disposition"]}
+    return storage.url(name, parameters=parameters, expire=seconds)
 
 
 def set_headers(response, headers):

@@ -22,8 +22,8 @@ class WithoutQueryString(logging.Filter):
 class NoClientErrorTraceback(logging.Filter):
     """A 4xx answer (PermissionDenied, a bad request) is the client's fault: one line, no traceback.
 
-    Nor does an outage (core.outages: the database down, the disk full) repeat its traceback on every
-    request it stops: core.http_errors has logged one line naming the service.
+    Nor does an outage (core.outages: the database or the object store down, the disk full) repeat its
+    traceback on every request it stops: core.http_errors has logged one line naming the service.
     """
 
     def filter(self, record):

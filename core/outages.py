@@ -1,7 +1,7 @@
-"""Outages told apart from bugs: a database that stopped answering, a disk that filled up.
+"""Outages told apart from bugs: a database or an object store that stopped answering, a disk that filled up.
 
-Neither is the client's fault nor a defect of the code, and both pass: clients
-get a 503 (database) or a 507 (storage) with `Retry-After` instead of a 500,
+None is the client's fault nor a defect of the code, and all pass: clients get
+a 503 (database, object store) or a 507 (storage) with `Retry-After` instead of a 500,
 and the log gets one line naming the service instead of a traceback per request.
 core.http_errors answers them outside views, core.exceptions inside the API.
 """
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
+
+from . import object_store
 
 # "No space left on device", "File too large" (a file size limit), "Disk quota exceeded".
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
@@ -30,6 +32,8 @@ class Outage:
 
 DATABASE = Outage("database", 503, "service_unavailable", _("服务暂时不可用"),
                   _("数据库暂时不可用，请稍后再试。"))
+OBJECT_STORE = Outage("object_store", 503, "service_unavailable", _("服务暂时不可用"),
+                      _("文件存储暂时不可用，请稍后再试。"))
 STORAGE = Outage("storage", 507, "insufficient_storage", _("存储空间不足"),
                  _("存储空间不足，文件未能保存。请稍后再试，或联系平台管理员。"))
 
@@ -54,6 +58,8 @@ def outage_of(error):
         return DATABASE
     if is_disk_full(error):
         return STORAGE
+    if object_store.unavailable(error):
+        return OBJECT_STORE
     return None
 
 

@@ -3,14 +3,18 @@
 Thin: who may do what is enterprises.permissions, the rules are
 enterprises.services (reached through enterprises.workflow, which adds the emails).
 """
+import mimetypes
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http_files import PRESIGNED_CACHE_CONTROL, content_disposition, presigned_location
 from core.service_forms import SERVICE_ERRORS, attempt, run_action
 from organizations import services as organization_services
 
@@ -102,10 +106,19 @@ def member_remove(request, slug, username):
 def licence(request, slug):
     """The licence scan, only to the enterprise's members and platform staff (never a public media URL)."""
     profile = _viewable(request, slug)
-    if not profile.business_licence:
+    scan = profile.business_licence
+    if not scan:
         raise Http404
-    return FileResponse(profile.business_licence.open("rb"), as_attachment=True,
-                        filename=profile.business_licence.name.rsplit("/", 1)[-1])
+    filename = scan.name.rsplit("/", 1)[-1]
+    # In a bucket, the store sends it, as any download: a short-lived signed URL, given only past the check above.
+    location = presigned_location(settings.DOWNLOAD_PRESIGNED_URL_SECONDS, scan.storage, scan.name, {
+        "Content-Type": mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        "Content-Disposition": content_disposition(filename)})
+    if location:
+        response = HttpResponseRedirect(location)
+        response["Cache-Control"] = PRESIGNED_CACHE_CONTROL
+        return response
+    return FileResponse(scan.open("rb"), as_attachment=True, filename=filename)
 
 
 @login_required

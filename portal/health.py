@@ -1,10 +1,13 @@
-"""/healthz: database, cache, broker and search, reported separately; `failing` names the ones down."""
+"""/healthz: database, cache, broker, search and (when files are in a bucket) the object store, reported
+separately; `failing` names the ones down."""
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+
+from core import object_store
 
 
 def _check(probe):
@@ -58,6 +61,8 @@ def healthz(request):
         "broker": _check(_broker),
         "search": _check(_search),
     }
+    if object_store.in_use():
+        checks["object_store"] = _check(object_store.probe)
     failing = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "degraded" if failing else "ok", "failing": failing, "checks": checks}
     return JsonResponse(body, status=503 if failing else 200)

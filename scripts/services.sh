@@ -10,6 +10,10 @@
 # (default $STATE/nginx/<site name>). Nothing else starts it.
 #        scripts/services.sh start-es-node CLUSTER NODE HTTP_PORT TRANSPORT_PORT SEED_HOSTS [INITIAL_MASTER_NODES]
 #        scripts/services.sh {stop-es-node CLUSTER NODE|remove-es-cluster CLUSTER|start-es-node2|stop-es-node2}
+#        scripts/services.sh s3-start DIR PORT | s3-stop DIR
+# s3-start runs a private S3-compatible server (s3proxy, jclouds' filesystem backend) on 127.0.0.1:PORT,
+# its objects, pid and log in DIR, keys PORTAL_S3_ACCESS_KEY / PORTAL_S3_SECRET_KEY (default portal /
+# portal-secret); its jar comes from Maven Central the first time, not by install.
 #
 # The main Elasticsearch node runs alone (discovery.type=single-node) unless PORTAL_ES_CLUSTER_MODE=1,
 # which starts it as node-1 of a cluster that start-es-node2 (127.0.0.1:9210) can join.
@@ -26,11 +30,14 @@ ES_NODE2_PORT=9210
 ES_NODE2_TRANSPORT_PORT=9310
 ES_VERSION=9.2.0
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
+S3PROXY_VERSION=2.6.0
+S3PROXY_ARTIFACT="org.gaul:s3proxy:${S3PROXY_VERSION}:jar:jar-with-dependencies"
 SVC_USER=portalsvc
 
 PG_TIMEOUT=60
 REDIS_TIMEOUT=30
 ES_TIMEOUT="${PORTAL_ES_TIMEOUT:-180}"
+S3_TIMEOUT=60
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -128,6 +135,7 @@ setup_paths() {
     ES_RUN="$RUN/es-run"
     ES_PID="$ES_RUN/elasticsearch.pid"
     ES_ZIP="$CACHE/elasticsearch-$ES_VERSION.zip"
+    S3PROXY_JAR="$CACHE/s3proxy-$S3PROXY_VERSION.jar"
     if is_root; then
         PG_USER=postgres; PG_SUPER=postgres; ES_USER="$SVC_USER"
     else
@@ -433,16 +441,22 @@ wait_pid_gone() {
     return 1
 }
 
+# SIGTERM, then SIGKILL if the process is still there after SECS seconds.
+terminate_pid() {
+    local pid="$1" secs="$2"
+    kill "$pid" 2>/dev/null || true
+    if ! wait_pid_gone "$pid" "$secs"; then
+        log "pid $pid did not stop in ${secs}s; killing"
+        kill -9 "$pid" 2>/dev/null || true
+        wait_pid_gone "$pid" 10 || true
+    fi
+}
+
 es_stop() {
     if es_pid_alive; then
         local pid; pid="$(cat "$ES_PID")"
         log "stopping elasticsearch (pid $pid)"
-        kill "$pid" 2>/dev/null || true
-        if ! wait_pid_gone "$pid" 60; then
-            log "elasticsearch did not stop in 60s; killing"
-            kill -9 "$pid" 2>/dev/null || true
-            wait_pid_gone "$pid" 10 || true
-        fi
+        terminate_pid "$pid" 60
     fi
     rm -f "$ES_PID"
 }
@@ -576,11 +590,7 @@ es_node_stop() {
     if [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
         local pid; pid="$(cat "$pidfile")"
         log "stopping elasticsearch node $1/$2 (pid $pid)"
-        kill "$pid" 2>/dev/null || true
-        if ! wait_pid_gone "$pid" 60; then
-            kill -9 "$pid" 2>/dev/null || true
-            wait_pid_gone "$pid" 10 || true
-        fi
+        terminate_pid "$pid" 60
     fi
     rm -f "$pidfile"
 }
@@ -602,6 +612,89 @@ es_node2_start() {
         die "the main elasticsearch node runs alone (discovery.type=single-node): restart it with PORTAL_ES_CLUSTER_MODE=1 (stop-es, start-es)"
     fi
     es_node_start portal-test node-2 "$ES_NODE2_PORT" "$ES_NODE2_TRANSPORT_PORT" "127.0.0.1:$ES_TRANSPORT_PORT"
+}
+
+# ---------------------------------------------------------------- s3proxy --
+# A private S3-compatible server for a test or a bench (tests/test_object_storage.py): s3proxy over
+# jclouds' filesystem backend, a real S3 API (signatures v2/v4, presigned URLs) on loopback. One
+# instance per DIR: DIR/data holds the buckets (a directory each), DIR/s3proxy.{properties,pid,log}.
+
+s3_jar() {
+    [[ -s "$S3PROXY_JAR" ]] && return 0
+    log "fetching $S3PROXY_ARTIFACT from Maven Central"
+    local tmp="$CACHE/mvn-s3proxy-$$"   # per run: two first runs at once each fetch, the last mv wins
+    rm -rf "$tmp"; mkdir -p "$tmp"
+    mvn -q -B dependency:copy -Dartifact="$S3PROXY_ARTIFACT" -DoutputDirectory="$tmp" \
+        || { rm -rf "$tmp"; die "mvn could not fetch $S3PROXY_ARTIFACT"; }
+    mv "$tmp/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar" "$S3PROXY_JAR"
+    rm -rf "$tmp"
+}
+
+# s3proxy needs Java 17+: Elasticsearch's JDK when there is one, else the java on PATH.
+s3_java() {
+    local home
+    if home="$(find_java)"; then echo "$home/bin/java"; return 0; fi
+    command -v java || die "s3proxy needs Java 17+ (none under /usr/lib/jvm nor on PATH)"
+}
+
+s3_answers() {
+    # Any HTTP answer will do: an unsigned request gets s3proxy's 403.
+    local code
+    code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" || true
+    [[ -n "$code" && "$code" != 000 ]]
+}
+
+s3_pid_alive() {
+    [[ -s "$1/s3proxy.pid" ]] && kill -0 "$(cat "$1/s3proxy.pid")" 2>/dev/null
+}
+
+s3_start() {
+    [[ $# -eq 2 && "$2" =~ ^[0-9]+$ ]] || die "usage: $0 s3-start DIR PORT"
+    local dir="$1" port="$2" i
+    mkdir -p "$dir/data"
+    dir="$(realpath "$dir")"
+    if s3_pid_alive "$dir"; then
+        log "s3proxy already running (pid $(cat "$dir/s3proxy.pid"), $dir)"
+        return 0
+    fi
+    s3_answers "$port" && die "port $port is taken by a process we did not start; stop it first"
+    mkdir -p "$CACHE"
+    s3_jar
+    local java; java="$(s3_java)"
+    (umask 077; cat >"$dir/s3proxy.properties" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=${PORTAL_S3_ACCESS_KEY:-portal}
+s3proxy.credential=${PORTAL_S3_SECRET_KEY:-portal-secret}
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$dir/data
+EOF
+)
+    log "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$port ($dir)"
+    # shellcheck disable=SC2086  # PORTAL_S3_JAVA_OPTS is a list of words
+    setsid "$java" ${PORTAL_S3_JAVA_OPTS:--Xms64m -Xmx256m} -jar "$S3PROXY_JAR" \
+        --properties "$dir/s3proxy.properties" >"$dir/s3proxy.log" 2>&1 </dev/null 9>&- &
+    echo $! >"$dir/s3proxy.pid"
+    for ((i = 0; i < S3_TIMEOUT * 4; i++)); do
+        s3_answers "$port" && { log "s3proxy ready on 127.0.0.1:$port"; return 0; }
+        if ! s3_pid_alive "$dir"; then
+            tail -n 40 "$dir/s3proxy.log" >&2; die "s3proxy exited during startup (log: $dir/s3proxy.log)"
+        fi
+        sleep 0.25
+    done
+    tail -n 40 "$dir/s3proxy.log" >&2
+    die "s3proxy not answering after ${S3_TIMEOUT}s (log: $dir/s3proxy.log)"
+}
+
+s3_stop() {
+    [[ $# -eq 1 ]] || die "usage: $0 s3-stop DIR"
+    local dir="$1" pid
+    if s3_pid_alive "$dir"; then
+        pid="$(cat "$dir/s3proxy.pid")"
+        log "stopping s3proxy (pid $pid)"
+        terminate_pid "$pid" 20
+    fi
+    rm -f "$dir/s3proxy.pid"
 }
 
 # ------------------------------------------------------------------- main --
@@ -668,13 +761,18 @@ main() {
             nginx_start "${@:2}" ;;
         nginx-stop)
             nginx_stop "${@:2}" ;;
+        # A private instance per directory, like the nodes: no global lock.
+        s3-start)
+            setup_paths; s3_start "${@:2}" ;;
+        s3-stop)
+            s3_stop "${@:2}" ;;
         es-paths)
             # For a private Elasticsearch node (bench/load_bench.py): the install, its JDK and its user.
             setup_paths
             local java; java="$(find_java)" || die "no JDK >= 21 under /usr/lib/jvm for Elasticsearch"
             printf 'ES_HOME=%s\nES_JAVA_HOME=%s\nES_USER=%s\n' "$ES_HOME" "$java" "$ES_USER" ;;
         *)
-            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]|es-paths|start-es-node|stop-es-node|remove-es-cluster|start-es-node2|stop-es-node2}" >&2
+            echo "usage: $0 {install|start|stop|status|env|start-es|stop-es|nginx-start SITE [DIR]|nginx-stop SITE [DIR]|es-paths|start-es-node|stop-es-node|remove-es-cluster|start-es-node2|stop-es-node2|s3-start DIR PORT|s3-stop DIR}" >&2
             return 2 ;;
     esac
 }

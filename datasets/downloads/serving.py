@@ -8,10 +8,12 @@ from django.utils.http import http_date
 from core.counted_responses import CountedFileResponse, CountedRedirect, CountedResponse
 from core.http_files import (
     DOWNLOAD_CACHE_CONTROL,
+    PRESIGNED_CACHE_CONTROL,
     UNSATISFIABLE,
     FileSlice,
     accel_redirect_location,
     content_disposition,
+    presigned_location,
     range_not_satisfiable,
     requested_range,
     set_headers,
@@ -38,7 +40,10 @@ def _counted(request, counts):
 
 
 def serve_version(request, resource, version, audit=None):
-    """The response for one stored version: 200/206/304/412/416, HEAD, or an X-Accel hand-off."""
+    """The response for one stored version: 200/206/304/412/416, HEAD, an X-Accel hand-off or a presigned URL.
+
+    The caller has made every download check: whoever reaches here may have the file.
+    """
     headers = version_headers(version)
     size = version.size
     last_modified = int(version.created.timestamp())
@@ -64,6 +69,14 @@ def serve_version(request, resource, version, audit=None):
                                    audit=audit, size=size)
         del response["Accept-Ranges"]
         response["X-Accel-Redirect"] = location
+        return response
+    location = presigned_location(settings.DOWNLOAD_PRESIGNED_URL_SECONDS, default_storage, version.file.name,
+                                  headers)
+    if location:
+        # The object store sends the bytes, and answers the Range the client sends it again.
+        response = CountedRedirect(location, counted_ids=counts, count_download=tasks.count_download.delay,
+                                   audit=audit, size=size)
+        response["Cache-Control"] = PRESIGNED_CACHE_CONTROL
         return response
 
     start, end = byte_range or (0, size - 1)

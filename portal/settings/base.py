@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from . import queues
+from . import queues, storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -285,17 +285,15 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-refresh": {"task": "evaluation.tasks.refresh_evaluation", "schedule": crontab(hour=23, minute=45)},
 }
 
-# Files: local disk by default (Django's, refusing a full disk cleanly: core.stored_files), any
-# django-storages backend in production.
+# Files: local disk by default (Django's, refusing a full disk cleanly: core.stored_files), or an
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (portal/settings/storage.py).
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {
-        "BACKEND": env("DEFAULT_FILE_STORAGE_BACKEND", "core.stored_files.FileSystemStorage")
-    },
+    "default": storage.default_storage(os.environ),
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_STORAGE_BACKEND",
@@ -303,10 +301,6 @@ STORAGES = {
         )
     },
 }
-if env("AWS_STORAGE_BUCKET_NAME"):
-    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")
-    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME")
 
 # Uploads: the resource size limit (default 2 GiB) and where Django spools them.
 RESOURCE_MAX_UPLOAD_BYTES = int(env("RESOURCE_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
@@ -331,6 +325,9 @@ CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RES
 CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))
 # In production the front web server sends the bytes (nginx X-Accel-Redirect).
 DOWNLOAD_X_ACCEL_REDIRECT_PREFIX = env("DOWNLOAD_X_ACCEL_REDIRECT_PREFIX", "")
+# With object storage the store sends the bytes: a download is answered by a redirect to a signed URL
+# valid this long (seconds); 0 streams the object through Django instead. No effect on local files.
+DOWNLOAD_PRESIGNED_URL_SECONDS = int(env("DOWNLOAD_PRESIGNED_URL_SECONDS", "60"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
