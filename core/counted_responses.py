@@ -68,6 +68,12 @@ class ByteCount:
         self.total += len(chunk)
         return chunk
 
+    def close(self):
+        """Close the chunks' generator, if they come from one: a body cut short stops what makes it."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
 
 class CountedStreamingResponse(CountedDownload, StreamingHttpResponse):
     def __init__(self, chunks, *args, **kwargs):

@@ -1,5 +1,7 @@
-"""Rows -> bytes, streamed: JSON, CSV, GeoJSON, XLSX and Parquet.
+"""Rows -> bytes, streamed: JSON, JSON Lines, CSV, TSV, GeoJSON, XLSX and Parquet, written in Python.
 
+On PostgreSQL the database writes most formats itself (datastore.export_streams);
+these writers serve SQLite, XLSX, and the small answers of the aggregate API.
 Each writer takes the output columns ([{name, type}]) and an iterator of rows
 (lists of values as datastore.selectors.fetch presents them) and yields byte
 chunks, holding at most one batch of rows in memory, so a full export of any
@@ -22,7 +24,9 @@ from . import types
 CHUNK_ROWS = 2000
 FORMATS = {
     "json": ("application/json", "json"),
+    "jsonl": ("application/x-ndjson", "jsonl"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    "tsv": ("text/tab-separated-values; charset=utf-8", "tsv"),
     "geojson": ("application/geo+json", "geojson"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "parquet": ("application/vnd.apache.parquet", "parquet"),
@@ -82,25 +86,47 @@ def write_json(columns, rows):
     return _batched(pieces())
 
 
+def write_jsonl(columns, rows):
+    names = [c["name"] for c in columns]
+    return _batched(dumps(dict(zip(names, row))).encode() + b"\n" for row in rows)
+
+
 class _Line:
     def write(self, value):
         return value
 
 
-def write_csv(columns, rows):
-    writer = csv.writer(_Line())
-    text_columns = [i for i, c in enumerate(columns) if c["type"] == types.STRING]
+def csv_header(columns, delimiter=","):
+    """The first line of a CSV or TSV export: a BOM (spreadsheets then read UTF-8 right) and the defused names."""
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\n")
+    return ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
+
+
+def _delimited_cell(column_type):
+    """How a presented value is written as text, as PostgreSQL writes it (datastore.sql_exports), or None if as is."""
+    if column_type == types.STRING:
+        return lambda value: value if value is None else safe_cell(value)
+    if column_type == types.BOOLEAN:
+        return lambda value: value if value is None else ("true" if value else "false")
+    return None
+
+
+def write_csv(columns, rows, delimiter=","):
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\n")
+    converters = [(i, convert) for i, convert in enumerate(_delimited_cell(c["type"]) for c in columns) if convert]
 
     def pieces():
-        # The BOM makes spreadsheets read UTF-8 (Chinese text) correctly.
-        yield ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
+        yield csv_header(columns, delimiter)
         for row in rows:
             row = list(row)
-            for i in text_columns:
-                if row[i] is not None:
-                    row[i] = safe_cell(row[i])
+            for i, convert in converters:
+                row[i] = convert(row[i])
             yield writer.writerow(row).encode()
     return _batched(pieces())
+
+
+def write_tsv(columns, rows):
+    return write_csv(columns, rows, delimiter="\t")
 
 
 def write_geojson(columns, rows):
@@ -159,15 +185,21 @@ def write_xlsx(columns, rows):
         os.unlink(path)
 
 
-def write_parquet(columns, rows):
+def arrow_schema(columns):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     arrow_types = {
         types.INTEGER: pa.int64(), types.NUMBER: pa.float64(), types.BOOLEAN: pa.bool_(), types.DATE: pa.date32(),
         types.DATETIME: pa.timestamp("us", tz="UTC"), types.STRING: pa.string(), types.GEOMETRY: pa.string(),
     }
-    schema = pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
+    return pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
+
+
+def write_parquet(columns, rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(columns)
     converters = [_parquet_converter(c["type"]) for c in columns]
     sink = StreamSink()  # drained after each row group
     writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="snappy")
@@ -198,4 +230,5 @@ def _parquet_converter(column_type):
     return lambda value: value
 
 
-WRITERS = {"json": write_json, "csv": write_csv, "geojson": write_geojson, "xlsx": write_xlsx, "parquet": write_parquet}
+WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv, "tsv": write_tsv, "geojson": write_geojson,
+           "xlsx": write_xlsx, "parquet": write_parquet}

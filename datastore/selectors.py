@@ -11,6 +11,7 @@ from . import readers, types
 from .models import DatastoreTable
 
 FETCH_ROWS = 2000
+COPY_CHUNK_BYTES = 64 * 1024
 
 
 class NotLoaded(DomainError):
@@ -75,3 +76,28 @@ def scalar(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+def copy_out(statement, params, setup=()):
+    """What `COPY (...) TO STDOUT` writes, as PostgreSQL sends it, joined into chunks of about 64 KiB.
+
+    Nothing is read ahead of the consumer, so a slow client holds the server back
+    (it waits on its socket), and no more than a chunk is ever held here. Closing
+    the generator before the end (the client went away: the server closes the
+    response, which closes its iterator) exits the copy with GeneratorExit, on which
+    psycopg cancels the statement and drains what was in flight: the query stops,
+    and the connection is left idle for the next request. `setup`: statements run first, on the same session.
+    """
+    with connection.cursor() as cursor:
+        for sql in setup:
+            cursor.execute(sql)
+        with cursor.cursor.copy(statement, params) as copy:
+            pieces, size = [], 0
+            for piece in copy:
+                pieces.append(piece)
+                size += len(piece)
+                if size >= COPY_CHUNK_BYTES:
+                    yield b"".join(pieces)
+                    pieces, size = [], 0
+            if pieces:
+                yield b"".join(pieces)
