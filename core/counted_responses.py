@@ -80,6 +80,12 @@ class CountedStreamingResponse(CountedDownload, StreamingHttpResponse):
         self.counter = ByteCount(chunks)
         super().__init__(self.counter, *args, **kwargs)
 
+    def close(self):
+        # The body first: a body cut short may hold the database connection (a COPY in flight),
+        # which the count and the audit entry need next.
+        self.counter.close()
+        super().close()
+
     def bytes_sent(self):
         return self.counter.total
 

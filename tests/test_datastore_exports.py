@@ -100,3 +100,93 @@ def test_a_geometry_that_is_not_json_is_a_null_geometry(django_capture_on_commit
     features = read_json(api.get(EXPORT.format(shapes.pk, "geojson")))["features"]
     assert [f["geometry"] for f in features] == [{"type": "Point", "coordinates": [1, 2]}, None, None]
     assert [f["properties"] for f in features] == [{"name": "A"}, {"name": "B"}, {"name": "C"}]
+
+
+# --- a client going away mid-export (a live server: tests/server_support.py) ----------------------
+
+SEED = r"""
+import django, json, sys
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from datasets import signals
+from datasets.services.lifecycle import create_dataset, publish_dataset
+from datasets.services.resources import add_file_resource
+from datastore.models import DatastoreTable
+from datastore.tasks import load_resource_version
+from organizations.models import Membership
+from organizations.services import add_member, save_organization
+
+signals.resource_version_created.receivers.clear()  # the load runs below, and no quality scan of it is needed
+staff = get_user_model().objects.create_user("staff", password="x", is_staff=True, is_superuser=True)
+org = save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
+add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
+dataset = create_dataset(user=staff, organization=org, data={
+    "identifier": "road-segments", "title": "路段", "open_grade": "open", "licence": "cc-by-4.0"})
+publish_dataset(user=staff, dataset=dataset)
+rows = int(sys.argv[1])
+text = "n,note\n" + "".join(f"{n},{'路段' * 80}{n}\n" for n in range(rows))
+resource = add_file_resource(user=staff, dataset=dataset, uploaded=SimpleUploadedFile(
+    "segments.csv", text.encode(), content_type="text/csv"))
+load_resource_version.apply(args=[resource.current_version_id]).get()
+table = DatastoreTable.objects.get(version_id=resource.current_version_id)
+print(json.dumps({"resource": resource.pk, "table": table.table_name, "rows": table.row_count}))
+"""
+BIG_ROWS = 120_000  # ~58 MB of CSV: several times what the sockets between database, server and client hold
+
+
+def _rows_read(database, table):
+    """Rows the database has read from `table` so far (as its statistics have them: a backend reports when idle)."""
+    row = database.execute("SELECT seq_tup_read + COALESCE(idx_tup_fetch, 0) FROM pg_stat_user_tables "
+                           "WHERE relname = %s", [table]).fetchone()
+    return row[0]
+
+
+def _running_copies(database, name):
+    return database.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                            "AND query LIKE 'COPY (SELECT %%'", [name]).fetchone()[0]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(databases=[])
+def test_a_client_going_away_mid_export_cancels_the_query(tmp_path):
+    import socket
+    import struct
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from fault_support import poll
+    from server_support import gunicorn, http_get, run_python, server_database, server_environment
+
+    with server_database("exports") as url:
+        env = server_environment(url, tmp_path / "media")
+        with gunicorn(env, tmp_path / "gunicorn.log", workers=1) as base, \
+                psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as database:
+            seeded = json.loads(run_python(env, SEED, str(BIG_ROWS)))
+            assert seeded["rows"] == BIG_ROWS
+            name = urlsplit(url).path.lstrip("/")
+            read_before = _rows_read(database, seeded["table"])
+
+            address = urlsplit(base)
+            client = socket.socket()
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a slow reader's small window
+            client.connect((address.hostname, address.port))
+            client.sendall(f"GET /download/resources/{seeded['resource']}/data.csv HTTP/1.1\r\n"
+                           f"Host: {address.hostname}\r\nConnection: close\r\n\r\n".encode())
+            received = b""
+            while len(received) < 8192:
+                received += client.recv(4096)
+            assert received.startswith(b"HTTP/1.1 200"), received[:300]
+            # The client reads no more: the COPY waits for the server, which waits for the client.
+            poll(lambda: _running_copies(database, name) == 1, timeout=30, what="the COPY running")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, as a crash would
+            client.close()
+
+            poll(lambda: _running_copies(database, name) == 0, timeout=30, what="the COPY stopping")
+            read = poll(lambda: _rows_read(database, seeded["table"]) - read_before, timeout=30,
+                        what="the export's reads reported")
+            assert read < BIG_ROWS / 2, f"{read} of {BIG_ROWS} rows read: the query ran on after the client left"
+
+            # The same worker, on the same database connection, answers the next request.
+            status, _headers, body = http_get(f"{base}/api/v1/resources/{seeded['resource']}/rows/?limit=1")
+            assert status == 200 and json.loads(body)["total"] == BIG_ROWS
