@@ -35,9 +35,12 @@ END $$"""
 
 
 def iso_utc_sql(expression):
-    """SQL for types.iso_utc: 2013-01-01T10:00:00Z, with microseconds only when there are some."""
-    utc = f"({expression} AT TIME ZONE 'UTC')"
-    return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || rtrim(rtrim(to_char({utc}, '.US'), '0'), '.') || 'Z'")
+    """SQL for types.iso_utc: 2013-01-01T10:00:00Z, with a fraction of a second only when there is one.
+
+    PostgreSQL's own ISO output (DateStyle ISO, which psycopg needs anyway) of the UTC time already
+    trims the fraction's zeros; replacing its space costs a fraction of two to_char() calls.
+    """
+    return f"replace(({expression} AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z'"
 
 
 def _text(column, defused):
@@ -47,10 +50,8 @@ def _text(column, defused):
         return safe_cell_sql(expression) if defused else expression
     if kind == types.DATETIME:
         return iso_utc_sql(expression)
-    if kind == types.DATE:
-        return f"to_char({expression}, 'YYYY-MM-DD')"
-    if kind == types.BOOLEAN:
-        return f"{expression}::text"
+    if kind in (types.DATE, types.BOOLEAN):
+        return f"{expression}::text"  # 2013-01-01 (DateStyle ISO), true/false
     return expression
 
 
