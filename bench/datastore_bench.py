@@ -46,6 +46,7 @@ def parse_args():
     parser.add_argument("--datasette", default="/tmp/venv-datasette/bin/datasette")
     parser.add_argument("--exports-only", action="store_true", help="only the export figures (bench/datastore_exports.py)")
     parser.add_argument("--export-repeats", type=int, default=3, help="runs of each export figure (the best is kept)")
+    parser.add_argument("--export-scale", type=int, default=5, help="times flights is repeated for the memory figures")
     return parser.parse_args()
 
 
@@ -314,7 +315,7 @@ def main():
         import datastore_exports
 
         results["exports_vs_psql"] = datastore_exports.measure(database, resources, full_csv, scratch,
-                                                               args.export_repeats)
+                                                               args.export_repeats, args.export_scale)
     finally:
         drop()
     report(results)

@@ -13,7 +13,8 @@ from a pipe the same way, best of N runs each (ratio = portal MiB/s / psql MiB/s
   `json_build_object('type', 'Feature', 'geometry', <Point>, 'properties', row_to_json(t))` (goal >= 0.5);
 - Parquet against `pyarrow.parquet.write_table` of the same rows already in memory (the export read
   back), as rows per second, i.e. MiB/s of the same data (goal >= 0.3);
-- the server's peak RSS (VmHWM) growth exporting 10,000 and 336,776 rows, a fresh server each (flat).
+- the server's peak RSS (VmHWM) growth exporting 10,000, 336,776 and 5 x 336,776 rows (`--export-scale`),
+  a fresh server each (flat).
 """
 import datetime
 import io
@@ -52,18 +53,30 @@ def geo_csv(full_csv, scratch):
     return path
 
 
-def add_geo_resource(resource, path):
+def repeated_csv(full_csv, scratch, times):
+    """flights' rows `times` over: what the memory figures export beyond the whole table."""
+    path = scratch / f"flights-x{times}.csv"
+    header, _newline, rows = full_csv.read_bytes().partition(b"\n")
+    with open(path, "wb") as target:
+        target.write(header + b"\n")
+        for _ in range(times):
+            target.write(rows)
+    return path
+
+
+def add_loaded_resource(resource, path):
+    """Another CSV resource of the same dataset, loaded by the portal's task."""
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadedfile import UploadedFile
 
     from datasets.services.resources import add_file_resource
 
     with open(path, "rb") as handle:
-        uploaded = SimpleUploadedFile(path.name, handle.read(), content_type="text/csv")
-    geo = add_file_resource(user=get_user_model().objects.get(username="bench"), dataset=resource.dataset,
-                            uploaded=uploaded, data={})
-    bench.load_with_task(geo)
-    return geo
+        uploaded = UploadedFile(handle, name=path.name, content_type="text/csv", size=path.stat().st_size)
+        added = add_file_resource(user=get_user_model().objects.get(username="bench"), dataset=resource.dataset,
+                                  uploaded=uploaded, data={})
+    bench.load_with_task(added)
+    return added
 
 
 def reference_statements(resource, params):
@@ -143,7 +156,7 @@ def throughput(database, port, resources, repeats):
     return figures
 
 
-def parquet_against_write_table(port, resource, repeats):
+def parquet_against_write_table(database, port, resource, repeats):
     import pyarrow.parquet as pq
 
     def export():
@@ -162,17 +175,21 @@ def parquet_against_write_table(port, resource, repeats):
         return sink.tell(), time.perf_counter() - started
 
     written, reference_seconds = best(write_table, repeats)
+    statement = reference_statements(resource, {})["csv"]
+    _size, psql_seconds = best(lambda: psql_copy(database, statement), repeats)
     return {"rows": table.num_rows, "portal_bytes": len(body), "portal_s": seconds,
             "portal_mib_s": mib_per_s(len(body), seconds), "write_table_bytes": written,
             "write_table_s": reference_seconds, "write_table_mib_s": mib_per_s(written, reference_seconds),
-            "ratio": reference_seconds / seconds}
+            "ratio": reference_seconds / seconds,
+            # Reading the same rows out of PostgreSQL at all, as CSV, the cheapest way it writes them:
+            "psql_csv_s": psql_seconds, "ratio_to_psql_csv": psql_seconds / seconds}
 
 
-def memory(database, resources):
-    """Peak RSS growth of a fresh server exporting 10,000 and all rows, per format."""
+def memory(database, resources, labels):
+    """Peak RSS growth of a fresh server exporting each resource of `labels`, per format."""
     figures = {}
     for fmt in MEMORY_FORMATS:
-        for label in ("10000", "full"):
+        for label in labels:
             resource = resources[label]
             server, port = bench.start_portal(database)
             try:
@@ -187,17 +204,19 @@ def memory(database, resources):
     return figures
 
 
-def measure(database, resources, full_csv, scratch, repeats):
+def measure(database, resources, full_csv, scratch, repeats, scale):
     """Every export figure; `resources` holds the loaded "full" and "10000" flights resources."""
-    resources = {**resources, "geo": add_geo_resource(resources["full"], geo_csv(full_csv, scratch))}
+    scaled = f"x{scale}"
+    resources = {**resources, "geo": add_loaded_resource(resources["full"], geo_csv(full_csv, scratch)),
+                 scaled: add_loaded_resource(resources["full"], repeated_csv(full_csv, scratch, scale))}
     server, port = bench.start_portal(database)
     try:
         bench.wait_until_up(port, f"/api/v1/resources/{resources['full'].pk}/schema/", server)
         figures = {"throughput": throughput(database, port, resources, repeats),
-                   "parquet": parquet_against_write_table(port, resources["full"], repeats)}
+                   "parquet": parquet_against_write_table(database, port, resources["full"], repeats)}
     finally:
         bench.stop(server)
-    figures["memory"] = memory(database, resources)
+    figures["memory"] = memory(database, resources, ("10000", "full", scaled))
     return figures
 
 
@@ -210,6 +229,8 @@ def report(figures):
     print(f"{'Parquet full':<38} portal {parquet['portal_mib_s']:6.1f} MiB/s ({parquet['portal_s']:.2f} s)   "
           f"write_table in memory {parquet['write_table_mib_s']:6.1f} MiB/s ({parquet['write_table_s']:.2f} s)   "
           f"ratio {parquet['ratio']:.2f} (goal >= 0.3)")
+    print(f"{'':<38} psql COPY of the same rows as CSV {parquet['psql_csv_s']:.2f} s: "
+          f"time ratio {parquet['ratio_to_psql_csv']:.2f}")
     for label, entry in figures["memory"].items():
         print(f"peak RSS {label:<14} {entry['before_mib']:.1f} -> {entry['after_mib']:.1f} MiB "
               f"(+{entry['growth_mib']:.1f} MiB, {entry['bytes']:,} bytes)")
@@ -224,7 +245,7 @@ def main(args):
         resources = bench.add_resources(full_csv, small_csv)
         for resource in resources.values():
             bench.load_with_task(resource)
-        figures = measure(database, resources, full_csv, scratch, args.export_repeats)
+        figures = measure(database, resources, full_csv, scratch, args.export_repeats, args.export_scale)
     finally:
         drop()
     report(figures)
