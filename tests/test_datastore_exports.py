@@ -107,30 +107,8 @@ def test_a_geometry_that_is_not_json_is_a_null_geometry(django_capture_on_commit
 SEED = r"""
 import django, json, sys
 django.setup()
-from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
-from datasets import signals
-from datasets.services.lifecycle import create_dataset, publish_dataset
-from datasets.services.resources import add_file_resource
-from datastore.models import DatastoreTable
-from datastore.tasks import load_resource_version
-from organizations.models import Membership
-from organizations.services import add_member, save_organization
-
-signals.resource_version_created.receivers.clear()  # the load runs below, and no quality scan of it is needed
-staff = get_user_model().objects.create_user("staff", password="x", is_staff=True, is_superuser=True)
-org = save_organization(user=staff, data={"slug": "transport", "kind": "government", "name_zh": "交通"})
-add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
-dataset = create_dataset(user=staff, organization=org, data={
-    "identifier": "road-segments", "title": "路段", "open_grade": "open", "licence": "cc-by-4.0"})
-publish_dataset(user=staff, dataset=dataset)
-rows = int(sys.argv[1])
-text = "n,note\n" + "".join(f"{n},{'路段' * 80}{n}\n" for n in range(rows))
-resource = add_file_resource(user=staff, dataset=dataset, uploaded=SimpleUploadedFile(
-    "segments.csv", text.encode(), content_type="text/csv"))
-load_resource_version.apply(args=[resource.current_version_id]).get()
-table = DatastoreTable.objects.get(version_id=resource.current_version_id)
-print(json.dumps({"resource": resource.pk, "table": table.table_name, "rows": table.row_count}))
+from datastore_support import seed_loaded_table
+print(json.dumps(seed_loaded_table(int(sys.argv[1]))))
 """
 BIG_ROWS = 120_000  # ~58 MB of CSV: several times what the sockets between database, server and client hold
 
