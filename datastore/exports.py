@@ -5,17 +5,14 @@ these writers serve SQLite, XLSX, and the small answers of the aggregate API.
 Each writer takes the output columns ([{name, type}]) and an iterator of rows
 (lists of values as datastore.selectors.fetch presents them) and yields byte
 chunks, holding at most one batch of rows in memory, so a full export of any
-size runs in constant memory. XLSX is the exception that proves it: a zip
-needs its directory at the end, so the workbook is written row by row to a
-temporary file (openpyxl's write-only mode) and then streamed from there.
-Text cells that a spreadsheet would run as a formula are defused in CSV and XLSX.
+size runs in constant memory; XLSX too, a zip deflated as its sheet is written
+(core.xlsx_streams). Text cells that a spreadsheet would run as a formula are defused in CSV and XLSX.
 """
 import csv
 import datetime
 import json
-import os
-import tempfile
 
+from core import xlsx_streams
 from core.spreadsheets import safe_cell
 from core.stream_sinks import StreamSink
 
@@ -31,6 +28,8 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "parquet": ("application/vnd.apache.parquet", "parquet"),
 }
+# Dates and datetimes are presented as ISO text (types.presenter), and stay text in a workbook.
+XLSX_CELLS = {types.INTEGER: xlsx_streams.NUMBER, types.NUMBER: xlsx_streams.NUMBER, types.BOOLEAN: xlsx_streams.BOOLEAN}
 LONGITUDE_NAMES = {"longitude", "lon", "lng", "long", "经度", "x_lon"}
 LATITUDE_NAMES = {"latitude", "lat", "纬度", "y_lat"}
 
@@ -43,10 +42,6 @@ def _json_default(value):
 
 def dumps(value):
     return json.dumps(value, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-
-
-def _text_cell(column_type, value):
-    return safe_cell(value) if column_type == types.STRING and value is not None else value
 
 
 def geo_columns(columns):
@@ -159,30 +154,17 @@ def write_geojson(columns, rows):
 
 
 def write_xlsx(columns, rows):
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    text_columns = [i for i, c in enumerate(columns) if c["type"] == types.STRING]
 
-    column_types = [c["type"] for c in columns]
-
-    def cell(column_type, value):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", _text_cell(column_type, value))
-        return value
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append([cell(types.STRING, c["name"]) for c in columns])
-    for row in rows:
-        sheet.append([cell(t, v) for t, v in zip(column_types, row)])
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="datastore-")
-    os.close(handle)
-    try:
-        workbook.save(path)
-        with open(path, "rb") as saved:
-            while chunk := saved.read(1024 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+    def defused(rows):
+        for row in rows:
+            row = list(row)
+            for i in text_columns:
+                if row[i] is not None:
+                    row[i] = safe_cell(row[i])
+            yield row
+    kinds = [XLSX_CELLS.get(c["type"], xlsx_streams.TEXT) for c in columns]
+    return xlsx_streams.xlsx_stream([safe_cell(c["name"]) for c in columns], kinds, defused(rows))
 
 
 def arrow_schema(columns):
