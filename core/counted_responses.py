@@ -73,11 +73,23 @@ class ByteCount:
         self.total += len(chunk)
         return chunk
 
+    def close(self):
+        """Close the chunks' generator, if they come from one: a body cut short stops what makes it."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
 
 class CountedStreamingResponse(CountedDownload, StreamingHttpResponse):
     def __init__(self, chunks, *args, **kwargs):
         self.counter = ByteCount(chunks)
         super().__init__(self.counter, *args, **kwargs)
+
+    def close(self):
+        # The body first: a body cut short may hold the database connection (a COPY in flight),
+        # which the count and the audit entry need next.
+        self.counter.close()
+        super().close()
 
     def bytes_sent(self):
         return self.counter.total

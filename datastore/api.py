@@ -2,7 +2,8 @@
 
 Thin views: datastore.selectors applies the grade rules (404 for what the
 caller may not see, 403 for data it may not have), datastore.query turns
-validated parameters into SQL, datastore.exports turns rows into bytes.
+validated parameters into SQL, datastore.export_streams picks who writes the
+bytes (PostgreSQL's COPY, or datastore.exports in Python).
 Calls on conditional data are audited (datasets.access_audit) when the response is
 closed, with the bytes sent: exports as downloads, rows and aggregates as data
 queries (repeats within a minute counted, audit.repeats); refusals too.
@@ -21,7 +22,7 @@ from datasets import tasks as catalog_tasks
 from datasets.access_audit import download_audit
 from datasets.downloads.views import DownloadView
 
-from . import exports, query, selectors
+from . import export_streams, exports, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer
 
 RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -38,6 +39,8 @@ OFFSET = OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip 
 ERRORS = documented_errors(400, 403, 404)
 STREAMED = {
     (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, "text/tab-separated-values"): OpenApiTypes.BINARY,
+    (200, exports.FORMATS["jsonl"][0]): OpenApiTypes.BINARY,
     (200, "application/geo+json"): OpenApiTypes.OBJECT,
     (200, exports.FORMATS["xlsx"][0]): OpenApiTypes.BINARY,
     (200, exports.FORMATS["parquet"][0]): OpenApiTypes.BINARY,
@@ -68,11 +71,6 @@ def _stream(request, resource, chunks, fmt, filename=None, counted=False):
 
 def _export_name(resource, table, fmt):
     return f"resource-{resource.pk}-v{table.version.number}.{exports.FORMATS[fmt][1]}"
-
-
-def _without_row_id(rows, width):
-    for row in rows:
-        yield row[1:width + 1]
 
 
 def _check_geo(table, fmt, columns):
@@ -131,11 +129,10 @@ class RowsView(DataView):
         rows_query = query.RowQuery(table, request.query_params)
         columns = rows_query.output_columns()
         _check_geo(table, fmt, columns)
-        sql, params = rows_query.sql()
-        rows = selectors.fetch(sql, params, rows_query.read_types())
         if fmt != "json":
-            chunks = exports.WRITERS[fmt](columns, _without_row_id(rows, len(columns)))
+            chunks = export_streams.export_chunks(rows_query, fmt)
             return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt))
+        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types())
         total = selectors.scalar(*rows_query.count_sql())
         return _stream(request, resource, self._json(rows_query, rows, columns, total), fmt)
 
@@ -192,7 +189,7 @@ class ExportView(DataView):
     """The whole table (or a filtered, sorted selection of it) as one file: a download."""
 
     @extend_schema(
-        summary="Download a tabular resource's table as CSV, JSON, GeoJSON, XLSX or Parquet (streamed)",
+        summary="Download a tabular resource's table as CSV, TSV, JSON, JSON Lines, GeoJSON, XLSX or Parquet (streamed)",
         parameters=[RESOURCE_ID, OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                   enum=list(exports.FORMATS)), FILTER, Q, SORT,
                     OpenApiParameter("fields", OpenApiTypes.STR)],
@@ -206,6 +203,5 @@ class ExportView(DataView):
         rows_query = query.RowQuery(table, request.query_params, allowed=query.EXPORT_PARAMETERS, paged=False)
         columns = rows_query.output_columns()
         _check_geo(table, fmt, columns)
-        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types())
-        chunks = exports.WRITERS[fmt](columns, _without_row_id(rows, len(columns)))
+        chunks = export_streams.export_chunks(rows_query, fmt)
         return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt), counted=True)

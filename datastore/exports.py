@@ -1,19 +1,18 @@
-"""Rows -> bytes, streamed: JSON, CSV, GeoJSON, XLSX and Parquet.
+"""Rows -> bytes, streamed: JSON, JSON Lines, CSV, TSV, GeoJSON, XLSX and Parquet, written in Python.
 
+On PostgreSQL the database writes most formats itself (datastore.export_streams);
+these writers serve SQLite, XLSX, and the small answers of the aggregate API.
 Each writer takes the output columns ([{name, type}]) and an iterator of rows
 (lists of values as datastore.selectors.fetch presents them) and yields byte
 chunks, holding at most one batch of rows in memory, so a full export of any
-size runs in constant memory. XLSX is the exception that proves it: a zip
-needs its directory at the end, so the workbook is written row by row to a
-temporary file (openpyxl's write-only mode) and then streamed from there.
-Text cells that a spreadsheet would run as a formula are defused in CSV and XLSX.
+size runs in constant memory; XLSX too, a zip deflated as its sheet is written
+(core.xlsx_streams). Text cells that a spreadsheet would run as a formula are defused in CSV and XLSX.
 """
 import csv
 import datetime
 import json
-import os
-import tempfile
 
+from core import xlsx_streams
 from core.spreadsheets import safe_cell
 from core.stream_sinks import StreamSink
 
@@ -22,11 +21,15 @@ from . import types
 CHUNK_ROWS = 2000
 FORMATS = {
     "json": ("application/json", "json"),
+    "jsonl": ("application/x-ndjson", "jsonl"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    "tsv": ("text/tab-separated-values; charset=utf-8", "tsv"),
     "geojson": ("application/geo+json", "geojson"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "parquet": ("application/vnd.apache.parquet", "parquet"),
 }
+# Dates and datetimes are presented as ISO text (types.presenter), and stay text in a workbook.
+XLSX_CELLS = {types.INTEGER: xlsx_streams.NUMBER, types.NUMBER: xlsx_streams.NUMBER, types.BOOLEAN: xlsx_streams.BOOLEAN}
 LONGITUDE_NAMES = {"longitude", "lon", "lng", "long", "经度", "x_lon"}
 LATITUDE_NAMES = {"latitude", "lat", "纬度", "y_lat"}
 
@@ -39,10 +42,6 @@ def _json_default(value):
 
 def dumps(value):
     return json.dumps(value, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-
-
-def _text_cell(column_type, value):
-    return safe_cell(value) if column_type == types.STRING and value is not None else value
 
 
 def geo_columns(columns):
@@ -82,25 +81,47 @@ def write_json(columns, rows):
     return _batched(pieces())
 
 
+def write_jsonl(columns, rows):
+    names = [c["name"] for c in columns]
+    return _batched(dumps(dict(zip(names, row))).encode() + b"\n" for row in rows)
+
+
 class _Line:
     def write(self, value):
         return value
 
 
-def write_csv(columns, rows):
-    writer = csv.writer(_Line())
-    text_columns = [i for i, c in enumerate(columns) if c["type"] == types.STRING]
+def csv_header(columns, delimiter=","):
+    """The first line of a CSV or TSV export: a BOM (spreadsheets then read UTF-8 right) and the defused names."""
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\n")
+    return ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
+
+
+def _delimited_cell(column_type):
+    """How a presented value is written as text, as PostgreSQL writes it (datastore.sql_exports), or None if as is."""
+    if column_type == types.STRING:
+        return lambda value: value if value is None else safe_cell(value)
+    if column_type == types.BOOLEAN:
+        return lambda value: value if value is None else ("true" if value else "false")
+    return None
+
+
+def write_csv(columns, rows, delimiter=","):
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\n")
+    converters = [(i, convert) for i, convert in enumerate(_delimited_cell(c["type"]) for c in columns) if convert]
 
     def pieces():
-        # The BOM makes spreadsheets read UTF-8 (Chinese text) correctly.
-        yield ("\ufeff" + writer.writerow([safe_cell(c["name"]) for c in columns])).encode()
+        yield csv_header(columns, delimiter)
         for row in rows:
             row = list(row)
-            for i in text_columns:
-                if row[i] is not None:
-                    row[i] = safe_cell(row[i])
+            for i, convert in converters:
+                row[i] = convert(row[i])
             yield writer.writerow(row).encode()
     return _batched(pieces())
+
+
+def write_tsv(columns, rows):
+    return write_csv(columns, rows, delimiter="\t")
 
 
 def write_geojson(columns, rows):
@@ -133,41 +154,34 @@ def write_geojson(columns, rows):
 
 
 def write_xlsx(columns, rows):
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    text_columns = [i for i, c in enumerate(columns) if c["type"] == types.STRING]
 
-    column_types = [c["type"] for c in columns]
+    def defused(rows):
+        for row in rows:
+            row = list(row)
+            for i in text_columns:
+                if row[i] is not None:
+                    row[i] = safe_cell(row[i])
+            yield row
+    kinds = [XLSX_CELLS.get(c["type"], xlsx_streams.TEXT) for c in columns]
+    return xlsx_streams.xlsx_stream([safe_cell(c["name"]) for c in columns], kinds, defused(rows))
 
-    def cell(column_type, value):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", _text_cell(column_type, value))
-        return value
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append([cell(types.STRING, c["name"]) for c in columns])
-    for row in rows:
-        sheet.append([cell(t, v) for t, v in zip(column_types, row)])
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="datastore-")
-    os.close(handle)
-    try:
-        workbook.save(path)
-        with open(path, "rb") as saved:
-            while chunk := saved.read(1024 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+def arrow_schema(columns):
+    import pyarrow as pa
+
+    arrow_types = {
+        types.INTEGER: pa.int64(), types.NUMBER: pa.float64(), types.BOOLEAN: pa.bool_(), types.DATE: pa.date32(),
+        types.DATETIME: pa.timestamp("us", tz="UTC"), types.STRING: pa.string(), types.GEOMETRY: pa.string(),
+    }
+    return pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
 
 
 def write_parquet(columns, rows):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrow_types = {
-        types.INTEGER: pa.int64(), types.NUMBER: pa.float64(), types.BOOLEAN: pa.bool_(), types.DATE: pa.date32(),
-        types.DATETIME: pa.timestamp("us", tz="UTC"), types.STRING: pa.string(), types.GEOMETRY: pa.string(),
-    }
-    schema = pa.schema([pa.field(c["name"], arrow_types[c["type"]]) for c in columns])
+    schema = arrow_schema(columns)
     converters = [_parquet_converter(c["type"]) for c in columns]
     sink = StreamSink()  # drained after each row group
     writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="snappy")
@@ -198,4 +212,5 @@ def _parquet_converter(column_type):
     return lambda value: value
 
 
-WRITERS = {"json": write_json, "csv": write_csv, "geojson": write_geojson, "xlsx": write_xlsx, "parquet": write_parquet}
+WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv, "tsv": write_tsv, "geojson": write_geojson,
+           "xlsx": write_xlsx, "parquet": write_parquet}

@@ -240,14 +240,17 @@ class RowQuery:
 
     def sql(self):
         """SELECT _id and the selected columns, in that order."""
-        columns = [qn(ROW_ID)] + [qn(c["column"]) for c in self.selected]
-        where, params = self.filters.clauses[:], self.filters.params[:]
+        return self.sql_selecting(", ".join([qn(ROW_ID)] + [qn(c["column"]) for c in self.selected]))
+
+    def sql_selecting(self, select, select_params=()):
+        """The same rows in the same order, each as the `select` list (whose parameters come first)."""
+        where, params = self.filters.clauses[:], list(select_params) + self.filters.params
         if self.cursor is not None:
             clause, clause_params = self._keyset()
             where.append(clause)
             params += clause_params
         order = [_order(qn(column["column"]), descending) for column, descending in self.sort] + [f"{qn(ROW_ID)} ASC"]
-        sql = f"SELECT {', '.join(columns)} FROM {qn(self.table.table_name)}"
+        sql = f"SELECT {select} FROM {qn(self.table.table_name)}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY " + ", ".join(order)

@@ -15,7 +15,7 @@ from . import charts, exports, query, readers
 from .models import DatastoreTable
 from .selectors import latest_load, served_versions
 
-EXPORT_FORMATS = ("csv", "json", "xlsx", "parquet")
+EXPORT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx", "parquet")
 
 
 def resource_data(request, pk):

@@ -64,3 +64,94 @@ def content(response):
 
 def read_json(response):
     return json.loads(content(response))
+
+
+def _typed(text, kind):
+    """A CSV or TSV cell as the rows API gives its value (an empty cell is null)."""
+    if text == "":
+        return None
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return float(text)
+    if kind == "boolean":
+        return {"true": True, "false": False}[text]
+    return text
+
+
+def export_records(fmt, body, fields):
+    """The rows of an export of `fields` ([{name, type}]) as {name: value}, the rows API's way of showing them."""
+    import csv
+    import datetime
+
+    names = [field["name"] for field in fields]
+    kinds = [field["type"] for field in fields]
+    if fmt in ("csv", "tsv"):
+        lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter="," if fmt == "csv" else "\t"))
+        assert lines[0] == names, lines[0]
+        return [dict(zip(names, (_typed(cell, kind) for cell, kind in zip(line, kinds)))) for line in lines[1:]]
+    if fmt == "json":
+        return json.loads(body)
+    if fmt == "jsonl":
+        return [json.loads(line) for line in body.decode().splitlines()]
+    if fmt == "geojson":
+        return [feature["properties"] for feature in json.loads(body)["features"]]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = list(load_workbook(io.BytesIO(body), read_only=True).worksheets[0].iter_rows(values_only=True))
+        assert list(sheet[0]) == names, sheet[0]
+        # A row's trailing empty cells are not written at all.
+        return [dict(zip(names, list(line) + [None] * (len(names) - len(line)))) for line in sheet[1:]]
+    import pyarrow.parquet as pq
+
+    def shown(value):
+        if isinstance(value, datetime.datetime):
+            text = value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            return text + (f".{value.microsecond:06d}".rstrip("0") if value.microsecond else "") + "Z"
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    table = pq.read_table(io.BytesIO(body))
+    assert table.column_names == names
+    return [{name: shown(value) for name, value in row.items()} for row in table.to_pylist()]
+
+
+def defused(records, fields):
+    """What a spreadsheet format holds for these records: text cells defused against formulas."""
+    from core.spreadsheets import safe_cell
+
+    text = {field["name"] for field in fields if field["type"] == "string"}
+    return [{name: safe_cell(value) if name in text and value is not None else value for name, value in record.items()}
+            for record in records]
+
+
+def seed_loaded_table(rows):
+    """For a live server's own database: an open dataset whose CSV of `rows` rows of ~500 bytes is loaded.
+
+    The load runs here, without the quality scan a stored version also triggers (not needed, and slow).
+    Returns the resource's id, its table's name and row count.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from datasets import signals
+    from datasets.services.lifecycle import create_dataset, publish_dataset
+    from datastore.models import DatastoreTable
+    from datastore.tasks import load_resource_version
+    from organizations.models import Membership
+    from organizations.services import add_member, save_organization
+
+    signals.resource_version_created.receivers.clear()
+    users = get_user_model().objects
+    staff, publisher = users.create_user("staff", is_staff=True, is_superuser=True), users.create_user("publisher")
+    organization = save_organization(user=staff, data={"slug": "roads", "kind": "government", "name_zh": "道路"})
+    add_member(user=staff, organization=organization, member=publisher, role=Membership.Role.PUBLISHER)
+    dataset = create_dataset(user=publisher, organization=organization, data={
+        "identifier": "road-segments", "title": "路段", "open_grade": "open", "licence": "cc-by-4.0"})
+    text = "n,note\n" + "".join(f"{n},{'路段' * 80}{n}\n" for n in range(rows))
+    resource = add_file_resource(user=publisher, dataset=dataset, uploaded=SimpleUploadedFile(
+        "segments.csv", text.encode(), content_type="text/csv"))
+    publish_dataset(user=publisher, dataset=dataset)
+    load_resource_version.apply(args=[resource.current_version_id]).get()
+    table = DatastoreTable.objects.get(version_id=resource.current_version_id)
+    return {"resource": resource.pk, "table": table.table_name, "rows": table.row_count}

@@ -1,10 +1,13 @@
 """The datastore on the embedded default: SQLite, eager tasks (portal.settings.dev in a subprocess)."""
+import base64
 import json
 import os
 import subprocess
 import sys
 
 from django.conf import settings
+
+from datastore_support import defused, export_records
 
 # What a deployment sets; the subprocess starts from the test environment minus these.
 SERVICE_VARIABLES = (
@@ -83,6 +86,14 @@ status, body = get(f"/download/resources/{resource.pk}/data.xlsx")
 out["xlsx"] = [status, [list(r) for r in load_workbook(io.BytesIO(body), read_only=True).worksheets[0].iter_rows(values_only=True)][:2]]
 status, body = get(f"/resources/{resource.pk}/data/")
 out["page"] = [status, b'id="datastore"' in body]
+import base64
+query = {"filter[客流][gte]": "50000", "sort": "-更新时间", "fields": "备注,站名,更新时间,客流,经度,纬度"}
+status, body = get(base + "rows/", **query)
+out["query"] = json.loads(body)
+out["exports"] = {}
+for fmt in ("csv", "tsv", "json", "jsonl", "geojson", "xlsx", "parquet"):
+    status, body = get(f"/download/resources/{resource.pk}/data.{fmt}", **query)
+    out["exports"][fmt] = [status, base64.b64encode(body).decode()]
 print("RESULT" + json.dumps(out, ensure_ascii=False))
 '''
 
@@ -123,3 +134,10 @@ def test_load_query_aggregate_and_export_on_sqlite(tmp_path):
     assert out["parquet"] == [200, 4]
     assert out["xlsx"][1][1][:3] == ["人民广场", "黄浦", 120000] and out["xlsx"][1][1][7] == "'=1+1"
     assert out["page"] == [200, True]
+    fields = out["query"]["fields"]
+    expected = [{k: v for k, v in row.items() if k != "_id"} for row in out["query"]["rows"]]
+    assert [row["站名"] for row in expected] == ["陆家嘴", "徐家汇", "人民广场"]
+    for fmt, (status, body) in out["exports"].items():
+        assert status == 200, fmt
+        records = export_records(fmt, base64.b64decode(body), fields)
+        assert records == (defused(expected, fields) if fmt in ("csv", "tsv", "xlsx") else expected), fmt

@@ -118,6 +118,9 @@ def test_masking_writes_a_new_version_that_is_released(run, held, publisher, oth
     assert VALID_ID not in data and "110***" in data and "张三" in data
     error(client.get(f"/download/resources/{held}/v1/"), 403, "personal_data_held")  # the old one stays held
     assert client.get(f"/api/v1/resources/{held}/rows/").status_code == 200
+    for fmt in ("csv", "jsonl"):  # the exports the database writes are of the masked table
+        exported = content(client.get(f"/download/resources/{held}/data.{fmt}")).decode("utf-8-sig")
+        assert VALID_ID not in exported and "110***" in exported and "张三" in exported
     # Nothing left to mask: a conflict, not a third version.
     error(run(session_client(publisher), "post", f"/api/v1/resources/{held}/mask/"), 409, "conflict")
 
