@@ -1,7 +1,6 @@
 """Portal pages: thin views over selectors (what a visitor may see) and services (what a publisher may change)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from organizations.roles import is_publisher, published_organizations
 from organizations.selectors import listed_organizations
 
 from . import facets, representations, selectors
+from .catalog_counts import CatalogPaginator
 from .catalog_facets import LIST_FACETS, CatalogFilters
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
@@ -37,7 +37,7 @@ EXAMPLE_SEARCHES = ("空气质量", "行政区划", "高速公路", "PM2.5")
 
 
 def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CatalogPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # --- what anyone may see ------------------------------------------------------
