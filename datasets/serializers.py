@@ -20,6 +20,7 @@ from core.localization import (
     API_LANGUAGES,
     api_languages,
     chinese_field,
+    chosen_text,
     localized_text,
     requested_language,
 )
@@ -316,11 +317,11 @@ class DatasetListSerializer(DatasetSerializer):
             "identifier": entry.identifier,
             "url": f"{shared.url}{quote(entry.identifier, safe=URL_SAFE)}/",
             **bilingual_values(entry, DATASET_BILINGUAL_FIELDS, language),
-            "organization": {"slug": entry.organization.slug,
-                             "name": localized_text(entry.organization, "name", language).text},
-            "themes": [{"code": theme.code, "name": localized_text(theme, "name", language).text}
+            "organization": {"slug": entry.organization.slug, "name": chosen_text(
+                entry.organization.name_zh, entry.organization.name_en, language).text},
+            "themes": [{"code": theme.code, "name": chosen_text(theme.name_zh, theme.name_en, language).text}
                        for theme in entry.themes],
-            "licence": {"code": licence.code, "title": localized_text(licence, "title", language).text,
+            "licence": {"code": licence.code, "title": chosen_text(licence.title_zh, licence.title_en, language).text,
                         "url": licence.url} if licence else None,
             "open_grade": entry.open_grade,
             "state": entry.state,
