@@ -18,8 +18,8 @@ from core.exceptions import documented_errors
 from core.parsers import UploadNameMultiPartParser
 
 from . import selectors
+from .catalog_counts import CatalogPagination, CatalogPaginator
 from .filters import DatasetFilter, stable_order
-from .catalog_counts import CatalogPagination
 from .grading import viewer_for
 from .models import Licence, ResourceVersion
 from .permissions import ReadAnyoneWriteSignedIn
@@ -91,6 +91,17 @@ class LicenceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = []
 
 
+class _EntryPaginator(CatalogPaginator):
+    """Pages of list entries: the page's slice of ids is read by selectors.list_entries, in one query."""
+
+    def _get_page(self, page, number, paginator):
+        return super()._get_page(selectors.list_entries(page), number, paginator)
+
+
+class _EntryPagination(CatalogPagination):
+    django_paginator_class = _EntryPaginator
+
+
 def _dataset_detail(request, dataset):
     """The detail body of a dataset, fetched with a fixed number of queries."""
     prefetch_related_objects(list(dataset.resources.all()), "current_version")
@@ -125,14 +136,14 @@ class DatasetViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadAnyoneWriteSignedIn]
     serializer_class = DatasetListSerializer
     filterset_class = DatasetFilter
-    pagination_class = CatalogPagination
+    pagination_class = _EntryPagination
     lookup_field = "identifier"
     # Identifiers may contain "/": PathLookupRouter matches the action routes first.
     lookup_value_regex = ".+"
 
     def get_queryset(self):
-        # Ids: the list's page is read by selectors.list_entries. Without `state` the list is the public
-        # catalog; with it, whatever the caller may see.
+        # Ids: the paginator reads its page's entries (_EntryPaginator). Without `state` the list is the
+        # public catalog; with it, whatever the caller may see.
         return selectors.list_ids_for(viewer_for(self.request), listed=not self.request.query_params.get("state"))
 
     def get_object(self):
@@ -151,9 +162,9 @@ class DatasetViewSet(viewsets.GenericViewSet):
         return Response(_dataset_detail(self.request, dataset), status=status_code)
 
     def list(self, request):
-        # With the cached count (catalog_counts), two queries whatever the page size: the ids, the entries.
-        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(selectors.list_entries(ids), many=True).data)
+        # With the cached count (catalog_counts), one query whatever the page size.
+        entries = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(entries, many=True).data)
 
     def retrieve(self, request, identifier):
         return Response(_dataset_detail(request, self.get_object()))

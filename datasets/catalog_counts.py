@@ -1,8 +1,8 @@
 """Catalog counts (the lists' totals and facet counts) kept in the cache until the catalog changes.
 
 Counting 100,000 datasets for every page of the catalog cost more than everything else the list does
-(bench/catalog_bench.py). A count is cached under the SQL that selects what it counts, with the catalog's version: a
-token renewed whenever a write announces a dataset change and again when that change commits
+(bench/catalog_bench.py). A count is cached under the SQL that selects what it counts, with the catalog's
+version: a token renewed whenever a write announces a dataset change and again when that change commits
 (datasets.services.announcements). The SQL holds everything the answer depends on: the viewer's grade
 terms (their departments' ids; nothing for staff), the filters and the text, so an entry is never the
 answer for another viewer's question, and a restricted dataset is counted only where its department
@@ -10,8 +10,10 @@ would see it. Renewing at the announcement makes the writing transaction itself 
 after the commit drops what a concurrent request counted from the data before it. Right after a publish,
 archive or regrade every count is recounted.
 
-With Redis down each process caches in its own memory (core.caches): there another process's change is
-seen after TTL_SECONDS at worst.
+Only for questions whose answer changes with the datasets alone (their grade, state, themes, resources,
+scores): the public catalog's lists. A list that also reads memberships (a publisher's own datasets) is
+counted as it is asked. With Redis down each process caches in its own memory (core.caches): there
+another process's change is seen after TTL_SECONDS at worst, as is a change to the theme vocabulary.
 """
 import hashlib
 import json

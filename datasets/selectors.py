@@ -63,19 +63,19 @@ def list_ids_for(viewer, listed=True):
     return (_listed(datasets) if listed else datasets).values_list("pk", flat=True)
 
 
-def list_entries(ids):
-    """A ListEntry for each of the datasets `ids` (a page), in that order, in one query whatever the page
-    size: the rows of LIST_ROW_FIELDS with their themes ([position, code, name_zh, name_en]) and their
-    resources' distinct formats aggregated as JSON arrays, and no model instance. The page is chosen first
-    (list_ids_for): PostgreSQL would compute the aggregates of every row an OFFSET skips."""
-    rows = Dataset.objects.filter(pk__in=ids).order_by().values(
+def list_entries(page):
+    """A ListEntry for each dataset of `page` (a slice of list_ids_for, ordered), in its order, in one query
+    whatever the page size: the rows of LIST_ROW_FIELDS with their themes ([position, code, name_zh,
+    name_en]) and their resources' distinct formats aggregated as JSON arrays, and no model instance. The
+    page's ids are chosen in a subquery first: PostgreSQL would compute the aggregates of every row an
+    OFFSET skips."""
+    rows = Dataset.objects.filter(pk__in=page).order_by(*page.query.order_by).values(
         *LIST_ROW_FIELDS,
         theme_list=_aggregated(Dataset.themes.through.objects, JSONArray(
             "theme__position", "theme__code", "theme__name_zh", "theme__name_en")),
         format_list=_aggregated(Resource.objects.exclude(format=""), "format", distinct=True),
     )
-    by_id = {row["pk"]: row for row in rows}
-    return [_entry(by_id[pk]) for pk in ids if pk in by_id]  # one deleted since its id was read is left out
+    return [_entry(row) for row in rows]
 
 
 def _entry(row):

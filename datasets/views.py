@@ -1,6 +1,7 @@
 """Portal pages: thin views over selectors (what a visitor may see) and services (what a publisher may change)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +37,8 @@ HOME_LIST_LENGTH = 6
 EXAMPLE_SEARCHES = ("空气质量", "行政区划", "高速公路", "PM2.5")
 
 
-def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
-    return CatalogPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE, paginator_class=CatalogPaginator):
+    return paginator_class(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # --- what anyone may see ------------------------------------------------------
@@ -159,7 +160,8 @@ def my_datasets(request):
     if state in Dataset.State.values:
         datasets = datasets.filter(state=state)
     return render(request, "portal/my_datasets.html", {
-        "page": _page(request, datasets.order_by("-modified", "-pk")),
+        # Not a cached count: it reads the user's memberships, which no catalog change announces.
+        "page": _page(request, datasets.order_by("-modified", "-pk"), paginator_class=Paginator),
         "states": Dataset.State.choices,
         "state": state,
         "organizations": organizations,
