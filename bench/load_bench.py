@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,7 +123,7 @@ def server_env():
 
 
 def summary(records, since=None, until=None):
-    """Throughput, p95, failures and 5xx of log records [(t, status, ms, ok)] in [since, until)."""
+    """Throughput, p95, failures and 5xx of log records [(t, status, ms, ok, name)] in [since, until)."""
     chosen = [r for r in records if (since is None or r[0] >= since) and (until is None or r[0] < until)]
     if len(chosen) < 2:
         return {"requests": len(chosen), "rps": 0.0, "p95_ms": 0.0, "p50_ms": 0.0, "errors": 0, "5xx": 0}
@@ -146,10 +147,19 @@ def measured(host, users, seconds, user_class, env, scratch, during=None):
         timer.join()
     records = []
     for line in log.read_text().splitlines():
-        stamp, status, ms, ok, _name = line.split(" ", 4)
+        stamp, status, ms, ok, name = line.split(" ", 4)
         if float(stamp) >= begun + 1:
-            records.append((float(stamp), int(status), float(ms), ok == "1"))
+            records.append((float(stamp), int(status), float(ms), ok == "1", name))
     return records, begun
+
+
+def slowest(records, count=3):
+    """{request name: p95 ms} of the `count` names with the highest p95."""
+    by_name = defaultdict(list)
+    for record in records:
+        by_name[record[4]].append(record[2])
+    p95 = {name: sorted(ms)[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))] for name, ms in by_name.items()}
+    return dict(sorted(p95.items(), key=lambda item: -item[1])[:count])
 
 
 def warm_up(host, args, env, scratch):
@@ -160,11 +170,13 @@ def warm_up(host, args, env, scratch):
 def steps(host, args, env, scratch):
     rows = []
     for users in [int(n) for n in args.steps.split(",")]:
-        portal = summary(measured(host, users, args.step_seconds, "PortalVisitor", env, scratch)[0])
+        records = measured(host, users, args.step_seconds, "PortalVisitor", env, scratch)[0]
+        portal = {**summary(records), "slowest_p95_ms": slowest(records)}
         reference = summary(measured(host, users, max(5, args.step_seconds // 3), "StaticReference", env, scratch)[0])
         rows.append((users, portal, reference))
         print(f"  {users:>4} users: {portal['rps']:>7.1f} req/s  p50 {portal['p50_ms']:>6.1f}  p95 {portal['p95_ms']:>6.1f} ms"
-              f"  errors {portal['errors']:>3}  |  static {reference['rps']:>7.1f} req/s  p95 {reference['p95_ms']:>6.1f} ms",
+              f"  errors {portal['errors']:>3}  |  static {reference['rps']:>7.1f} req/s  p95 {reference['p95_ms']:>6.1f} ms"
+              f"  |  slowest p95: " + ", ".join(f"{name} {ms:.0f}" for name, ms in portal["slowest_p95_ms"].items()),
               flush=True)
         if portal["p95_ms"] > P95_GOAL_MS:
             break
