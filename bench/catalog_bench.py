@@ -71,6 +71,8 @@ def parse_args():
     parser.add_argument("--datasets", type=int, default=100_000, help="datasets to load (default 100000)")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per URL (default 50)")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile 20 requests of each list with pyinstrument (the bench extra)")
     return parser.parse_args()
 
 
@@ -234,6 +236,24 @@ def measure_cold(client, url, repeat):
     return {"url": f"{url} (cold)", **_percentiles(timings), "queries": queries}
 
 
+PROFILED = ("/api/v1/datasets/?page_size=100", "/datasets/")
+
+
+def profile(client, url, repeat=20):
+    """Where the time of `repeat` warm GETs goes: pyinstrument's call tree, saved beside the figures."""
+    from pyinstrument import Profiler
+
+    _get(client, url)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(repeat):
+            client.get(url)
+    out = REPO / "bench" / "results" / f"catalog-profile-{url.strip('/').replace('/?', '?').replace('/', '-').replace('?', '-')}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    return out
+
+
 def reference_page(size):
     """REFERENCE_SQL for a page of `size`, run and fetched through the connection (no ORM)."""
     from django.db import connection
@@ -273,12 +293,16 @@ def main():
             results = [measure(client, "/api/v1/", args.requests)]
             results += [measure(client, f"/api/v1/datasets/?page_size={size}", args.requests, reference_page(size))
                         for size in (20, 100)]
-            results += [measure(client, "/api/v1/datasets/?page_size=20&page=50", args.requests)]
-            for url in ("/datasets/", "/datasets/?page=50"):
+            deep = max(1, min(50, listed // 20))  # page 50, or the last one of a smaller catalog
+            results += [measure(client, f"/api/v1/datasets/?page_size=20&page={deep}", args.requests)]
+            for url in ("/datasets/", f"/datasets/?page={deep}"):
                 results += [measure(client, url, args.requests), measure_cold(client, url, max(3, args.requests // 10))]
+            profiles = [profile(client, url) for url in PROFILED] if args.profile else []
         finally:
             drop()
     report(args, connection.vendor, total, results)
+    for path in profiles:
+        print(f"profile: {path.relative_to(REPO)}")
 
 
 def report(args, vendor, total, results):
