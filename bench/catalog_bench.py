@@ -1,6 +1,7 @@
-"""Catalog listing benchmark: p50/p95 latency and SQL queries per request with 10,000 datasets.
+"""Catalog listing benchmark: p50/p95 latency and SQL queries per request with 100,000 datasets, the API list
+against the ORM-free SQL that fetches the same page and fields.
 
-    python bench/catalog_bench.py [--datasets 10000] [--requests 50]
+    python bench/catalog_bench.py [--datasets 100000] [--requests 50]
 
 Works on whatever DATABASE_URL is set (an embedded SQLite file in a temporary
 directory when none is): it creates and migrates a fresh database of its own
@@ -13,6 +14,13 @@ the rest in bulk with the same shape: an organization, one or two themes,
 keywords, a licence, a grade, a state, temporal/spatial metadata and one or
 two link resources. Requests go through Django's test client, in-process,
 as an anonymous visitor: the latency is the application's, without network.
+
+Each API list page is timed interleaved with its reference, one SQL statement run
+through the database connection (REFERENCE_SQL: the same anonymous page, the same
+fields, themes and formats aggregated by the database), and the ratio is of their
+p95s; `GET /api/v1/` (no query) shows what any API request costs. Counts are cached
+until the catalog changes (datasets.catalog_counts): lists are timed with the cache
+warm, and the catalog page also cold, each request right after a change.
 """
 import argparse
 import json
@@ -38,13 +46,33 @@ STATES = ["published"] * 18 + ["draft", "archived"]
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "annual", "irregular", "realtime"]
 VIA_SERVICES = 25
 BATCH = 1000
+REDIS_DB = 14  # with REDIS_URL set: the cache's database of the bench's own, emptied first
+# The anonymous visitor's page of the API list, as one statement: {agg} is the vendor's JSON aggregate.
+REFERENCE_SQL = """
+WITH page AS (SELECT id FROM datasets_dataset WHERE state = 'published' AND open_grade IN ('open', 'conditional')
+              ORDER BY modified DESC, id DESC LIMIT %s OFFSET 0)
+SELECT d.id, d.identifier, d.title, d.title_en, d.description, d.description_en, d.keywords, d.keywords_en,
+       d.open_grade, d.state, d.update_frequency, d.download_count, d.metadata_score, d.modified, d.published_at,
+       o.slug, o.name_zh, o.name_en, l.code, l.title_zh, l.title_en, l.url,
+       (SELECT {agg}({array}(t.position, t.code, t.name_zh, t.name_en)) FROM datasets_dataset_themes dt
+          JOIN datasets_theme t ON t.id = dt.theme_id WHERE dt.dataset_id = d.id) AS themes,
+       (SELECT {agg}(DISTINCT r.format) FROM datasets_resource r WHERE r.dataset_id = d.id AND r.format <> '')
+         AS formats
+FROM page JOIN datasets_dataset d ON d.id = page.id JOIN datasets_organization o ON o.id = d.organization_id
+LEFT JOIN datasets_licence l ON l.id = d.licence_id
+ORDER BY d.modified DESC, d.id DESC
+"""
+JSON_FUNCTIONS = {"postgresql": {"agg": "jsonb_agg", "array": "jsonb_build_array"},
+                  "sqlite": {"agg": "json_group_array", "array": "json_array"}}
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=int, default=10_000, help="datasets to load (default 10000)")
+    parser.add_argument("--datasets", type=int, default=100_000, help="datasets to load (default 100000)")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per URL (default 50)")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile 20 requests of each list with pyinstrument (the bench extra)")
     return parser.parse_args()
 
 
@@ -56,6 +84,11 @@ def configure(tmpdir):
     # Nothing leaves the bench's own database: no queued tasks, no documents in a shared search index.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["SEARCH_BACKEND"] = "database"
+    # One visitor in a loop: the anonymous API limits would measure refusals.
+    for name in ("API_ANONYMOUS_BURST_PER_SECOND", "API_ANONYMOUS_REQUESTS_PER_MINUTE", "API_ANONYMOUS_DAILY_QUOTA"):
+        os.environ[name] = "1000000000"
+    if os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{REDIS_DB}"
     import django
 
     django.setup()
@@ -127,7 +160,7 @@ def load(count, rng):
         for n in range(first, min(first + BATCH, count)):
             state = rng.choice(STATES)
             batch.append(Dataset(**fields(n), organization=rng.choice(organizations), licence=rng.choice(licences),
-                                 state=state, download_count=rng.randrange(5000),
+                                 state=state, download_count=rng.randrange(5000), metadata_score=rng.randrange(101),
                                  published_at=None if state == "draft" else now - timedelta(days=rng.randrange(2000))))
         batch = Dataset.objects.bulk_create(batch)
         Dataset.themes.through.objects.bulk_create([
@@ -143,30 +176,96 @@ def load(count, rng):
     return Dataset.objects.count()
 
 
-def measure(client, url, repeat):
-    """Latencies (ms) of `repeat` GETs after a warm-up, and the SQL queries one request makes."""
+def _percentiles(timings):
+    timings = sorted(timings)
+    return {"p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))], 1)}
+
+
+def _get(client, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
+
+
+def _queries(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = len(captured)  # now: the next request resets the connection's query log
-    timings = []
+        _get(client, url)
+    return len(captured)
+
+
+def measure(client, url, repeat, reference=None):
+    """Latencies (ms) of `repeat` GETs after a warm-up and the SQL queries one request makes; with
+    `reference` (a function), its latencies too, each run right after a GET."""
+    for _ in range(3):
+        _get(client, url)
+    queries = _queries(client, url)
+    timings, references = [], []
     for _ in range(repeat):
         started = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "url": url,
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))], 1),
-        "queries": queries,
-    }
+        if reference:
+            started = time.perf_counter()
+            reference()
+            references.append((time.perf_counter() - started) * 1000)
+    found = {"url": url, **_percentiles(timings), "queries": queries}
+    if reference:
+        found["reference"] = _percentiles(references)
+        found["ratio_p95"] = round(found["p95_ms"] / found["reference"]["p95_ms"], 2)
+        found["ratio_p50"] = round(found["p50_ms"] / found["reference"]["p50_ms"], 2)
+    return found
+
+
+def measure_cold(client, url, repeat):
+    """The same, each GET right after a change to the catalog: every count counted afresh."""
+    from datasets.catalog_counts import catalog_changed
+
+    _get(client, url)
+    catalog_changed()
+    queries = _queries(client, url)
+    timings = []
+    for _ in range(repeat):
+        catalog_changed()
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"url": f"{url} (cold)", **_percentiles(timings), "queries": queries}
+
+
+PROFILED = ("/api/v1/datasets/?page_size=100", "/datasets/")
+
+
+def profile(client, url, repeat=20):
+    """Where the time of `repeat` warm GETs goes: pyinstrument's call tree, saved beside the figures."""
+    from pyinstrument import Profiler
+
+    _get(client, url)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(repeat):
+            client.get(url)
+    out = REPO / "bench" / "results" / f"catalog-profile-{url.strip('/').replace('/?', '?').replace('/', '-').replace('?', '-')}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    return out
+
+
+def reference_page(size):
+    """REFERENCE_SQL for a page of `size`, run and fetched through the connection (no ORM)."""
+    from django.db import connection
+
+    sql = REFERENCE_SQL.format(**JSON_FUNCTIONS[connection.vendor])
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [size])
+            if len(cursor.fetchall()) != size:
+                raise SystemExit(f"the reference fetched another page than {size} rows")
+    return run
 
 
 def main():
@@ -174,30 +273,50 @@ def main():
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="catalog-bench-") as tmp:
         configure(Path(tmp))
+        from django.core.cache import cache, caches
         from django.db import connection
         from django.test import Client
 
+        cache.clear()
         drop = fresh_database(Path(tmp))
         try:
             started = time.perf_counter()
             total = load(args.datasets, rng)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # as autovacuum would after a load this size
             print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); "
-                  f"loaded {total} datasets in {time.perf_counter() - started:.1f}s")
+                  f"loaded {total} datasets in {time.perf_counter() - started:.1f}s; cache: {caches['default'].__class__.__name__}")
             client = Client()
             listed = client.get("/api/v1/datasets/?page_size=1").json().get("count")
             print(f"an anonymous visitor sees {listed} datasets in the API list")
-            results = [measure(client, url, args.requests) for url in (
-                "/api/v1/datasets/?page_size=20", "/api/v1/datasets/?page_size=100", "/datasets/",
-            )]
+            results = [measure(client, "/api/v1/", args.requests)]
+            results += [measure(client, f"/api/v1/datasets/?page_size={size}", args.requests, reference_page(size))
+                        for size in (20, 100)]
+            deep = max(1, min(50, listed // 20))  # page 50, or the last one of a smaller catalog
+            results += [measure(client, f"/api/v1/datasets/?page_size=20&page={deep}", args.requests)]
+            for url in ("/datasets/", f"/datasets/?page={deep}"):
+                results += [measure(client, url, args.requests), measure_cold(client, url, max(3, args.requests // 10))]
+            profiles = [profile(client, url) for url in PROFILED] if args.profile else []
         finally:
             drop()
-    print(f"\n{'GET':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   ({args.requests} requests each)")
+    report(args, connection.vendor, total, results)
+    for path in profiles:
+        print(f"profile: {path.relative_to(REPO)}")
+
+
+def report(args, vendor, total, results):
+    print(f"\n{'GET':46} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   ({args.requests} requests each; cold: a tenth)")
     for row in results:
-        print(f"{row['url']:40} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8}")
+        print(f"{row['url']:46} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8}")
+        if "reference" in row:
+            print(f"{'  reference SQL, same page and fields':46} {row['reference']['p50_ms']:>8} "
+                  f"{row['reference']['p95_ms']:>8} {1:>8}   API/SQL p95 ratio {row['ratio_p95']} (goal <= 2), "
+                  f"p50 {row['ratio_p50']}")
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"catalog-{connection.vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"vendor": connection.vendor, "datasets": total, "results": results}, indent=2))
+    path = out / f"catalog-{vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"vendor": vendor, "datasets": total, "results": results}, indent=2))
     print(f"\nsaved {path.relative_to(REPO)}")
 
 

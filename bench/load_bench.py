@@ -2,7 +2,8 @@
 
     bash scripts/services.sh start && eval "$(bash scripts/services.sh env)"
     python bench/load_bench.py [--datasets 3000] [--steps 2,5,10,20,40] [--step-seconds 15] [--workers 4]
-    python bench/load_bench.py --url http://127.0.0.1:8080 --app-port 8011   # through a front server
+    python bench/load_bench.py --direct                                       # gunicorn alone, no nginx
+    python bench/load_bench.py --url http://127.0.0.1:8080 --app-port 8011   # a front server of your own
 
 Loopback only, bounded in time (~6 minutes with the defaults). On the shared PostgreSQL, Redis and
 Elasticsearch (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL), with a database of its own beside the configured
@@ -11,8 +12,10 @@ its own (deleted at the end):
 
 1. Setup: catalog_bench's catalog plus datastore tables, downloads and an enterprise key with a grant
    (load_data.py); both search backends indexed; static files collected into a temp STATIC_ROOT.
-2. gunicorn with `--workers` sync workers on 127.0.0.1:--app-port (free port by default); the load goes to it,
-   or to --url, a front server (nginx) proxying to that port.
+2. gunicorn with `--workers` sync workers on 127.0.0.1:--app-port (free port by default), behind the portal's
+   nginx site (manage.py render_nginx_conf, started by scripts/services.sh nginx-start on a free loopback port):
+   nginx serves the static files and, after Django's X-Accel-Redirect, the downloads; the rest is proxied.
+   --url: a front server of your own proxying to --app-port instead; --direct: the load goes to gunicorn.
 3. Steps: for each user count, the portal mix (locustfile.PortalVisitor, no think time) for --step-seconds,
    then the reference (one static file, StaticReference) at the same concurrency for a third of that. Stepping
    stops after the first step whose p95 passes 200 ms. The answer: the highest portal throughput with p95 under
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,6 +45,7 @@ from catalog_bench import fresh_database
 from load_servers import (
     answers,
     free_port,
+    handed_to_front,
     run_locust,
     start_front,
     start_gunicorn,
@@ -58,13 +63,14 @@ def parse_args():
     parser.add_argument("--step-seconds", type=int, default=15)
     parser.add_argument("--outage-seconds", type=int, default=36)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--url", help="a front server proxying to --app-port (default: load gunicorn directly)")
+    parser.add_argument("--url", help="a front server of your own proxying to --app-port (default: the portal's nginx site)")
+    parser.add_argument("--direct", action="store_true", help="no front server: the load goes to gunicorn itself")
     parser.add_argument("--app-port", type=int, help="gunicorn's port (default: a free one)")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
 
 
-def configure(scratch):
+def configure(scratch, args):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     os.environ["DEBUG"] = "false"
     for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
@@ -78,6 +84,8 @@ def configure(scratch):
         "CELERY_TASK_ALWAYS_EAGER": "true", "MEDIA_ROOT": str(scratch / "media"),
         "STATIC_ROOT": str(scratch / "static"), "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     })
+    if not args.direct:  # downloads leave through the front server, which reads the file itself
+        os.environ["DOWNLOAD_X_ACCEL_REDIRECT_PREFIX"] = "/_protected/"
     # Every visitor is 127.0.0.1: the anonymous limits would measure refusals, not the portal.
     for name in ("API_ANONYMOUS_BURST_PER_SECOND", "API_ANONYMOUS_REQUESTS_PER_MINUTE", "API_ANONYMOUS_DAILY_QUOTA"):
         os.environ[name] = "1000000000"
@@ -115,7 +123,7 @@ def server_env():
 
 
 def summary(records, since=None, until=None):
-    """Throughput, p95, failures and 5xx of log records [(t, status, ms, ok)] in [since, until)."""
+    """Throughput, p95, failures and 5xx of log records [(t, status, ms, ok, name)] in [since, until)."""
     chosen = [r for r in records if (since is None or r[0] >= since) and (until is None or r[0] < until)]
     if len(chosen) < 2:
         return {"requests": len(chosen), "rps": 0.0, "p95_ms": 0.0, "p50_ms": 0.0, "errors": 0, "5xx": 0}
@@ -139,10 +147,19 @@ def measured(host, users, seconds, user_class, env, scratch, during=None):
         timer.join()
     records = []
     for line in log.read_text().splitlines():
-        stamp, status, ms, ok, _name = line.split(" ", 4)
+        stamp, status, ms, ok, name = line.split(" ", 4)
         if float(stamp) >= begun + 1:
-            records.append((float(stamp), int(status), float(ms), ok == "1"))
+            records.append((float(stamp), int(status), float(ms), ok == "1", name))
     return records, begun
+
+
+def slowest(records, count=3):
+    """{request name: p95 ms} of the `count` names with the highest p95."""
+    by_name = defaultdict(list)
+    for record in records:
+        by_name[record[4]].append(record[2])
+    p95 = {name: sorted(ms)[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))] for name, ms in by_name.items()}
+    return dict(sorted(p95.items(), key=lambda item: -item[1])[:count])
 
 
 def warm_up(host, args, env, scratch):
@@ -153,11 +170,13 @@ def warm_up(host, args, env, scratch):
 def steps(host, args, env, scratch):
     rows = []
     for users in [int(n) for n in args.steps.split(",")]:
-        portal = summary(measured(host, users, args.step_seconds, "PortalVisitor", env, scratch)[0])
+        records = measured(host, users, args.step_seconds, "PortalVisitor", env, scratch)[0]
+        portal = {**summary(records), "slowest_p95_ms": slowest(records)}
         reference = summary(measured(host, users, max(5, args.step_seconds // 3), "StaticReference", env, scratch)[0])
         rows.append((users, portal, reference))
         print(f"  {users:>4} users: {portal['rps']:>7.1f} req/s  p50 {portal['p50_ms']:>6.1f}  p95 {portal['p95_ms']:>6.1f} ms"
-              f"  errors {portal['errors']:>3}  |  static {reference['rps']:>7.1f} req/s  p95 {reference['p95_ms']:>6.1f} ms",
+              f"  errors {portal['errors']:>3}  |  static {reference['rps']:>7.1f} req/s  p95 {reference['p95_ms']:>6.1f} ms"
+              f"  |  slowest p95: " + ", ".join(f"{name} {ms:.0f}" for name, ms in portal["slowest_p95_ms"].items()),
               flush=True)
         if portal["p95_ms"] > P95_GOAL_MS:
             break
@@ -192,19 +211,25 @@ def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         scratch = Path(tmp)
-        configure(scratch)
+        configure(scratch, args)
         from django.db import connection
 
         drop = fresh_database(scratch)
-        app = None
+        app = front = None
         try:
             env = {**server_env(), "LOAD_BENCH_TARGETS": str(prepare(args, scratch))}
             port = args.app_port or free_port()
             app = start_gunicorn(env, port, args.workers, scratch / "gunicorn.log")
-            front = start_front(app.url, args)
-            warm_up(front, args, env, scratch)
-            print(f"load on {front} (gunicorn {args.workers} workers on {app.url}), {args.step_seconds}s steps:", flush=True)
-            rows = steps(front, args, env, scratch)
+            front = None if args.direct else start_front(app.url, args.url, scratch)
+            target = front.url if front else app.url
+            if front:
+                download = f"/download/resources/{json.loads(Path(env['LOAD_BENCH_TARGETS']).read_text())['downloads'][0]}/"
+                sent, by_app, handed = handed_to_front(front.url, app.url, download)
+                print(f"GET {download}: the front sent {sent} bytes, gunicorn {by_app} (X-Accel-Redirect: {handed})")
+            warm_up(target, args, env, scratch)
+            print(f"load on {target} ({'gunicorn' if args.direct else 'front server before gunicorn'}, "
+                  f"{args.workers} workers on {app.url}), {args.step_seconds}s steps:", flush=True)
+            rows = steps(target, args, env, scratch)
             passing = [row for row in rows if row[1]["p95_ms"] <= P95_GOAL_MS] or rows[:1]
             users, best, reference = max(passing, key=lambda row: row[1]["rps"])
 
@@ -212,8 +237,10 @@ def main():
                 nonlocal app
                 app.stop()
                 app = start_gunicorn(new_env, port, args.workers, scratch / "gunicorn.log")
-            result = outage(front, args, env, scratch, users, restart_app)
+            result = outage(target, args, env, scratch, users, restart_app)
         finally:
+            if front is not None:
+                front.stop()
             if app is not None:
                 app.stop()
             drop_indices()

@@ -85,11 +85,12 @@ def build(count, rng):
     ready = DatastoreTable.objects.filter(resource_id__in=[*tables, granted_resource.pk], status="ready").count()
     if ready != TABLES + 1:
         raise SystemExit(f"only {ready} of {TABLES + 1} datastore tables loaded")
-    published = Dataset.objects.filter(state="published")
+    # What an anonymous visitor may page through and open: published, not restricted.
+    listed = Dataset.objects.filter(state="published").exclude(open_grade="restricted")
     return {
         "words": [*WORDS[:12], "客流", "监测数据", "统计"],
-        "catalog_pages": max(1, min(50, published.count() // 20)),
-        "datasets": list(published.exclude(open_grade="restricted").order_by("?").values_list("identifier", flat=True)[:500]),
+        "catalog_pages": max(1, min(50, listed.count() // 20)),
+        "datasets": list(listed.order_by("?").values_list("identifier", flat=True)[:500]),
         "tables": tables, "table_rows": TABLE_ROWS, "downloads": tables,
         "granted_dataset": granted_dataset.identifier, "granted_resource": granted_resource.pk, "key": token,
         "static": "/static/portal/portal.css",

@@ -1,4 +1,4 @@
-"""The processes the load bench starts and stops: gunicorn, a private Elasticsearch node, Locust.
+"""The processes the load bench starts and stops: gunicorn, nginx in front of it, a private Elasticsearch node, Locust.
 
 Each start returns a handle whose stop() ends exactly the processes it started (their own session).
 The shared Elasticsearch is never touched: the outage is staged on a node of the bench's own, started
@@ -79,13 +79,45 @@ def start_gunicorn(env, port, workers, log_path):
     return Started(process, url, log.close)
 
 
-def start_front(app_url, args):
-    """The URL the load goes to: --url (a front server proxying to the app port) or gunicorn itself.
+class Front:
+    """The URL the load goes to, and how to stop what serves it (nothing, for a front started beforehand)."""
 
-    A front server the bench starts itself (deploy/nginx, once services.sh can start it) is one call here,
-    returning its Started handle's URL.
-    """
-    return args.url.rstrip("/") if args.url else app_url
+    def __init__(self, url, stop=lambda: None):
+        self.url, self.stop = url, stop
+
+
+def start_front(app_url, url, scratch):
+    """The front the load goes to: `url` (one started beforehand, proxying to gunicorn's port) or, without
+    it, the portal's own nginx site (manage.py render_nginx_conf) around gunicorn, started by services.sh
+    (Debian's nginx, no root needed) on a free loopback port: static files from STATIC_ROOT and stored
+    files after Django's X-Accel-Redirect (DOWNLOAD_X_ACCEL_REDIRECT_PREFIX), from MEDIA_ROOT."""
+    if url:
+        return Front(url.rstrip("/"))
+    from django.conf import settings
+    from django.core.management import call_command
+
+    port, site, state = free_port(), scratch / "site.conf", scratch / "nginx"
+    call_command("render_nginx_conf", listen=f"127.0.0.1:{port}", upstream=app_url.removeprefix("http://"),
+                 static_root=str(settings.STATIC_ROOT), media_root=str(settings.MEDIA_ROOT), output=str(site))
+    services = ["bash", str(REPO / "scripts" / "services.sh")]
+    subprocess.run([*services, "nginx-start", str(site), str(state)], check=True, capture_output=True)
+    front = Front(f"http://127.0.0.1:{port}", lambda: subprocess.run(
+        [*services, "nginx-stop", str(site), str(state)], check=True, capture_output=True))
+    if answers(f"{front.url}/static/portal/portal.css") != 200:
+        front.stop()
+        raise SystemExit(f"nginx on {front.url} does not serve the static files (logs in {state})")
+    return front
+
+
+def handed_to_front(front_url, app_url, path):
+    """(bytes the front sent, bytes gunicorn sent, its X-Accel-Redirect) for one download: a stored file
+    leaves through nginx, gunicorn only allows it."""
+    def get(url):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read(), response.headers.get("X-Accel-Redirect")
+    through_front, _header = get(front_url + path)
+    from_app, handed = get(app_url + path)
+    return len(through_front), len(from_app), handed
 
 
 def _es_paths():

@@ -35,8 +35,13 @@ def chinese_field(obj, field):
 
 def localized_text(obj, field, language=None):
     """`field` of obj in the requested language, else in the other one."""
-    texts = {CHINESE: getattr(obj, chinese_field(obj, field)), ENGLISH: getattr(obj, f"{field}_en", "")}
+    return chosen_text(getattr(obj, chinese_field(obj, field)), getattr(obj, f"{field}_en", ""), language)
+
+
+def chosen_text(chinese, english, language=None):
+    """The text of the two to show (localized_text, once the texts are read)."""
     wanted = requested_language(language)
+    texts = {CHINESE: chinese, ENGLISH: english}
     other = CHINESE if wanted == ENGLISH else ENGLISH
     if texts[wanted] or not texts[other]:
         return LocalizedText(texts[wanted], wanted, False)

@@ -5,7 +5,8 @@ several values of one facet mean any of them (`?theme=a&theme=b` or `?theme=a,b`
 different facets must all match, and each facet's counts ignore that facet's own
 selection so its other values stay choosable. Counts are taken over the queryset the
 view passes in, which is already limited by grade (datasets.selectors.listed_datasets_for),
-so a dataset the viewer may not see is never counted. Unknown values are reported and
+so a dataset the viewer may not see is never counted; they are cached under that queryset's SQL
+until the catalog changes (datasets.catalog_counts). Unknown values are reported and
 ignored, as the list's other bad parameters are.
 """
 from django.db.models import Count, Q
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.localization import localized
 from organizations.selectors import listed_organizations
 
+from .catalog_counts import cached
 from .facets import FACET_TITLES, QUALITY_RANGES, quality_label, quality_range
 from .models import Dataset, Licence, OpenGrade, Resource, Theme, UpdateFrequency
 from .selectors import theme_counts
@@ -94,13 +96,14 @@ class CatalogFilters:
 
     def options(self, queryset):
         """{facet: [{"value", "label", "count", "selected"}]}, most frequent first; a chosen value
-        with no dataset stays listed with 0."""
+        with no dataset stays listed with 0. The counts are cached until the catalog changes
+        (catalog_counts); the labels, and which organizations may be named, are read afresh."""
+        counts = cached(queryset, ["facets", self.chosen], lambda: self._counts(queryset))
         options = {}
         for facet in LIST_FACETS:
-            ids = self.apply(queryset, exclude=facet).order_by().values("pk")
-            counts, labels = _COUNTERS[facet](ids)
+            by_value, labels = _LABELLERS[facet](counts[facet])
             chosen = self.chosen.get(facet, [])
-            pairs = sorted(((value, n) for value, n in counts.items() if value and n),
+            pairs = sorted(((value, n) for value, n in by_value.items() if value and n),
                            key=lambda pair: (-pair[1], pair[0]))[:MAX_VALUES]
             if facet in FIXED_ORDER:
                 pairs.sort(key=lambda pair: FIXED_ORDER[facet].index(pair[0]))
@@ -109,60 +112,77 @@ class CatalogFilters:
                                "selected": value in chosen} for value, n in pairs]
         return options
 
-
-def _grouped(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
-
-
-def _organization_counts(ids):
-    counts = _grouped(Dataset.objects.filter(pk__in=ids), "organization__slug")
-    names = {organization.slug: localized(organization, "name")
-             for organization in filter_organizations().filter(slug__in=counts)}
-    # An organization that is not listed (an enterprise not verified) is not named as a provider.
-    return {slug: n for slug, n in counts.items() if slug in names}, names
+    def _counts(self, queryset):
+        """{facet: {stored value: datasets}}, each facet counted over the others' selection."""
+        return {facet: _COUNTERS[facet](self.apply(queryset, exclude=facet).order_by().prefetch_related(None))
+                for facet in LIST_FACETS}
 
 
-def _theme_counts(ids):
-    by_id = theme_counts(ids)
-    themes = Theme.objects.filter(pk__in=by_id)
-    return ({theme.code: by_id[theme.pk] for theme in themes},
-            {theme.code: localized(theme, "name") for theme in themes})
+# Counting: a facet's datasets (a queryset) -> {stored value (an id for organizations, themes and
+# licences): number of datasets}. No join multiplies a dataset's row, so no DISTINCT is needed.
+
+def _grouped(datasets, field):
+    return dict(datasets.values_list(field).annotate(n=Count("pk")))
 
 
-def _format_counts(ids):
-    resources = Resource.objects.filter(dataset__in=ids).exclude(format="").order_by()
-    counts = dict(resources.values_list("format").annotate(n=Count("dataset_id", distinct=True)))
-    return counts, {}
+def _format_counts(datasets):
+    resources = Resource.objects.filter(dataset__in=datasets.values("pk")).exclude(format="").order_by()
+    return dict(resources.values_list("format").annotate(n=Count("dataset_id", distinct=True)))
 
 
-def _licence_counts(ids):
-    counts = _grouped(Dataset.objects.filter(pk__in=ids), "licence__code")
-    licences = Licence.objects.filter(code__in=counts)
-    return counts, {licence.code: localized(licence, "title") for licence in licences}
+def _choice_counts(field):
+    return lambda datasets: _grouped(datasets.exclude(**{field: ""}), field)
 
 
-def _choice_counts(field, choices):
-    def count(ids):
-        counts = _grouped(Dataset.objects.filter(pk__in=ids).exclude(**{field: ""}), field)
-        return counts, {value: str(label) for value, label in choices}
-    return count
-
-
-def _quality_counts(ids):
+def _quality_counts(datasets):
     """Datasets per score range, in one query (a dataset not scored yet is in none)."""
-    found = Dataset.objects.filter(pk__in=ids).aggregate(**{
+    found = datasets.aggregate(**{
         f"range_{index}": Count("pk", filter=Q(metadata_score__gte=low, metadata_score__lte=high))
         for index, (_value, low, high) in enumerate(QUALITY_RANGES)})
-    counts = {value: found[f"range_{index}"] for index, (value, _low, _high) in enumerate(QUALITY_RANGES)}
-    return counts, {value: str(quality_label(value)) for value in counts}
+    return {value: found[f"range_{index}"] for index, (value, _low, _high) in enumerate(QUALITY_RANGES)}
 
 
 _COUNTERS = {
-    "organization": _organization_counts,
-    "theme": _theme_counts,
+    "organization": lambda datasets: _grouped(datasets, "organization_id"),
+    "theme": lambda datasets: theme_counts(datasets.values("pk")),
     "format": _format_counts,
-    "open_grade": _choice_counts("open_grade", OpenGrade.choices),
-    "licence": _licence_counts,
-    "update_frequency": _choice_counts("update_frequency", UpdateFrequency.choices),
+    "open_grade": _choice_counts("open_grade"),
+    "licence": lambda datasets: _grouped(datasets, "licence_id"),
+    "update_frequency": _choice_counts("update_frequency"),
     "quality": _quality_counts,
+}
+
+
+# Labelling: the counts -> ({facet value: number}, {facet value: label}) in the active language.
+
+def _organization_labels(counts):
+    # An organization that is not listed (an enterprise not verified) is not named as a provider.
+    named = filter_organizations().filter(pk__in=[pk for pk in counts if pk])
+    return ({organization.slug: counts[organization.pk] for organization in named},
+            {organization.slug: localized(organization, "name") for organization in named})
+
+
+def _theme_labels(counts):
+    themes = Theme.objects.filter(pk__in=counts)
+    return {theme.code: counts[theme.pk] for theme in themes}, {theme.code: localized(theme, "name") for theme in themes}
+
+
+def _licence_labels(counts):
+    licences = Licence.objects.filter(pk__in=[pk for pk in counts if pk])
+    return ({licence.code: counts[licence.pk] for licence in licences},
+            {licence.code: localized(licence, "title") for licence in licences})
+
+
+def _choice_labels(choices):
+    return lambda counts: (counts, {value: str(label) for value, label in choices})
+
+
+_LABELLERS = {
+    "organization": _organization_labels,
+    "theme": _theme_labels,
+    "format": lambda counts: (counts, {}),
+    "open_grade": _choice_labels(OpenGrade.choices),
+    "licence": _licence_labels,
+    "update_frequency": _choice_labels(UpdateFrequency.choices),
+    "quality": lambda counts: (counts, {value: str(quality_label(value)) for value in counts}),
 }

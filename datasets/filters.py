@@ -21,12 +21,14 @@ from .facets import quality_range
 from .models import Dataset, Licence, OpenGrade, Resource, Theme
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with the primary key as a tie-breaker, so pages never overlap."""
+def stable_order(queryset):
+    """The queryset's order (the model's by default) with the primary key as a tie-breaker, so pages never overlap."""
+    return queryset.order_by(*(queryset.query.order_by or queryset.model._meta.ordering), "-pk")
 
+
+class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*(qs.query.order_by or qs.model._meta.ordering), "-pk")
+        return stable_order(super().filter(qs, value))
 
 
 class DatasetFilter(StrictFilterSet):

@@ -16,6 +16,7 @@ from organizations.roles import is_publisher, published_organizations
 from organizations.selectors import listed_organizations
 
 from . import facets, representations, selectors
+from .catalog_counts import CatalogPaginator
 from .catalog_facets import LIST_FACETS, CatalogFilters
 from .forms import DatasetFilterForm, DatasetForm, ReplaceFileForm, ResourceEditForm, ResourceForm
 from .grading import viewer_for
@@ -36,8 +37,8 @@ HOME_LIST_LENGTH = 6
 EXAMPLE_SEARCHES = ("空气质量", "行政区划", "高速公路", "PM2.5")
 
 
-def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=DEFAULT_PAGE_SIZE, paginator_class=CatalogPaginator):
+    return paginator_class(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # --- what anyone may see ------------------------------------------------------
@@ -159,7 +160,8 @@ def my_datasets(request):
     if state in Dataset.State.values:
         datasets = datasets.filter(state=state)
     return render(request, "portal/my_datasets.html", {
-        "page": _page(request, datasets.order_by("-modified", "-pk")),
+        # Not a cached count: it reads the user's memberships, which no catalog change announces.
+        "page": _page(request, datasets.order_by("-modified", "-pk"), paginator_class=Paginator),
         "states": Dataset.State.choices,
         "state": state,
         "organizations": organizations,

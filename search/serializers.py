@@ -1,27 +1,18 @@
 """Shapes of the search API (read-only: the request side is query parameters, see search.api).
 
 The declared fields are the documented shape (the OpenAPI schema). A search
-answer is written by `to_representation` directly instead: rendering twenty
-hits and a few hundred facet values field by field cost DRF more time than
-Elasticsearch took to find them (bench/search_bench.py). The tests check the
+answer is written by `to_representation` directly instead (a hit as the
+catalog list writes its entries, datasets.serializers.DatasetListSerializer):
+rendering twenty hits and a few hundred facet values field by field cost DRF
+more time than Elasticsearch took to find them (bench/search_bench.py). The tests check the
 answer against the schema and each hit against the catalog's own list entry.
 """
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from datasets.serializers import (
-    DATASET_BILINGUAL_FIELDS,
-    DatasetListSerializer,
-    bilingual_values,
-)
+from datasets.serializers import DatasetListSerializer
 
 from .backends.base import FACETS
-
-DATETIME = serializers.DateTimeField()
-
-
-def _datetime(value):
-    return DATETIME.to_representation(value) if value else None
 
 
 class SearchHitSerializer(DatasetListSerializer):
@@ -38,25 +29,7 @@ class SearchHitSerializer(DatasetListSerializer):
         fields = [*DatasetListSerializer.Meta.fields, "rank", "highlights"]
 
     def to_representation(self, summary):
-        licence = summary.licence
-        return {
-            "identifier": summary.identifier,
-            "url": self.get_url(summary),
-            **bilingual_values(summary, DATASET_BILINGUAL_FIELDS),
-            "organization": {"slug": summary.organization.slug, "name": summary.organization.name},
-            "themes": [{"code": theme.code, "name": theme.name} for theme in summary.themes],
-            "licence": {"code": licence.code, "title": licence.title, "url": licence.url} if licence else None,
-            "open_grade": summary.open_grade,
-            "state": summary.state,
-            "update_frequency": summary.update_frequency,
-            "formats": summary.formats,
-            "download_count": summary.download_count,
-            "metadata_score": summary.metadata_score,
-            "modified": _datetime(summary.modified),
-            "published_at": _datetime(summary.published_at),
-            "rank": summary.rank,
-            "highlights": summary.highlights,
-        }
+        return {**super().to_representation(summary), "rank": summary.rank, "highlights": summary.highlights}
 
 
 class FacetValueSerializer(serializers.Serializer):

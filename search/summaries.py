@@ -8,35 +8,22 @@ viewer may see now (the grade rules applied a second time, so an index lagging
 behind a re-grading never shows what it should not) and their download counts,
 which change without a re-index, and their metadata scores (current before the index is).
 
-A summary has the attributes of a Dataset that the result card templates read,
-so they render it as they render a dataset; the search API writes it out in the
-catalog's list shape (search.serializers).
+A summary is the catalog list's entry (datasets.list_entries) with its rank and
+highlights: the result card templates render it as they render a dataset, and the
+search API writes it out in the catalog's list shape (search.serializers).
 """
 import datetime
 import html
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from core.localization import CHINESE, localized, localized_text
+from core.localization import CHINESE, localized_text
 from datasets import selectors
+from datasets.list_entries import ListEntry, Ref
 
 from .documents import documents_for
 
 _MARK = re.compile(r"(</?mark>)")
-
-
-class Ref(SimpleNamespace):
-    """An organization, theme or licence in a summary: its stored fields, and its name or title
-    in the active language by the models' own rule."""
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-    @property
-    def title(self):
-        return localized(self, "title")
 
 
 def _datetime(value):
@@ -44,28 +31,10 @@ def _datetime(value):
 
 
 @dataclass
-class DatasetSummary:
-    identifier: str
-    title: str
-    title_en: str
-    description: str
-    description_en: str
-    organization: Ref
-    themes: list
-    keywords: list
-    keywords_en: list
-    licence: Ref | None
-    open_grade: str
-    state: str
-    update_frequency: str
-    formats: list
-    modified: datetime.datetime
-    published_at: datetime.datetime | None
-    download_count: int
-    # quality.metadata_score's 0-100 (None until computed), read with the download count: always current.
-    metadata_score: int | None
+class DatasetSummary(ListEntry):
     # Position in the viewer's whole result list from 1, and {field: escaped text with <mark>} from the
     # engine. Never the engine's score: its term statistics count documents the viewer may not see.
+    # The download count and metadata score are read from the database with each page: always current.
     rank: int
     highlights: dict
 

@@ -167,7 +167,9 @@ def test_dataset_list_query_count_does_not_grow_with_page_size(client, make_data
             assert client.get(f"/datasets/?page_size={size}").status_code == 200
         return len(captured)
 
-    assert queries(10) == queries(20)
+    # The first request counts the catalog and its facets; the next ones read the counts from the cache.
+    first = queries(10)
+    assert queries(10) == queries(20) < first
 
 
 def test_markdown_description_is_rendered_and_sanitized(client, make_dataset):

@@ -5,12 +5,14 @@ are gathered until the outermost atomic block commits, so a merged contribution
 (create, upload, publish), a catalog import's batch or an organization rename
 is announced once and its listeners (the search index) act once per dataset.
 Outside a transaction the write has already committed and is announced at once.
+The catalog's cached counts are renewed at each announcement and again after the commit (catalog_counts).
 """
 import threading
 
 from django.db import transaction
 
 from .. import signals
+from ..catalog_counts import catalog_changed
 from ..models import Dataset
 
 _current = threading.local()
@@ -27,11 +29,13 @@ class _Announcement:
 
     def send(self):
         self.sent = True
+        catalog_changed()
         signals.dataset_changed.send(sender=Dataset, dataset_ids=sorted(self.dataset_ids))
 
 
 def announce_dataset_changed(dataset_id):
     """Tell listeners that this dataset changed, once the transaction has committed."""
+    catalog_changed()
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         signals.dataset_changed.send(sender=Dataset, dataset_ids=[dataset_id])
