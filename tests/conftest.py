@@ -40,10 +40,16 @@ def pytest_collection_modifyitems(items):
             "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
             or (marker is not None and marker.kwargs.get("transaction"))
         )
-        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+        if not transactional:
+            continue
+        if "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
-        if transactional:
-            item.fixturenames.insert(0, "seeded_rows_restored_afterwards")  # first set up, so last torn down
+        if marker is not None and not marker.kwargs.get("serialized_rollback"):
+            # pytest-django serializes the seeded rows at setup only if a marker or a fixture asks for it,
+            # and reads a marker's kwargs before the fixture: a run of such tests alone would keep nothing.
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                            append=False)
+        item.fixturenames.insert(0, "seeded_rows_restored_afterwards")  # first set up, so last torn down
 
 
 @pytest.fixture
