@@ -2,7 +2,7 @@
 # Run the test suite against real PostgreSQL, Redis and Elasticsearch
 # (started on loopback by scripts/services.sh).
 #
-# usage: scripts/test.sh [pytest args]
+# usage: scripts/test.sh [pytest args]   (PORTAL_TEST_WORKERS: processes of the first phase, default 2)
 # With CI set, the services are stopped again at the end.
 set -euo pipefail
 
@@ -55,12 +55,24 @@ export PORTAL_TESTS_OWN_SERVICES=1
 log "checking the import layers"
 "$VENV/bin/lint-imports" --no-cache
 
+# Two phases: the suite on PORTAL_TEST_WORKERS processes (pytest-xdist; each keeps to a Redis database, an index
+# prefix, Celery queues and a test database of its own, portal/settings/test.py), a whole file at a time, then
+# the tests marked serial, which stop a shared service under everyone else, alone.
 set +e
-"$VENV/bin/python" -m pytest "$@"
-rc=$?
+log "phase 1: the suite on ${PORTAL_TEST_WORKERS:-2} processes"
+"$VENV/bin/python" -m pytest -n "${PORTAL_TEST_WORKERS:-2}" --dist loadfile -m "not serial" "$@"
+parallel=$?
+log "phase 2: the serial tests, alone"
+"$VENV/bin/python" -m pytest -m serial "$@"
+serial=$?
 set -e
-if [[ $rc -eq 5 ]]; then
+log "phase 1 exited $parallel, phase 2 exited $serial"
+# 5 is pytest's "no tests collected": fine for one phase (an argument naming only serial tests, or none), not both.
+if [[ $parallel -eq 5 && $serial -eq 5 ]]; then
     log "pytest collected no tests: treating as failure"
-    rc=1
+    exit 1
 fi
-exit $rc
+for rc in "$parallel" "$serial"; do
+    if [[ $rc -ne 0 && $rc -ne 5 ]]; then exit "$rc"; fi
+done
+exit 0

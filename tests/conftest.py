@@ -10,8 +10,11 @@ imported as usual); tests/search and tests/search_ui add their own conftest.py.
 import pytest
 from allauth.account.models import EmailAddress
 from api_support import upload
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from datasets.models import Dataset
@@ -37,8 +40,41 @@ def pytest_collection_modifyitems(items):
             "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
             or (marker is not None and marker.kwargs.get("transaction"))
         )
-        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+        if not transactional:
+            continue
+        if "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+        if marker is not None and not marker.kwargs.get("serialized_rollback"):
+            # pytest-django serializes the seeded rows at setup only if a marker or a fixture asks for it,
+            # and reads a marker's kwargs before the fixture: a run of such tests alone would keep nothing.
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                            append=False)
+        item.fixturenames.insert(0, "seeded_rows_restored_afterwards")  # first set up, so last torn down
+
+
+@pytest.fixture
+def seeded_rows_restored_afterwards(django_db_blocker):
+    """Puts the seeded rows back after a transactional test's closing flush.
+
+    Django restores them only when the next transactional test starts, which is enough when every
+    transactional test runs after the others (pytest-django's order). Under pytest -n --dist loadfile
+    (scripts/test.sh) a worker runs file after file, so one file's plain tests may follow another's
+    transactional ones and would find the vocabularies gone.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            seeded = getattr(connection, "_test_serialized_contents", None)
+            if seeded:
+                connection.creation.deserialize_db_from_string(seeded)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request under /en/ leaves English active in the thread
+    (LocaleMiddleware activates it and nothing resets it), which a later test's mail or message would use."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,13 @@ def corpus(make_seed_catalog):
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(config, items):
     """The SQLite contract run needs none of the suite's services: start it now, beside the suite, and check it
-    last, when it is long finished."""
+    last, when it is long finished.
+
+    Not in a pytest -n worker: every worker collects the whole suite, so each would start a run (all on the
+    contract's one Redis database), and the test may be sent to any of them; there the test starts the run
+    itself while the other worker goes on with the suite."""
+    if hasattr(config, "workerinput"):
+        return
     waiting = [item for item in items if item.nodeid.endswith(TEST_NAME)]
     if waiting and len(items) > len(waiting):
         items[:] = [item for item in items if item not in waiting] + waiting

@@ -18,7 +18,7 @@ CONTRACT = ["tests/search/test_contract.py", "tests/search/test_contract_analysi
             "tests/search/test_contract_conditions.py"]
 TEST_NAME = "test_sqlite_contract.py::test_the_contract_holds_on_sqlite_fts5"
 RUN = pytest.StashKey()
-OWN_REDIS_DATABASE = "/15"
+OWN_REDIS_DATABASE = "/15"  # above the pytest -n workers' 10, 11, ... (portal/settings/test.py)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from search.tasks import replay_pending_updates
 REPO = Path(django_settings.BASE_DIR)
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.serial,  # every other test's Elasticsearch goes down with it
     pytest.mark.skipif(not os.environ.get("PORTAL_TESTS_OWN_SERVICES"),
                        reason="stops the real Elasticsearch: only in runs that own the services"),
 ]

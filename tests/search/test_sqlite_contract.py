@@ -3,7 +3,8 @@
 The suite's database is PostgreSQL, so the contract runs again in a pytest of its own
 whose database is a SQLite file (the embedded configuration's engine); the run must
 pass every test, including the one proving that FTS5 answered. It runs beside the
-suite (sqlite_contract_run.py); this test, the last of the run, waits for it.
+suite (sqlite_contract_run.py); this test, the last of the run, waits for it. Under pytest -n the test
+starts the run itself (tests/search/conftest.py).
 """
 import shutil
 import xml.etree.ElementTree as ElementTree
