@@ -7,8 +7,9 @@ import os
 import tempfile
 from urllib.parse import urlsplit
 
-# pytest -n: worker gwN uses Redis database FIRST_WORKER_REDIS_DB + N (a developer's runs keep to 0-9).
-FIRST_WORKER_REDIS_DB = 10
+# pytest -n: worker gwN uses Redis database FIRST_WORKER_REDIS_DB + N (a developer's runs keep to 0-9;
+# PORTAL_TEST_FIRST_REDIS_DB moves a second parallel run beside the first).
+FIRST_WORKER_REDIS_DB = int(os.environ.get("PORTAL_TEST_FIRST_REDIS_DB", "10"))
 
 
 def _keep_parallel_runs_apart(environ):
