@@ -4,9 +4,12 @@ A version loads into a staging table of text columns (PostgreSQL parses raw
 CSV with COPY; other formats and SQLite go through datastore.readers), then
 each column's type is checked in SQL over every row, and the typed table
 ds_<resource>_<version> is built, indexed and made active in one transaction.
-Until then the previous version's table keeps serving; a failed load records
-its errors and leaves it serving. Progress is written between batches, each
-its own short transaction, so the resource page can show it while it runs.
+Two fast paths skip the staging table: CSV whose sampled types hold on every
+row (COPY straight into the typed table), and Parquet whose column types fit
+the schema (typed record batches, binary COPY on PostgreSQL). Until then the
+previous version's table keeps serving; a failed load records its errors and
+leaves it serving. Progress is written between batches, each its own short
+transaction, so the resource page can show it while it runs.
 """
 import itertools
 import logging
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from datasets.models import ResourceVersion
 
-from . import dialects, readers, types
+from . import dialects, indexing, parquet, plans, readers, types
 from .dialects import ROW_ID, qn
 from .models import DatastoreTable
 from .readers import LoadError
@@ -76,7 +79,7 @@ def load_version(version_id):
     except (OperationalError, InterfaceError, psycopg.OperationalError):
         drop_tables(table)
         raise  # the connection or server failed: the task retries
-    except (LoadError, DatabaseError, psycopg.Error, ValueError, SoftTimeLimitExceeded) as error:
+    except (LoadError, parquet.ParquetError, DatabaseError, psycopg.Error, ValueError, SoftTimeLimitExceeded) as error:
         drop_tables(table)
         _fail(table, _messages(error))
         log.info("datastore load of version %s failed: %s", version_id, table.errors)
@@ -91,9 +94,11 @@ def _load(version, table):
     _drop(staging_name(table))
     _drop(table.table_name)
     with readers.open_source(version) as source:
-        plan = _plan(source, version.resource.table_schema)
+        plan = plans.plan_for(source, version.resource.table_schema)
         loaded = None
-        if dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
+        if source.parquet is not None:
+            loaded = _copy_arrow(dialect, source.parquet, table, plan)
+        elif dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
             loaded = _copy_typed(dialect, source, table, plan)
         if loaded is None:
             with connection.cursor() as cursor:
@@ -139,65 +144,6 @@ def _update(table, **fields):
     for name, value in fields.items():
         setattr(table, name, value)
     DatastoreTable.objects.filter(pk=table.pk).update(**fields)
-
-
-class Plan:
-    """Columns of the table to build: shown name, physical column, declared type or candidates, index."""
-
-    def __init__(self, names, declared, missing, indexed, geometry_column, sample):
-        self.names = names
-        self.physical = [f"c{position}" for position in range(1, len(names) + 1)]
-        self.missing = missing
-        self.declared = {}
-        self.candidates = {}
-        self.indexed = [name for name in names if name in indexed]
-        self.types = {}
-        self.copied = False
-        self.sampled_missing = set()
-        for position, name in enumerate(names):
-            self.sampled_missing.update(row[position] for row in sample if row[position] in missing)
-            if name == geometry_column:
-                self.types[name] = types.GEOMETRY
-            elif name in declared:
-                self.declared[name] = declared[name]
-                if declared[name] in (types.STRING, types.GEOMETRY):
-                    self.types[name] = declared[name]
-                else:
-                    self.candidates[name] = (declared[name],)
-            else:
-                values = [row[position] for row in sample if row[position] is not None and row[position] not in missing]
-                self.candidates[name] = types.candidates_from_sample(values)
-                if not self.candidates[name]:
-                    self.types[name] = types.STRING
-
-    def guess(self):
-        """Types from the sample and the one marker COPY may read as NULL; None when no single marker serves."""
-        markers = self.sampled_missing - {""}
-        if len(markers) > 1:
-            return None
-        return {name: self.types.get(name) or self.candidates[name][0] for name in self.names}, (
-            markers.pop() if markers else "")
-
-    def columns(self):
-        return [{"name": name, "type": self.types[name], "column": column}
-                for name, column in zip(self.names, self.physical)]
-
-
-def _plan(source, table_schema):
-    declared, missing, indexed = {}, list(types.DEFAULT_MISSING_VALUES), set()
-    if isinstance(table_schema, dict):
-        for field in table_schema.get("fields") or []:
-            if isinstance(field, dict) and isinstance(field.get("name"), str):
-                kind = types.TABLE_SCHEMA_TYPES.get(str(field.get("type") or "string"), types.STRING)
-                declared[field["name"]] = kind
-                constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-                if field.get("index") is True or constraints.get("unique") is True:
-                    indexed.add(field["name"])
-        if isinstance(table_schema.get("missingValues"), list):
-            missing = [str(value) for value in table_schema["missingValues"]]
-        key = table_schema.get("primaryKey")
-        indexed.update([key] if isinstance(key, str) else [k for k in key or [] if isinstance(k, str)])
-    return Plan(source.header, declared, missing, indexed, source.geometry_column, source.sample())
 
 
 def _fill(cursor, dialect, source, table, physical):
@@ -256,9 +202,35 @@ def _copy_typed(dialect, source, table, plan):
     return loaded
 
 
+def _copy_arrow(dialect, parquet_table, table, plan):
+    """Parquet whose column types fit the schema: record batches straight into the typed table, as typed values.
+
+    Returns the row count, or None when some declared type needs every value checked (the staging path then
+    reads the file as text, like any other).
+    """
+    column_types = parquet_table.direct_types(plan.names, plan.declared)
+    if column_types is None:
+        return None
+    loaded = 0
+    with connection.cursor() as cursor:
+        _create_final(cursor, dialect, table, plan, dict(zip(plan.names, column_types)), identity=True)
+        for batch in parquet_table.batches():
+            arrays = parquet.typed_arrays(batch, plan.names, column_types, plan.missing)
+            with transaction.atomic():
+                loaded += dialect.write_arrow(cursor, table.table_name, plan.physical, arrays)
+                _update(table, rows_loaded=loaded,
+                        bytes_read=table.bytes_total * loaded // max(parquet_table.num_rows, 1))
+    plan.types.update(zip(plan.names, column_types))
+    plan.copied = True
+    return loaded
+
+
 def _create_final(cursor, dialect, table, plan, column_types, identity=False):
-    row_id = "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY" if identity else (
-        "bigint PRIMARY KEY" if dialect.vendor == "postgresql" else "INTEGER PRIMARY KEY")
+    """The typed table; with `identity` the database numbers the rows (SQLite's INTEGER PRIMARY KEY always can)."""
+    if dialect.vendor == "postgresql":
+        row_id = "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY" if identity else "bigint PRIMARY KEY"
+    else:
+        row_id = "INTEGER PRIMARY KEY"
     definitions = ", ".join(
         f"{qn(column)} {dialect.sql_type(column_types[name])}" for name, column in zip(plan.names, plan.physical)
     )
@@ -324,13 +296,13 @@ def _build(dialect, table, plan):
 
 
 def _index(dialect, table, plan):
-    """The indexes the Table Schema asks for, and planner statistics."""
-    final = table.table_name
+    """The indexes the Table Schema asks for and those the query log earns, built once the rows are in; statistics."""
     with connection.cursor() as cursor:
         for name in plan.indexed:
-            column = plan.physical[plan.names.index(name)]
-            cursor.execute(f"CREATE INDEX {qn(f'{final}_{column}')} ON {qn(final)} ({qn(column)})", [])
-        dialect.after_load(cursor, final)
+            indexing.create_index(cursor, dialect, table.table_name, plan.physical[plan.names.index(name)])
+        plan.indexed += indexing.create_popular(cursor, dialect, table.resource_id, table.table_name, plan.columns(),
+                                                exclude=plan.indexed)
+        dialect.after_load(cursor, table.table_name)
 
 
 def _activate(table, plan, loaded, source_encoding):

@@ -53,7 +53,7 @@ def active_table(resource):
     if table is not None:
         return table
     if not readers.is_tabular(resource.format):
-        raise NotLoaded(_("该资源不是表格数据（CSV、TSV、XLSX、JSON、GeoJSON），没有数据接口。"), field="resource")
+        raise NotLoaded(_("该资源不是表格数据（CSV、TSV、XLSX、JSON、GeoJSON、Parquet），没有数据接口。"), field="resource")
     latest = latest_load(resource)
     if latest is not None and latest.status == DatastoreTable.Status.FAILED:
         raise NotLoaded(_("该资源加载失败：%(errors)s") % {"errors": " ".join(latest.errors)}, field="resource")

@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
+    "datastore-index-popular-columns": {"task": "datastore.tasks.index_popular_columns", "schedule": 3600.0},
     # quality, metadata scores: the links due for a check (LINK_CHECK_INTERVAL), a batch an hour.
     "quality-check-links": {"task": "quality.tasks.check_links", "schedule": 3600.0},
     "quality-timeliness-digests": {"task": "quality.tasks.send_timeliness_digests",
@@ -320,6 +321,12 @@ UPLOAD_MAX_SHEET_COLUMNS = int(env("UPLOAD_MAX_SHEET_COLUMNS", "1000"))
 # The datastore reads a JSON file whole: above this size, a load asks for CSV instead.
 DATASTORE_MAX_JSON_BYTES = int(env("DATASTORE_MAX_JSON_BYTES", str(256 * 1024**2)))
 DATASTORE_COPY_CHUNK_BYTES = int(env("DATASTORE_COPY_CHUNK_BYTES", str(8 * 1024**2)))
+# Columns the rows API is asked to filter or sort by at least DATASTORE_INDEX_MIN_USES times in the last
+# DATASTORE_INDEX_USE_DAYS days get an index, the DATASTORE_POPULAR_INDEXES most used per table
+# (after each load, and hourly: datastore.indexing).
+DATASTORE_POPULAR_INDEXES = int(env("DATASTORE_POPULAR_INDEXES", "3"))
+DATASTORE_INDEX_MIN_USES = int(env("DATASTORE_INDEX_MIN_USES", "20"))
+DATASTORE_INDEX_USE_DAYS = int(env("DATASTORE_INDEX_USE_DAYS", "30"))
 # Enterprise contributions: file size, and when a submitted contribution whose task never started is queued again.
 CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RESOURCE_MAX_UPLOAD_BYTES)))
 CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))
