@@ -133,7 +133,7 @@ class RowsView(DataView):
         if fmt != "json":
             chunks = export_streams.export_chunks(rows_query, fmt)
             return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt))
-        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types())
+        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types(), streamed=False)
         count_sql = rows_query.count_sql()
         total = table.row_count if count_sql is None else selectors.scalar(*count_sql)
         return _stream(request, resource, self._json(rows_query, rows, columns, total), fmt)
@@ -173,7 +173,7 @@ class AggregateView(DataView):
         aggregate = query.AggregateQuery(table, request.query_params)
         indexing.record_use(resource.pk, [(name, False) for name in aggregate.filters.indexable])
         columns = aggregate.output_columns()
-        rows = selectors.fetch(*aggregate.sql(), aggregate.read_types())
+        rows = selectors.fetch(*aggregate.sql(), aggregate.read_types(), streamed=False)
         if fmt != "json":
             name = f"resource-{resource.pk}-v{table.version.number}-aggregate.{exports.FORMATS[fmt][1]}"
             return _stream(request, resource, exports.WRITERS[fmt](columns, rows), fmt, name)

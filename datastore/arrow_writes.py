@@ -2,8 +2,8 @@
 
 PostgreSQL: the binary COPY format (a row is a 16-bit field count, then per
 field a 32-bit length, -1 for NULL, and the value in network byte order),
-laid out for a whole record batch at once with numpy, so no Python object is
-made per value. SQLite: tuples of Python values for executemany, in the forms
+laid out for a whole record batch at once with numpy and Arrow's compute
+functions, so no Python object is made per value. SQLite: tuples of Python values for executemany, in the forms
 dialects.SQLite stores (booleans as 0/1, dates and times as ISO text).
 The arrays are those of datastore.parquet.typed_arrays: int64, float64, bool,
 date32, timestamp[us, UTC] and large_string.
@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"  # signature, flags, extension
 COPY_TRAILER = b"\xff\xff"
+NULL_WORD = b"\xff\xff\xff\xff"  # a field's length -1: NULL
 POSTGRES_EPOCH_MICROSECONDS = 946_684_800 * 1_000_000  # 2000-01-01, PostgreSQL's zero for times
 POSTGRES_EPOCH_DAYS = 10_957
 
@@ -44,49 +45,45 @@ def _width(kind):
     return 8
 
 
-def _text_parts(array):
-    """(value offsets, UTF-8 bytes, byte lengths with 0 for nulls) of a large_string array."""
-    _validity, offsets, data = array.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int64, count=len(array) + 1, offset=array.offset * 8)
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-    return offsets[:-1], data, np.diff(offsets)
+def _fixed_pieces(matrix):
+    """Rows of equal width (a numpy uint8 matrix) as a large_binary array, without copying them one by one."""
+    rows, width = matrix.shape
+    pieces = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), rows, [None, pa.py_buffer(np.ascontiguousarray(matrix))])
+    return pieces.cast(pa.large_binary())
+
+
+def _length_words(lengths):
+    return _fixed_pieces(np.asarray(lengths).astype(">i4").view(np.uint8).reshape(-1, 4))
 
 
 def copy_binary(arrays):
-    """One record batch as the body of a binary COPY (without its header and trailer)."""
+    """One record batch as the body of a binary COPY (without its header and trailer).
+
+    Each field becomes a binary array of its bytes per row (length word, then value), and Arrow joins
+    them row by row in C++: the joined array's data buffer is the COPY body.
+    """
     rows = len(arrays[0])
-    fields = []  # (valid mask, field size in bytes with its length word, how to write the value)
+    field_count = np.frombuffer(np.array(len(arrays), ">i2").tobytes(), np.uint8)
+    pieces = [_fixed_pieces(np.broadcast_to(field_count, (rows, 2)))]
     for array in arrays:
-        valid = np.asarray(array.is_valid()) if array.null_count else np.ones(rows, dtype=bool)
         if pa.types.is_large_string(array.type):
-            starts, data, lengths = _text_parts(array)
-            lengths = np.where(valid, lengths, 0)
-            fields.append((valid, 4 + lengths, ("text", starts, data, lengths)))
-        else:
-            width = _width(array.type)
-            fields.append((valid, np.where(valid, 4 + width, 4), ("fixed", _big_endian(array, width))))
-    row_sizes = 2 + np.sum([size for _valid, size, _value in fields], axis=0)
-    row_starts = np.zeros(rows, dtype=np.int64)
-    np.cumsum(row_sizes[:-1], out=row_starts[1:])
-    out = np.empty(int(row_sizes.sum()), dtype=np.uint8)
-    out[row_starts[:, None] + np.arange(2)] = np.frombuffer(np.array(len(arrays), ">i2").tobytes(), np.uint8)
-    position = row_starts + 2
-    for valid, size, value in fields:
-        length = np.where(valid, size - 4, -1).astype(">i4").view(np.uint8).reshape(-1, 4)
-        out[position[:, None] + np.arange(4)] = length
-        body = position + 4
-        if value[0] == "fixed":
-            raw = value[1]
-            out[body[valid][:, None] + np.arange(raw.shape[1])] = raw[valid]
-        else:
-            _kind, starts, data, lengths = value
-            total = int(lengths.sum())
-            if total:
-                # Each byte of each value: its place within the value, then where it comes from and goes.
-                within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-                out[np.repeat(body, lengths) + within] = data[np.repeat(starts, lengths) + within]
-        position = position + size
-    return out.data
+            pieces.append(_length_words(pc.binary_length(array).fill_null(-1)))
+            pieces.append(array.cast(pa.large_binary()).fill_null(b""))
+            continue
+        width = _width(array.type)
+        word = np.broadcast_to(np.array([0, 0, 0, width], np.uint8), (rows, 4))
+        field = _fixed_pieces(np.concatenate([word, _big_endian(array, width)], axis=1))
+        if array.null_count:
+            field = pc.if_else(array.is_valid(), field, pa.scalar(NULL_WORD, pa.large_binary()))
+        pieces.append(field)
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar(b"", pa.large_binary()))
+    used = np.frombuffer(joined.buffers()[1], dtype=np.int64, count=rows + 1)[rows]
+    return joined.buffers()[2][:used]
+
+
+def numbered(arrays, first):
+    """The arrays with the rows' _id first: first, first + 1, ..."""
+    return [pa.array(np.arange(first, first + len(arrays[0]), dtype=np.int64)), *arrays]
 
 
 def sqlite_rows(arrays):

@@ -32,9 +32,12 @@ class Dialect:
         """Write text rows to the staging table; returns how many."""
         raise NotImplementedError
 
-    def write_arrow(self, cursor, table, physical, arrays):
-        """Write one record batch of typed arrays (datastore.parquet.typed_arrays) to the typed table; returns how many."""
+    def write_arrow(self, cursor, table, physical, batches):
+        """Write record batches of typed arrays (datastore.parquet.typed_arrays, each with its _id) to the typed table."""
         raise NotImplementedError
+
+    def add_row_key(self, cursor, table):
+        """The primary key on _id, once a table's rows are in."""
 
     def index_order(self, descending):
         """How an index column is ordered to serve ORDER BY <column> [DESC] NULLS LAST."""
@@ -73,7 +76,8 @@ class PostgreSQL(Dialect):
 
     def create_staging(self, cursor, table, physical):
         columns = ", ".join(f"{qn(name)} text" for name in physical)
-        cursor.execute(f"CREATE UNLOGGED TABLE {qn(table)} ({qn(ROW_ID)} bigint GENERATED ALWAYS AS IDENTITY, {columns})")
+        cursor.execute(f"CREATE UNLOGGED TABLE {qn(table)} "
+                       f"({qn(ROW_ID)} bigint GENERATED ALWAYS AS IDENTITY (CACHE 100000), {columns})")
 
     def _copy_sql(self, table, physical, options=""):
         return f"COPY {qn(table)} ({', '.join(qn(name) for name in physical)}) FROM STDIN{options}"
@@ -86,12 +90,15 @@ class PostgreSQL(Dialect):
                 count += 1
         return count
 
-    def write_arrow(self, cursor, table, physical, arrays):
+    def write_arrow(self, cursor, table, physical, batches):
         with cursor.cursor.copy(self._copy_sql(table, physical, " (FORMAT binary)")) as copy:
             copy.write(arrow_writes.COPY_HEADER)
-            copy.write(arrow_writes.copy_binary(arrays))
+            for arrays in batches:
+                copy.write(arrow_writes.copy_binary(arrays))
             copy.write(arrow_writes.COPY_TRAILER)
-        return len(arrays[0])
+
+    def add_row_key(self, cursor, table):
+        cursor.execute(f"ALTER TABLE {qn(table)} ADD PRIMARY KEY ({qn(ROW_ID)})")
 
     def index_order(self, descending):
         return "DESC NULLS LAST" if descending else "ASC NULLS LAST"
@@ -152,8 +159,9 @@ class SQLite(Dialect):
             count += len(batch)
         return count
 
-    def write_arrow(self, cursor, table, physical, arrays):
-        return self.write_rows(cursor, table, physical, arrow_writes.sqlite_rows(arrays))
+    def write_arrow(self, cursor, table, physical, batches):
+        for arrays in batches:
+            self.write_rows(cursor, table, physical, arrow_writes.sqlite_rows(arrays))
 
     def index_order(self, descending):
         return "DESC" if descending else "ASC"  # NULLs sort first: last in DESC, as asked; ASC pages sort them

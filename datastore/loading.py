@@ -5,8 +5,9 @@ CSV with COPY; other formats and SQLite go through datastore.readers), then
 each column's type is checked in SQL over every row, and the typed table
 ds_<resource>_<version> is built, indexed and made active in one transaction.
 Two fast paths skip the staging table: CSV whose sampled types hold on every
-row (COPY straight into the typed table), and Parquet whose column types fit
-the schema (typed record batches, binary COPY on PostgreSQL). Until then the
+row (COPY straight into the typed table; on SQLite, Arrow's CSV reader), and
+Parquet whose column types fit the schema (typed record batches, binary COPY
+on PostgreSQL). Until then the
 previous version's table keeps serving; a failed load records its errors and
 leaves it serving. Progress is written between batches, each its own short
 transaction, so the resource page can show it while it runs.
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from datasets.models import ResourceVersion
 
-from . import dialects, indexing, parquet, plans, readers, types
+from . import arrow_csv, arrow_writes, dialects, indexing, parquet, plans, readers, types
 from .dialects import ROW_ID, qn
 from .models import DatastoreTable
 from .readers import LoadError
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_BYTES = settings.DATASTORE_COPY_CHUNK_BYTES
 ROW_BATCH = 50_000
+ARROW_BATCHES_A_COMMIT = 4  # of parquet.BATCH_ROWS rows
 MAX_ERRORS = 20
 
 
@@ -97,9 +99,10 @@ def _load(version, table):
         plan = plans.plan_for(source, version.resource.table_schema)
         loaded = None
         if source.parquet is not None:
-            loaded = _copy_arrow(dialect, source.parquet, table, plan)
-        elif dialect.vendor == "postgresql" and source.format in readers.DELIMITED_FORMATS:
-            loaded = _copy_typed(dialect, source, table, plan)
+            loaded = _copy_parquet(dialect, source.parquet, table, plan)
+        elif source.format in readers.DELIMITED_FORMATS:
+            copy = _copy_typed if dialect.vendor == "postgresql" else _insert_parsed
+            loaded = copy(dialect, source, table, plan)
         if loaded is None:
             with connection.cursor() as cursor:
                 with transaction.atomic():
@@ -202,8 +205,8 @@ def _copy_typed(dialect, source, table, plan):
     return loaded
 
 
-def _copy_arrow(dialect, parquet_table, table, plan):
-    """Parquet whose column types fit the schema: record batches straight into the typed table, as typed values.
+def _copy_parquet(dialect, parquet_table, table, plan):
+    """Parquet whose column types fit the schema: its record batches straight into the typed table, as typed values.
 
     Returns the row count, or None when some declared type needs every value checked (the staging path then
     reads the file as text, like any other).
@@ -211,24 +214,59 @@ def _copy_arrow(dialect, parquet_table, table, plan):
     column_types = parquet_table.direct_types(plan.names, plan.declared)
     if column_types is None:
         return None
+    batches = (parquet.typed_arrays(batch, plan.names, column_types, plan.missing) for batch in parquet_table.batches())
+    return _write_typed(dialect, table, plan, column_types, batches,
+                        lambda loaded: table.bytes_total * loaded // max(parquet_table.num_rows, 1))
+
+
+def _insert_parsed(dialect, source, table, plan):
+    """SQLite's fast path for CSV: Arrow parses it with the sampled types (datastore.arrow_csv), rows go in typed.
+
+    Returns the row count, or None (the table dropped) when some value does not fit: the staging path decides.
+    """
+    guess = plan.guess()
+    if guess is None:
+        return None
+    column_types = [guess[0][name] for name in plan.names]
+    try:
+        return _write_typed(dialect, table, plan, column_types,
+                            arrow_csv.typed_batches(source, plan.physical, column_types, plan.missing),
+                            lambda _loaded: source.file.tell())
+    except arrow_csv.DoesNotFit:
+        log.info("datastore: %s does not fit its sampled types; checking every value", table.table_name)
+        _drop(table.table_name)
+        _update(table, rows_loaded=0, bytes_read=0)
+        return None
+
+
+def _write_typed(dialect, table, plan, column_types, batches, bytes_read):
+    """Lists of typed arrays into the typed table, each row given its _id; returns the row count."""
     loaded = 0
     with connection.cursor() as cursor:
-        _create_final(cursor, dialect, table, plan, dict(zip(plan.names, column_types)), identity=True)
-        for batch in parquet_table.batches():
-            arrays = parquet.typed_arrays(batch, plan.names, column_types, plan.missing)
+        _create_final(cursor, dialect, table, plan, dict(zip(plan.names, column_types)))
+        # A few batches a transaction: each COPY and commit costs, each batch alone would double the time.
+        while group := list(itertools.islice(batches, ARROW_BATCHES_A_COMMIT)):
+            chunk = []
+            for arrays in group:
+                chunk.append(arrow_writes.numbered(arrays, loaded + 1))
+                loaded += len(arrays[0])
             with transaction.atomic():
-                loaded += dialect.write_arrow(cursor, table.table_name, plan.physical, arrays)
-                _update(table, rows_loaded=loaded,
-                        bytes_read=table.bytes_total * loaded // max(parquet_table.num_rows, 1))
+                dialect.write_arrow(cursor, table.table_name, [ROW_ID, *plan.physical], chunk)
+                _update(table, rows_loaded=loaded, bytes_read=bytes_read(loaded))
     plan.types.update(zip(plan.names, column_types))
     plan.copied = True
     return loaded
 
 
 def _create_final(cursor, dialect, table, plan, column_types, identity=False):
-    """The typed table; with `identity` the database numbers the rows (SQLite's INTEGER PRIMARY KEY always can)."""
+    """The typed table; with `identity` the database numbers the rows, else the load gives each its _id.
+
+    On PostgreSQL the primary key is added once the rows are in (dialect.add_row_key): built in one
+    sort, it costs a third of keeping it up row by row. SQLite's INTEGER PRIMARY KEY is the row itself.
+    """
     if dialect.vendor == "postgresql":
-        row_id = "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY" if identity else "bigint PRIMARY KEY"
+        # Numbers taken 100,000 at a time, not one sequence call a row; one load, so still 1, 2, 3...
+        row_id = "bigint GENERATED ALWAYS AS IDENTITY (CACHE 100000)" if identity else "bigint NOT NULL"
     else:
         row_id = "INTEGER PRIMARY KEY"
     definitions = ", ".join(
@@ -298,8 +336,9 @@ def _build(dialect, table, plan):
 def _index(dialect, table, plan):
     """The indexes the Table Schema asks for and those the query log earns, built once the rows are in; statistics."""
     with connection.cursor() as cursor:
+        dialect.add_row_key(cursor, table.table_name)
         for name in plan.indexed:
-            indexing.create_index(cursor, dialect, table.table_name, plan.physical[plan.names.index(name)])
+            indexing.create_key_index(cursor, table.table_name, plan.physical[plan.names.index(name)])
         plan.indexed += indexing.create_popular(cursor, dialect, table.resource_id, table.table_name, plan.columns(),
                                                 exclude=plan.indexed)
         dialect.after_load(cursor, table.table_name)

@@ -210,7 +210,10 @@ class Source:
         return self._json_rows()
 
     def sample(self):
-        """The first SAMPLE_ROWS rows, read anew (rows() can still be read from the start)."""
+        """The first SAMPLE_ROWS rows, read anew (rows() can still be read from the start); none of a Parquet file,
+        whose columns declare their types."""
+        if self.parquet is not None:
+            return []
         rows, sample = self.rows(), []
         for row in rows:
             sample.append(row)

@@ -327,6 +327,8 @@ DATASTORE_COPY_CHUNK_BYTES = int(env("DATASTORE_COPY_CHUNK_BYTES", str(8 * 1024*
 DATASTORE_POPULAR_INDEXES = int(env("DATASTORE_POPULAR_INDEXES", "3"))
 DATASTORE_INDEX_MIN_USES = int(env("DATASTORE_INDEX_MIN_USES", "20"))
 DATASTORE_INDEX_USE_DAYS = int(env("DATASTORE_INDEX_USE_DAYS", "30"))
+# How often each server process writes the uses it counted (kept in memory in between: a read writes nothing).
+DATASTORE_USE_FLUSH_SECONDS = float(env("DATASTORE_USE_FLUSH_SECONDS", "60"))
 # Enterprise contributions: file size, and when a submitted contribution whose task never started is queued again.
 CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RESOURCE_MAX_UPLOAD_BYTES)))
 CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))
