@@ -70,6 +70,12 @@ with override_settings(DATASTORE_INDEX_MIN_USES=1):
         out["pages"][sort].append(by_offset(sort) == by_cursor(sort))
 out["indexed"] = sorted(DatastoreTable.objects.get(resource=resources["parquet"], is_active=True).indexed)
 out["total"] = len(by_offset("-dep_delay"))
+# Arrow reads this CSV with the types of its first 2,000 rows until row 2,051 says otherwise: the values are checked.
+late = "名称,数量\n" + "".join(f"站{n},{'许多' if n == 2050 else n}\n" for n in range(2100))
+widened = add_file_resource(user=staff, dataset=dataset,
+                            uploaded=SimpleUploadedFile("late.csv", late.encode(), content_type="text/csv"))
+resources["late"] = widened
+out["late"] = [get("late", "schema")["fields"], get("late", "rows", offset=2049, limit=2)["rows"]]
 print("RESULT" + json.dumps(out, ensure_ascii=False))
 '''
 
@@ -86,3 +92,6 @@ def test_parquet_loads_and_pages_on_sqlite(tmp_path):
     # Four sorts asked for equally often: the three first by name get an index (DATASTORE_POPULAR_INDEXES).
     assert out["indexed"] == ["-dep_delay", "arr_delay", "dep_delay"]
     assert out["total"] == 800
+    fields, rows = out["late"]
+    assert fields == [{"name": "名称", "type": "string", "indexed": False}, {"name": "数量", "type": "string", "indexed": False}]
+    assert rows == [{"_id": 2050, "名称": "站2049", "数量": "2049"}, {"_id": 2051, "名称": "站2050", "数量": "许多"}]
