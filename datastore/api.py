@@ -22,7 +22,7 @@ from datasets import tasks as catalog_tasks
 from datasets.access_audit import download_audit
 from datasets.downloads.views import DownloadView
 
-from . import export_streams, exports, query, selectors
+from . import export_streams, exports, indexing, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer
 
 RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -104,7 +104,7 @@ class TableSchemaView(DataView):
         geo = exports.geo_columns(table.columns)
         return Response({
             "resource": resource.pk, "version": table.version.number, "row_count": table.row_count,
-            "fields": [{"name": c["name"], "type": c["type"], "indexed": c["name"] in table.indexed}
+            "fields": [{"name": c["name"], "type": c["type"], "indexed": table.is_indexed(c["name"])}
                        for c in table.columns],
             "geo": list(geo) if geo else None,
         })
@@ -129,11 +129,13 @@ class RowsView(DataView):
         rows_query = query.RowQuery(table, request.query_params)
         columns = rows_query.output_columns()
         _check_geo(table, fmt, columns)
+        indexing.record_use(resource.pk, rows_query.uses())
         if fmt != "json":
             chunks = export_streams.export_chunks(rows_query, fmt)
             return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt))
-        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types())
-        total = selectors.scalar(*rows_query.count_sql())
+        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types(), streamed=False)
+        count_sql = rows_query.count_sql()
+        total = table.row_count if count_sql is None else selectors.scalar(*count_sql)
         return _stream(request, resource, self._json(rows_query, rows, columns, total), fmt)
 
     @staticmethod
@@ -169,8 +171,9 @@ class AggregateView(DataView):
         table = selectors.active_table(resource)
         fmt = _format(request, ("json", "csv", "xlsx", "parquet"))
         aggregate = query.AggregateQuery(table, request.query_params)
+        indexing.record_use(resource.pk, [(name, False) for name in aggregate.filters.indexable])
         columns = aggregate.output_columns()
-        rows = selectors.fetch(*aggregate.sql(), aggregate.read_types())
+        rows = selectors.fetch(*aggregate.sql(), aggregate.read_types(), streamed=False)
         if fmt != "json":
             name = f"resource-{resource.pk}-v{table.version.number}-aggregate.{exports.FORMATS[fmt][1]}"
             return _stream(request, resource, exports.WRITERS[fmt](columns, rows), fmt, name)

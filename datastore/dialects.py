@@ -9,7 +9,7 @@ from psycopg import sql
 
 from core import encodings
 
-from . import types
+from . import arrow_writes, types
 
 ROW_ID = "_id"
 
@@ -31,6 +31,20 @@ class Dialect:
     def write_rows(self, cursor, table, physical, rows):
         """Write text rows to the staging table; returns how many."""
         raise NotImplementedError
+
+    def write_arrow(self, cursor, table, physical, batches):
+        """Write record batches of typed arrays (datastore.parquet.typed_arrays, each with its _id) to the typed table."""
+        raise NotImplementedError
+
+    def add_row_key(self, cursor, table):
+        """The primary key on _id, once a table's rows are in."""
+
+    def index_order(self, descending):
+        """How an index column is ordered to serve ORDER BY <column> [DESC] NULLS LAST."""
+        raise NotImplementedError
+
+    def skip_commit_wait(self, cursor):
+        """Within a transaction: its commit need not wait for the disk (a lost counter costs nothing)."""
 
     def matches(self, expression):
         raise NotImplementedError
@@ -62,7 +76,8 @@ class PostgreSQL(Dialect):
 
     def create_staging(self, cursor, table, physical):
         columns = ", ".join(f"{qn(name)} text" for name in physical)
-        cursor.execute(f"CREATE UNLOGGED TABLE {qn(table)} ({qn(ROW_ID)} bigint GENERATED ALWAYS AS IDENTITY, {columns})")
+        cursor.execute(f"CREATE UNLOGGED TABLE {qn(table)} "
+                       f"({qn(ROW_ID)} bigint GENERATED ALWAYS AS IDENTITY (CACHE 100000), {columns})")
 
     def _copy_sql(self, table, physical, options=""):
         return f"COPY {qn(table)} ({', '.join(qn(name) for name in physical)}) FROM STDIN{options}"
@@ -74,6 +89,22 @@ class PostgreSQL(Dialect):
                 copy.write_row(row)
                 count += 1
         return count
+
+    def write_arrow(self, cursor, table, physical, batches):
+        with cursor.cursor.copy(self._copy_sql(table, physical, " (FORMAT binary)")) as copy:
+            copy.write(arrow_writes.COPY_HEADER)
+            for arrays in batches:
+                copy.write(arrow_writes.copy_binary(arrays))
+            copy.write(arrow_writes.COPY_TRAILER)
+
+    def add_row_key(self, cursor, table):
+        cursor.execute(f"ALTER TABLE {qn(table)} ADD PRIMARY KEY ({qn(ROW_ID)})")
+
+    def index_order(self, descending):
+        return "DESC NULLS LAST" if descending else "ASC NULLS LAST"
+
+    def skip_commit_wait(self, cursor):
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
     def copy_csv(self, cursor, table, physical, chunk, *, delimiter, source_encoding, header, null=""):
         """COPY one chunk of raw CSV bytes (PostgreSQL parses, transcodes and converts it); returns the row count."""
@@ -127,6 +158,13 @@ class SQLite(Dialect):
             cursor.executemany(sql, batch)
             count += len(batch)
         return count
+
+    def write_arrow(self, cursor, table, physical, batches):
+        for arrays in batches:
+            self.write_rows(cursor, table, physical, arrow_writes.sqlite_rows(arrays))
+
+    def index_order(self, descending):
+        return "DESC" if descending else "ASC"  # NULLs sort first: last in DESC, as asked; ASC pages sort them
 
     def matches(self, expression):
         return f"{expression} REGEXP %s"  # Django registers REGEXP with Python's re

@@ -29,7 +29,8 @@ class DatastoreTable(models.Model):
     encoding = models.CharField(max_length=20, blank=True)
     # [{"name": shown name, "type": datastore.types name, "column": physical column c1..cN}]
     columns = models.JSONField(default=list, blank=True)
-    indexed = models.JSONField(default=list, blank=True)  # names of the indexed columns
+    # Names of the indexed columns, "-<name>" for a descending index (datastore.indexing).
+    indexed = models.JSONField(default=list, blank=True)
     row_count = models.PositiveBigIntegerField(null=True, blank=True)
     rows_loaded = models.PositiveBigIntegerField(default=0)
     bytes_total = models.PositiveBigIntegerField(default=0)
@@ -63,3 +64,29 @@ class DatastoreTable(models.Model):
     def column(self, name):
         """The stored description of a column by its shown name, or None."""
         return next((column for column in self.columns if column["name"] == name), None)
+
+    def is_indexed(self, name):
+        return name in self.indexed or f"-{name}" in self.indexed
+
+
+class ColumnUse(models.Model):
+    """How often, on one day, the rows API was asked to filter or sort a resource's table by a column.
+
+    Nothing about the caller is kept. The most used columns get an index (datastore.indexing):
+    a filter and an ascending sort share one, a descending sort has its own.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    column_name = models.CharField(max_length=200)  # the shown name, which a new version usually keeps
+    descending = models.BooleanField(default=False)
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resource", "column_name", "descending", "day"],
+                                               name="one_column_use_per_day")]
+        verbose_name = _("列查询次数")
+        verbose_name_plural = _("列查询次数")
+
+    def __str__(self):
+        return f"{self.resource_id}:{self.column_name}{' desc' if self.descending else ''} {self.day}"

@@ -6,16 +6,13 @@ is parsed to the column's type and passed as a parameter. Nothing a caller
 writes is ever spliced into SQL. Each refusal is a ValidationError naming the
 parameter, which the API turns into a 400.
 """
-import base64
-import binascii
-import json
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import dialects, types
+from . import dialects, keyset, types
 from .dialects import ROW_ID, qn
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "isnull")
@@ -50,6 +47,7 @@ class Filters:
         self.dialect = dialect
         self.clauses = []
         self.params = []
+        self.indexable = []  # names of the columns filtered in ways an index serves (not `contains`)
 
     def column(self, name, parameter):
         column = self.table.column(name)
@@ -71,6 +69,8 @@ class Filters:
             if len(value) > MAX_TEXT:
                 _refuse(parameter, _("取值过长。"))
             self._add_one(parameter, column, operator, value)
+        if operator != "contains" and column["name"] not in self.indexable:
+            self.indexable.append(column["name"])
 
     def _value(self, column, text, parameter):
         value = types.parse_value(column["type"], text, parameter)
@@ -164,7 +164,7 @@ class RowQuery:
             if query_params.get("cursor"):
                 if self.offset:
                     _refuse("cursor", _("cursor 不能与 offset 同时使用。"))
-                self.cursor = self._decode_cursor(query_params["cursor"])
+                self.cursor = keyset.decode(query_params["cursor"], self.sort, self.dialect)
 
     def _fields(self, value):
         if not value:
@@ -186,57 +186,14 @@ class RowQuery:
             keys.append((column, descending))
         return keys
 
-    # --- keyset cursor: the sort values and _id of the last row sent ---
     def encode_cursor(self, row):
         """The cursor after `row` (as read: _id, then the selected columns' values)."""
-        by_name = dict(zip((c["name"] for c in self.selected), row[1:]))
-        values = [by_name[column["name"]] for column, _descending in self.sort] + [row[0]]
-        return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+        return keyset.encode(self.sort, self.selected, row)
 
-    def _decode_cursor(self, text):
-        try:
-            values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            _refuse("cursor", _("cursor 无效。"))
-        if not isinstance(values, list) or len(values) != len(self.sort) + 1:
-            _refuse("cursor", _("cursor 与当前排序不符。"))
-        *keys, row_id = values
-        if not isinstance(row_id, int) or isinstance(row_id, bool):
-            _refuse("cursor", _("cursor 无效。"))
-        parsed = []
-        for (column, _descending), value in zip(self.sort, keys):
-            if value is None:
-                parsed.append(None)
-                continue
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            if not isinstance(value, (str, int, float)):
-                _refuse("cursor", _("cursor 无效。"))
-            parsed.append(self.dialect.parameter(column["type"], types.parse_value(column["type"], str(value), "cursor")))
-        return parsed, row_id
-
-    def _keyset(self):
-        """Rows strictly after the cursor in ORDER BY order (NULLs last in both directions)."""
-        keys, row_id = self.cursor
-        terms = [(qn(column["column"]), descending, value) for (column, descending), value in zip(self.sort, keys)]
-        terms.append((qn(ROW_ID), False, row_id))
-        alternatives, params = [], []
-        for position, (expression, descending, value) in enumerate(terms):
-            if value is None:
-                continue  # nothing sorts after a NULL at this key: only ties on it continue below
-            parts, part_params = [], []
-            for earlier, _d, earlier_value in terms[:position]:
-                if earlier_value is None:
-                    parts.append(f"{earlier} IS NULL")
-                else:
-                    parts.append(f"{earlier} = %s")
-                    part_params.append(earlier_value)
-            parts.append(f"({expression} {'<' if descending else '>'} %s OR {expression} IS NULL)"
-                         if expression != qn(ROW_ID) else f"{expression} > %s")
-            part_params.append(value)
-            alternatives.append("(" + " AND ".join(parts) + ")")
-            params += part_params
-        return "(" + (" OR ".join(alternatives) or "1 = 0") + ")", params
+    def uses(self):
+        """[(column name, descending)] this query filters and sorts by: what datastore.indexing counts."""
+        return [(name, False) for name in self.filters.indexable] + [
+            (column["name"], descending) for column, descending in self.sort]
 
     def sql(self):
         """SELECT _id and the selected columns, in that order."""
@@ -244,22 +201,39 @@ class RowQuery:
 
     def sql_selecting(self, select, select_params=()):
         """The same rows in the same order, each as the `select` list (whose parameters come first)."""
+        order = " ORDER BY " + ", ".join(
+            [_order(qn(column["column"]), descending) for column, descending in self.sort] + [f"{qn(ROW_ID)} ASC"])
         where, params = self.filters.clauses[:], list(select_params) + self.filters.params
-        if self.cursor is not None:
-            clause, clause_params = self._keyset()
-            where.append(clause)
-            params += clause_params
-        order = [_order(qn(column["column"]), descending) for column, descending in self.sort] + [f"{qn(ROW_ID)} ASC"]
+        ranges = keyset.ranges(self.sort, self.cursor) if self.cursor is not None else []
+        if len(ranges) > 1 and keyset.is_indexed(self.table, self.sort):
+            page, page_params = self._page_by_ranges(ranges, order)
+            where, params = [f"{qn(ROW_ID)} IN ({page})"], list(select_params) + page_params
+        elif ranges:
+            where.append("(" + " OR ".join(f"({condition})" for condition, _p in ranges) + ")")
+            params += [value for _c, values in ranges for value in values]
         sql = f"SELECT {select} FROM {qn(self.table.table_name)}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY " + ", ".join(order)
+        sql += order
         if self.limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [self.limit, self.offset]
         return sql, params
 
+    def _page_by_ranges(self, ranges, order):
+        """The _id of the page after the cursor: each range of the order read on its own, the first `limit` of them."""
+        keys = ", ".join(dict.fromkeys([qn(ROW_ID)] + [qn(column["column"]) for column, _d in self.sort]))
+        source, branches, params = qn(self.table.table_name), [], []
+        for condition, condition_params in ranges:
+            where = " AND ".join(self.filters.clauses + [condition])
+            branches.append(f"SELECT * FROM (SELECT {keys} FROM {source} WHERE {where}{order} LIMIT %s) AS r{len(branches)}")
+            params += self.filters.params + condition_params + [self.limit]
+        return f"SELECT {qn(ROW_ID)} FROM ({' UNION ALL '.join(branches)}) AS page{order} LIMIT %s", params + [self.limit]
+
     def count_sql(self):
+        """The SQL counting the rows that match, or None when nothing is filtered (the load counted them)."""
+        if not self.filters.clauses:
+            return None
         return f"SELECT COUNT(*) FROM {qn(self.table.table_name)}{self.filters.sql()}", list(self.filters.params)
 
     def output_columns(self):

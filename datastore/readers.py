@@ -3,11 +3,12 @@
 CSV/TSV stream through the csv module; XLSX through openpyxl in read-only
 mode, within core.inspection's limits (checked again on the stored file);
 JSON arrays and GeoJSON feature collections are parsed whole, so their size
-is bounded (DATASTORE_MAX_JSON_BYTES). Every value comes out as text or None,
-so one type check (datastore.types) serves every format.
+is bounded (DATASTORE_MAX_JSON_BYTES); Parquet a record batch at a time
+(datastore.parquet), which also keeps its typed columns for the loader.
+Every value comes out as text or None, so one type check (datastore.types)
+serves every format.
 """
 import csv
-import datetime
 import io
 import json
 from contextlib import contextmanager
@@ -18,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from core import encodings, inspection
 
-from . import types
+from . import parquet, types
 
-TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON", "GEOJSON")
+TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON", "GEOJSON", "PARQUET")
 DELIMITED_FORMATS = ("CSV", "TSV")
 SAMPLE_ROWS = 2000
 MAX_COLUMN_NAME = 200
@@ -50,25 +51,8 @@ def clean_header(names):
     return cleaned
 
 
-def as_text(value):
-    """A cell as text (None stays None), written the way types.PATTERNS recognize it."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ") if value.tzinfo is None else types.iso_utc(value)
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 class Source:
-    """An opened tabular file: `header`, `rows()` (lists of text), and for CSV/TSV the raw bytes."""
+    """An opened tabular file: `header`, `rows()` (lists of text); for CSV/TSV the raw bytes, for Parquet `parquet`."""
 
     def __init__(self, fileobj, fmt):
         self.file = fileobj
@@ -76,10 +60,14 @@ class Source:
         self.encoding = ""
         self.delimiter = None
         self.geometry_column = None
+        self.parquet = None
+        self.file_types = {}  # {shown name: type} a file declares itself (Parquet's column types)
         if fmt in DELIMITED_FORMATS:
             self._open_delimited()
         elif fmt == "XLSX":
             self._open_xlsx()
+        elif fmt == "PARQUET":
+            self._open_parquet()
         else:
             self._open_json()
 
@@ -142,7 +130,7 @@ class Source:
         try:
             for row in self._sheet.rows():
                 if row and any(cell is not None and cell != "" for cell in row):
-                    yield [as_text(cell) for cell in row]
+                    yield [types.as_text(cell) for cell in row]
         except inspection.Refused as error:
             raise LoadError(str(error)) from None
 
@@ -192,17 +180,40 @@ class Source:
 
     def _json_rows(self):
         for record in self._records:
-            yield [as_text(record.get(key)) for key in self._keys]
+            yield [types.as_text(record.get(key)) for key in self._keys]
+
+    # --- Parquet ---
+    def _open_parquet(self):
+        try:
+            self.parquet = parquet.ParquetTable(self.file)
+        except parquet.ParquetError as error:
+            raise LoadError(str(error)) from None
+        if not self.parquet.names:
+            raise LoadError(_("Parquet 文件中没有列。"))
+        self.encoding = "parquet"
+        self.header = clean_header(self.parquet.names)
+        self.file_types = dict(zip(self.header, self.parquet.file_types))
+
+    def _parquet_rows(self):
+        try:
+            yield from self.parquet.text_rows()
+        except parquet.ParquetError as error:
+            raise LoadError(str(error)) from None
 
     def rows(self):
         if self.format in DELIMITED_FORMATS:
             return self._delimited_rows()
         if self.format == "XLSX":
             return self._xlsx_data_rows()
+        if self.format == "PARQUET":
+            return self._parquet_rows()
         return self._json_rows()
 
     def sample(self):
-        """The first SAMPLE_ROWS rows, read anew (rows() can still be read from the start)."""
+        """The first SAMPLE_ROWS rows, read anew (rows() can still be read from the start); none of a Parquet file,
+        whose columns declare their types."""
+        if self.parquet is not None:
+            return []
         rows, sample = self.rows(), []
         for row in rows:
             sample.append(row)

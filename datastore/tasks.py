@@ -1,9 +1,9 @@
-"""Celery tasks of the datastore: thin wrappers around datastore.loading."""
+"""Celery tasks of the datastore: thin wrappers around datastore.loading and datastore.indexing."""
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import loading
+from . import indexing, loading
 
 
 # Bounded: time limits, and attempts counted on the load's row (loading.load_version), retries included.
@@ -14,3 +14,10 @@ from . import loading
 def load_resource_version(self, version_id):
     # Idempotent: a ready table is kept, a half-done one is dropped and redone.
     loading.load_version(version_id)
+
+
+@shared_task(acks_late=True, ignore_result=True,
+             soft_time_limit=settings.JOB_SOFT_TIME_LIMIT, time_limit=settings.JOB_TIME_LIMIT)
+def index_popular_columns():
+    # Idempotent: an index already there is left alone.
+    indexing.index_serving_tables()

@@ -5,6 +5,7 @@ regular expressions, so the same check runs in SQL on PostgreSQL (`~`) and on
 SQLite (`REGEXP`, which Django implements with Python's `re`).
 """
 import datetime
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -108,3 +109,25 @@ def iso_utc(value):
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     return text + "Z"
+
+
+def as_text(value):
+    """A cell as text (None stays None), written the way PATTERNS recognize it (bytes as UTF-8, else hex)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ") if value.tzinfo is None else iso_utc(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.hex()
+    return str(value)

@@ -2,7 +2,7 @@
 
 One writer for both uses: a contribution merged with masked columns, and a
 resource version the platform masks for its publisher. CSV and TSV stay
-delimited text with their own delimiter; XLSX and JSON tables come out as CSV
+delimited text with their own delimiter; XLSX, JSON and Parquet tables come out as CSV
 (the masked copy is for download, not for keeping workbook formatting). The
 copy is UTF-8 whatever the source encoding, and its text cells are defused
 against spreadsheet formulas, as every file the platform writes.

@@ -3,16 +3,18 @@
 CSV/TSV stream line by line (each line decoded on its own, so a file that
 mixes encodings is reported with row numbers instead of failing whole); XLSX
 goes through core.inspection (read-only openpyxl, streaming) only after its
-zip directory passed the size and ratio limits; JSON arrays go through datastore.readers.
+zip directory passed the size and ratio limits; JSON arrays and Parquet files (a record
+batch at a time, each cell as the text the datastore reads) go through datastore.readers.
 """
 import csv
 
 from django.utils.translation import gettext as _
 
 from core import encodings, inspection
-from datastore.readers import LoadError, Source, as_text
+from datastore.readers import LoadError, Source
+from datastore.types import as_text
 
-TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
+TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON", "PARQUET")
 
 
 class Unreadable(Exception):
@@ -34,8 +36,8 @@ class Table:
             self._open_delimited()
         elif fmt == "XLSX":
             self._open_xlsx()
-        elif fmt == "JSON":
-            self._open_json()
+        elif fmt in ("JSON", "PARQUET"):
+            self._open_source()
         else:
             raise Unreadable(_("格式 %(format)s 不是表格数据。") % {"format": fmt})
 
@@ -99,10 +101,10 @@ class Table:
                 cells.pop()
             yield number, cells
 
-    # --- JSON ---
-    def _open_json(self):
+    # --- JSON, Parquet ---
+    def _open_source(self):
         try:
-            self._source = Source(self.file, "JSON")
+            self._source = Source(self.file, self.format)
         except LoadError as error:
             raise Unreadable(str(error)) from None
         self.encoding = self._source.encoding
@@ -118,5 +120,11 @@ class Table:
             rows = self._xlsx()
             next(rows, None)
             return rows
-        return ((number, ["" if cell is None else cell for cell in row])
-                for number, row in enumerate(self._source.rows(), start=2))
+        return self._source_rows()
+
+    def _source_rows(self):
+        try:
+            for number, row in enumerate(self._source.rows(), start=2):
+                yield number, ["" if cell is None else cell for cell in row]
+        except LoadError as error:  # a damaged Parquet page, met where it is
+            raise Unreadable(str(error)) from None

@@ -1,9 +1,20 @@
 """Shared helpers of the datastore tests (no tests here): tabular files and loading them through the services."""
 import io
 import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
 
 from api_support import upload
 from datasets.services.resources import add_file_resource, replace_resource_file
+
+# What a deployment sets; a subprocess on the embedded defaults starts from the test environment minus these.
+SERVICE_VARIABLES = (
+    "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_BACKEND", "SEARCH_INDEX_PREFIX",
+    "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT",
+)
 
 STATIONS_HEADER = "站名,区,客流,开通日期,经度,纬度,备注\n"
 STATIONS_ROWS = [
@@ -155,3 +166,17 @@ def seed_loaded_table(rows):
     load_resource_version.apply(args=[resource.current_version_id]).get()
     table = DatastoreTable.objects.get(version_id=resource.current_version_id)
     return {"resource": resource.pk, "table": table.table_name, "rows": table.row_count}
+
+
+def run_on_sqlite(script, tmp_path):
+    """Run a script on the embedded defaults (portal.settings.dev, SQLite, eager tasks) in a subprocess.
+
+    The script prints "RESULT" and a JSON document; this returns the document.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.dev", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                "MEDIA_ROOT": str(tmp_path / "media")})
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return json.loads(result.stdout.split("RESULT", 1)[1])

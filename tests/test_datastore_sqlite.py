@@ -1,19 +1,7 @@
 """The datastore on the embedded default: SQLite, eager tasks (portal.settings.dev in a subprocess)."""
 import base64
-import json
-import os
-import subprocess
-import sys
 
-from django.conf import settings
-
-from datastore_support import defused, export_records
-
-# What a deployment sets; the subprocess starts from the test environment minus these.
-SERVICE_VARIABLES = (
-    "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_BACKEND", "SEARCH_INDEX_PREFIX",
-    "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT",
-)
+from datastore_support import defused, export_records, run_on_sqlite
 
 SCRIPT = r'''
 import io, json, django
@@ -99,13 +87,7 @@ print("RESULT" + json.dumps(out, ensure_ascii=False))
 
 
 def test_load_query_aggregate_and_export_on_sqlite(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.dev", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                "MEDIA_ROOT": str(tmp_path / "media")})
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    out = json.loads(result.stdout.split("RESULT", 1)[1])
+    out = run_on_sqlite(SCRIPT, tmp_path)
 
     status, schema = out["schema"]
     assert status == 200

@@ -249,6 +249,14 @@ UPLOAD_MAX_SHEET_COLUMNS = int(env("UPLOAD_MAX_SHEET_COLUMNS", "1000"))
 # The datastore reads a JSON file whole: above this size, a load asks for CSV instead.
 DATASTORE_MAX_JSON_BYTES = int(env("DATASTORE_MAX_JSON_BYTES", str(256 * 1024**2)))
 DATASTORE_COPY_CHUNK_BYTES = int(env("DATASTORE_COPY_CHUNK_BYTES", str(8 * 1024**2)))
+# Columns the rows API is asked to filter or sort by at least DATASTORE_INDEX_MIN_USES times in the last
+# DATASTORE_INDEX_USE_DAYS days get an index, the DATASTORE_POPULAR_INDEXES most used per table
+# (after each load, and hourly: datastore.indexing).
+DATASTORE_POPULAR_INDEXES = int(env("DATASTORE_POPULAR_INDEXES", "3"))
+DATASTORE_INDEX_MIN_USES = int(env("DATASTORE_INDEX_MIN_USES", "20"))
+DATASTORE_INDEX_USE_DAYS = int(env("DATASTORE_INDEX_USE_DAYS", "30"))
+# How often each server process writes the uses it counted (kept in memory in between: a read writes nothing).
+DATASTORE_USE_FLUSH_SECONDS = float(env("DATASTORE_USE_FLUSH_SECONDS", "60"))
 # Enterprise contributions: file size, and when a submitted contribution whose task never started is queued again.
 CONTRIBUTION_MAX_UPLOAD_BYTES = int(env("CONTRIBUTION_MAX_UPLOAD_BYTES", str(RESOURCE_MAX_UPLOAD_BYTES)))
 CONTRIBUTION_STUCK_MINUTES = int(env("CONTRIBUTION_STUCK_MINUTES", "30"))

@@ -12,8 +12,8 @@ from kombu import Exchange, Queue
 KINDS = {
     # Short follow-ups of a catalog change: the search index and the metadata scores.
     "indexing": ("search.tasks.index_datasets", "quality.tasks.refresh_metadata_scores"),
-    # Loads of resource files into tables: long, database-heavy.
-    "datastore": ("datastore.tasks.load_resource_version",),
+    # Loads of resource files into tables, and the indexes the query log earns them: long, database-heavy.
+    "datastore": ("datastore.tasks.load_resource_version", "datastore.tasks.index_popular_columns"),
     # Reading files and links to judge them: a contribution's validation, a version's quality report,
     # the hourly batch of link checks.
     "validation": ("contributions.tasks.validate_contribution", "quality.tasks.make_quality_report",

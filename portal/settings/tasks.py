@@ -61,6 +61,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-flush-repeats": {"task": "audit.tasks.flush_audit_repeats", "schedule": 60.0},
     "jobs-repair-stalled": {"task": "core.tasks.repair_stalled_jobs", "schedule": 60.0},
     "harvest-start-due": {"task": "harvest.tasks.start_due_harvests", "schedule": 60.0},
+    "datastore-index-popular-columns": {"task": "datastore.tasks.index_popular_columns", "schedule": 3600.0},
     # quality, metadata scores: the links due for a check (LINK_CHECK_INTERVAL), a batch an hour.
     "quality-check-links": {"task": "quality.tasks.check_links", "schedule": 3600.0},
     "quality-timeliness-digests": {"task": "quality.tasks.send_timeliness_digests",
