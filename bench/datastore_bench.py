@@ -89,25 +89,32 @@ def configure(scratch):
     return connection.settings_dict["NAME"], lambda: connection.creation.destroy_test_db(old, verbosity=0)
 
 
-def add_resources(full, small):
-    """Two resources uploaded through the services; returns {label: resource} (not yet loaded)."""
+def published_dataset(identifier):
+    """A publisher and a published open dataset; loads are timed one at a time instead of running inside uploads."""
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from datasets import signals
     from datasets.services.lifecycle import create_dataset, publish_dataset
-    from datasets.services.resources import add_file_resource
     from organizations.models import Membership
     from organizations.services import add_member, save_organization
 
-    # Loads are timed below, one at a time, instead of running inside the upload.
     signals.resource_version_created.receivers.clear()
     staff = get_user_model().objects.create_user("bench", password="x", is_staff=True, is_superuser=True)
     org = save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
     add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
     dataset = create_dataset(user=staff, organization=org, data={
-        "identifier": "nycflights13", "title": "flights", "open_grade": "open", "licence": "cc-by-4.0"})
+        "identifier": identifier, "title": "flights", "open_grade": "open", "licence": "cc-by-4.0"})
     publish_dataset(user=staff, dataset=dataset)
+    return staff, dataset
+
+
+def add_resources(full, small):
+    """Two resources uploaded through the services; returns {label: resource} (not yet loaded)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from datasets.services.resources import add_file_resource
+
+    staff, dataset = published_dataset("nycflights13")
     schema = {"fields": [{"name": "dest", "type": "string", "index": True}]}
     resources = {}
     for label, path in (("full", full), ("10000", small)):

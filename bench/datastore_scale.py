@@ -89,22 +89,8 @@ def prepare(scratch, rows):
 # --- the portal ---------------------------------------------------------------------
 
 def catalog():
-    """A publisher and a published dataset; loads are timed one at a time instead of running inside uploads."""
-    from django.contrib.auth import get_user_model
-
-    from datasets import signals
-    from datasets.services.lifecycle import create_dataset, publish_dataset
-    from organizations.models import Membership
-    from organizations.services import add_member, save_organization
-
-    signals.resource_version_created.receivers.clear()
-    staff = get_user_model().objects.create_user("bench", password="x", is_staff=True, is_superuser=True)
-    org = save_organization(user=staff, data={"slug": "faa", "kind": "government", "name_zh": "航空"})
-    add_member(user=staff, organization=org, member=staff, role=Membership.Role.PUBLISHER)
-    dataset = create_dataset(user=staff, organization=org, data={
-        "identifier": "flights", "title": "flights", "open_grade": "open", "licence": "cc-by-4.0"})
-    publish_dataset(user=staff, dataset=dataset)
-    return staff, dataset
+    """A publisher and a published dataset (datastore_bench's)."""
+    return base.published_dataset("flights")
 
 
 def load(staff, dataset, path, index_column):
