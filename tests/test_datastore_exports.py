@@ -63,6 +63,17 @@ def test_the_rows_api_in_a_format_is_the_same_page(api, lines, fmt):
     assert export_records(fmt, content(response), fields) == (defused(page, fields) if fmt in SPREADSHEETS else page)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "geojson", "parquet"])
+@pytest.mark.parametrize("params", [{"fields": "没有这列"}, {"sort": "没有这列"}, {"filter[客流][gte]": "很多"},
+                                    {"filter[没有这列]": "1"}, {"cursor": "not-a-cursor"}])
+def test_a_bad_export_query_is_a_400_naming_it_before_any_byte(api, lines, fmt, params):
+    response = api.get(EXPORT.format(lines.pk, fmt), params)
+    assert response.status_code == 400 and not response.streaming, response.status_code
+    error = response.json()["error"]
+    named = [name.split("[")[0] for name in params]
+    assert error["code"] and any(name in json.dumps(error, ensure_ascii=False) for name in named + ["没有这列"]), error
+
+
 def test_values_are_written_as_the_rows_api_shows_them(api, lines):
     text = content(api.get(EXPORT.format(lines.pk, "csv"), {"sort": "线路"})).decode("utf-8-sig")
     assert text.splitlines()[1] == ('1号线,1995-04-10,2024-01-01T00:00:00Z,true,120000,3.5,121.4737,31.2304,'
