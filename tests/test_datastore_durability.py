@@ -3,7 +3,7 @@ import os
 import signal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 import inspection_support
@@ -87,24 +87,52 @@ def _big_csv(rows):
                                                for n in range(rows))).encode()
 
 
+class _WritesHeld:
+    """A second connection that, from `hold(table_name)` to `release()`, keeps every write to that table waiting.
+
+    The worker is then killed mid-load however fast the machine copies; its
+    heartbeat thread writes another table and goes on beating.
+    """
+
+    def __init__(self):
+        self.holder = connections.create_connection("default")
+
+    def hold(self, table_name):
+        with self.holder.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f'LOCK TABLE "{table_name}" IN SHARE MODE')
+
+    def release(self):
+        self.holder.close()  # the lock goes with the connection
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, dataset, client, monkeypatch, settings):
     settings.JOB_STALE_SECONDS = 3
     client.force_login(publisher)  # the load status is shown to the dataset's publishers
-    # Small COPY batches make the load long enough to be killed in the middle; the heartbeat beats often.
+    # Small COPY batches: the load is well under way before it ends; the heartbeat beats often.
     slow = {"DATASTORE_COPY_CHUNK_BYTES": str(16 * 1024), "JOB_HEARTBEAT_SECONDS": "0.5"}
     rows = 400_000
-    with real_workers(monkeypatch, load_resource_version, extra_env=slow) as pool:
+    with real_workers(monkeypatch, load_resource_version, extra_env=slow) as pool, _WritesHeld() as writes:
         first = pool.start()
         resource = add_file_resource(user=publisher, dataset=dataset,
                                      uploaded=upload("big.csv", _big_csv(rows)))
 
-        def loading():
+        def loading_held():
             table = DatastoreTable.objects.filter(resource=resource).first()
-            return table is not None and table.status == "loading" and table.rows_loaded > 0
+            if table is None or table.status != "loading" or table.rows_loaded == 0:
+                return False
+            writes.hold(table.table_name)
+            return True
 
-        assert wait_for(loading, first), "the first worker never started loading"
+        assert wait_for(loading_held, first), "the first worker never started loading"
         def beating():
             table = DatastoreTable.objects.get(resource=resource)
             return table.status == "loading" and table.heartbeat >= table.started + timezone.timedelta(seconds=1)
@@ -112,8 +140,10 @@ def test_a_load_whose_worker_is_killed_is_repaired_and_finishes(publisher, datas
         assert wait_for(beating, first), "the heartbeat is not refreshed while the load runs"
         os.kill(first.pid, signal.SIGKILL)  # mid-load: the message is never acknowledged
         first.wait()
+        writes.release()
         table = DatastoreTable.objects.get(resource=resource)
         assert (table.status, table.attempts) == ("loading", 1)
+        assert 0 < table.rows_loaded < rows
 
         second = pool.start()
         assert wait_for(lambda: DatastoreTable.objects.get(resource=resource).is_interrupted, second)
