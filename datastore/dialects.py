@@ -4,6 +4,8 @@ Identifiers in SQL are only ever the table names this app makes
 (ds_<resource>_<version>) and physical column names c1..cN, always quoted
 with the connection's quote_name; values are always parameters.
 """
+import itertools
+
 from django.db import connection
 from psycopg import sql
 
@@ -148,13 +150,8 @@ class SQLite(Dialect):
 
     def write_rows(self, cursor, table, physical, rows):
         sql = f"INSERT INTO {qn(table)} ({', '.join(qn(n) for n in physical)}) VALUES ({', '.join(['%s'] * len(physical))})"
-        batch, count = [], 0
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= self.BATCH:
-                cursor.executemany(sql, batch)
-                count, batch = count + len(batch), []
-        if batch:
+        rows, count = iter(rows), 0
+        while batch := list(itertools.islice(rows, self.BATCH)):  # sliced in C: no Python step per row
             cursor.executemany(sql, batch)
             count += len(batch)
         return count

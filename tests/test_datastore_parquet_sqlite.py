@@ -88,6 +88,7 @@ def test_parquet_loads_and_pages_on_sqlite(tmp_path):
     assert {f["name"]: f["type"] for f in parquet_fields}["time_hour"] == "datetime"
     csv_rows, parquet_rows = out["rows"]
     assert len(parquet_rows) == 800 and parquet_rows == csv_rows
+    assert (parquet_rows[0]["time_hour"], parquet_rows[0]["year"]) == ("2013-01-01T10:00:00Z", 2013)
     assert out["pages"] == {sort: [True, True] for sort in ("", "dep_delay", "-dep_delay", "-origin,arr_delay")}
     # Four sorts asked for equally often: the three first by name get an index (DATASTORE_POPULAR_INDEXES).
     assert out["indexed"] == ["-dep_delay", "arr_delay", "dep_delay"]
