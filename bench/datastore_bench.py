@@ -254,8 +254,9 @@ def get(port, path, sink=None):
         connection.close()
 
 
-def latency(port, path, count):
-    status, body = get(port, path)  # warm-up (and a check)
+def latencies(port, path, count):
+    """Milliseconds of `count` requests of `path`, each on a new connection, after a warm-up (and a check)."""
+    status, body = get(port, path)
     assert status == 200, body[:500]
     times = []
     for _ in range(count):
@@ -263,7 +264,11 @@ def latency(port, path, count):
         status, _body = get(port, path)
         times.append((time.perf_counter() - started) * 1000)
         assert status == 200
-    times.sort()
+    return times
+
+
+def latency(port, path, count):
+    times = sorted(latencies(port, path, count))
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
