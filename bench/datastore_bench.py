@@ -54,6 +54,8 @@ def parse_args():
     parser.add_argument("--scale", action="store_true", help="the figures at scale (bench/datastore_scale.py)")
     parser.add_argument("--rows", type=int, default=10_000_000,
                         help="with --scale: rows of the CSV built by repeating flights-3m's")
+    parser.add_argument("--server", choices=("gunicorn", "runserver"), default="gunicorn",
+                        help="with --scale: what serves the API (gunicorn with deploy/gunicorn.conf.py, as in production)")
     return parser.parse_args()
 
 
@@ -203,14 +205,27 @@ def wait_until_up(port, path, process):
     raise RuntimeError("the server did not start")
 
 
-def start_portal(database):
-    port = free_port()
+def start_portal(database, server="runserver"):
     url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + database).geturl()
-    env = {**os.environ, "DATABASE_URL": url}
+    return start_server({**os.environ, "DATABASE_URL": url}, server)
+
+
+def start_server(env, server):
+    """(process, port) of the portal on `env`: Django's runserver (single-threaded), or gunicorn as production
+    runs it (deploy/gunicorn.conf.py: sync workers, which close the connection after each response, as nginx's
+    upstream connections to them are) with one worker: the bench sends one request at a time, and one process
+    keeps the query log's counts (datastore.indexing) together. With REDIS_URL set the limiter counts every
+    request, as in production, under limits no bench reaches."""
+    port = free_port()
+    env = {**env, **{f"API_ANONYMOUS_{limit}": str(10**9) for limit in (
+        "BURST_PER_SECOND", "REQUESTS_PER_MINUTE", "DAILY_QUOTA")}}
+    if server == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--no-control-socket"]
+        env = {**env, "PORTAL_WEB_BIND": f"127.0.0.1:{port}", "PORTAL_WEB_WORKERS": "1"}
+    else:
+        command = [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"]
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     process.log = log
     return process, port
 
@@ -239,8 +254,9 @@ def get(port, path, sink=None):
         connection.close()
 
 
-def latency(port, path, count):
-    status, body = get(port, path)  # warm-up (and a check)
+def latencies(port, path, count):
+    """Milliseconds of `count` requests of `path`, each on a new connection, after a warm-up (and a check)."""
+    status, body = get(port, path)
     assert status == 200, body[:500]
     times = []
     for _ in range(count):
@@ -248,7 +264,11 @@ def latency(port, path, count):
         status, _body = get(port, path)
         times.append((time.perf_counter() - started) * 1000)
         assert status == 200
-    times.sort()
+    return times
+
+
+def latency(port, path, count):
+    times = sorted(latencies(port, path, count))
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 

@@ -84,10 +84,11 @@ def reference_statements(resource, params):
     from django.db import connection
     from django.http import QueryDict
 
-    from datastore import query, selectors
+    from datastore import query
     from datastore.dialects import qn
+    from datastore.models import DatastoreTable
 
-    table = selectors.active_table(resource)
+    table = DatastoreTable.objects.get(resource=resource, is_active=True)
     rows_query = query.RowQuery(table, QueryDict(urlencode(params)), allowed=query.EXPORT_PARAMETERS, paged=False)
     columns = ", ".join(f"{qn(c['column'])} AS {qn(c['name'])}" for c in rows_query.fields)
     with connection.cursor() as cursor:

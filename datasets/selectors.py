@@ -108,9 +108,13 @@ def dataset_for(viewer, identifier):
         raise Http404("No such dataset") from None
 
 
-def resource_for(viewer, resource_id):
-    """A resource of a dataset the viewer may see, or 404."""
-    queryset = Resource.objects.select_related("dataset__organization", "current_version")
+def resource_for(viewer, resource_id, queryset=None):
+    """A resource of a dataset the viewer may see, or 404.
+
+    `queryset`: of Resource, with what the caller reads next joined in the same query (the datastore's active table).
+    """
+    queryset = (Resource.objects if queryset is None else queryset).select_related("dataset__organization",
+                                                                                   "current_version")
     try:
         resource = queryset.get(pk=resource_id)
     except (Resource.DoesNotExist, ValueError, TypeError):

@@ -90,7 +90,7 @@ class DatastoreStatusView(DataView):
     def get(self, request, resource_id):
         resource = selectors.resource_with_data(request, resource_id)
         latest = selectors.latest_load(resource)
-        active = resource.datastore_tables.filter(is_active=True).select_related("version").first()
+        active = resource.serving_table
         return Response({"active": active and LoadSerializer(active).data,
                          "latest": latest and LoadSerializer(latest).data})
 
@@ -133,22 +133,21 @@ class RowsView(DataView):
         if fmt != "json":
             chunks = export_streams.export_chunks(rows_query, fmt)
             return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt))
-        rows = selectors.fetch(*rows_query.sql(), rows_query.read_types(), streamed=False)
+        rows = list(selectors.fetch(*rows_query.sql(), rows_query.read_types(), streamed=False))
         count_sql = rows_query.count_sql()
         total = table.row_count if count_sql is None else selectors.scalar(*count_sql)
-        return _stream(request, resource, self._json(rows_query, rows, columns, total), fmt)
+        return _stream(request, resource, [self._json(rows_query, rows, columns, total)], fmt)
 
     @staticmethod
     def _json(rows_query, rows, columns, total):
+        """The page in one piece (at most DATASTORE_MAX_LIMIT rows, read already): one encoding call, one write."""
         names = ["_id"] + [c["name"] for c in columns]
-        head = {"fields": columns, "total": total, "limit": rows_query.limit, "offset": rows_query.offset}
-        yield exports.dumps(head)[:-1].encode() + b',"rows":['
-        last, count = None, 0
-        for row in rows:
-            yield (b"," if count else b"") + exports.dumps(dict(zip(names, row))).encode()
-            last, count = row, count + 1
-        more = last is not None and count == rows_query.limit
-        yield b'],"next_cursor":' + exports.dumps(rows_query.encode_cursor(last) if more else None).encode() + b"}"
+        more = bool(rows) and len(rows) == rows_query.limit
+        return exports.dumps({
+            "fields": columns, "total": total, "limit": rows_query.limit, "offset": rows_query.offset,
+            "rows": [dict(zip(names, row)) for row in rows],
+            "next_cursor": rows_query.encode_cursor(rows[-1]) if more else None,
+        }).encode()
 
 
 class AggregateView(DataView):

@@ -7,20 +7,18 @@ from django.conf import settings
 from django.shortcuts import render
 
 from datasets import grading
-from datasets import selectors as catalog
 from core.security import tile_source
 from organizations.roles import is_publisher
 
 from . import charts, exports, query, readers
-from .models import DatastoreTable
-from .selectors import latest_load, served_versions
+from .selectors import latest_load, resource_for, served_versions
 
 EXPORT_FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx", "parquet")
 
 
 def resource_data(request, pk):
     viewer = grading.viewer_for(request)
-    resource = catalog.resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
+    resource = resource_for(viewer, pk)  # 404 when the dataset is hidden from the user
     dataset = resource.dataset
     refusal = viewer.download_refusal(dataset, served_versions(resource))
     can_download = refusal is None
@@ -28,7 +26,7 @@ def resource_data(request, pk):
     shows_load_status = can_download and is_publisher(request.user, dataset.organization)
     active = latest = None
     if can_download:
-        active = DatastoreTable.objects.filter(resource=resource, is_active=True).select_related("version").first()
+        active = resource.serving_table
         latest = latest_load(resource) if shows_load_status else None
     geo = active and exports.geo_columns(active.columns)
     chart = active and charts.default_chart(active.columns, resource.table_schema)
