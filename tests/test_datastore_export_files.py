@@ -66,7 +66,7 @@ def test_a_load_writes_the_files_and_the_whole_table_is_served_from_them(api, li
         response, body = exported(api, lines, fmt)
         assert body == stored(export) and len(body) == export.size == default_storage.size(export.file)
         assert export_records(fmt, body, fields) == expected_records(fmt, fields, records), fmt
-        live = api.get(EXPORT.format(lines.pk, fmt), FILTERED)
+        live, _body = exported(api, lines, fmt, FILTERED)
         assert {name: response[name] for name in ("Content-Type", "Content-Disposition", "Cache-Control")} == {
             name: live[name] for name in ("Content-Type", "Content-Disposition", "Cache-Control")}
         assert response["Content-Disposition"].endswith(f'resource-{lines.pk}-v1.{fmt}"')
@@ -100,7 +100,7 @@ def test_a_missing_file_falls_back_to_the_live_stream(api, lines):
             fmt, fields, records)
 
 
-def test_the_file_goes_when_its_table_is_retired(django_capture_on_commit_callbacks, publisher, api, lines):
+def test_the_file_goes_when_its_table_is_retired(django_capture_on_commit_callbacks, publisher, api, api_as, lines):
     first = files_of(lines)
     replace_table(django_capture_on_commit_callbacks, publisher, lines, "v2.csv", "线路,客流\n新线,1\n".encode())
     second = files_of(lines)
@@ -114,6 +114,11 @@ def test_the_file_goes_when_its_table_is_retired(django_capture_on_commit_callba
     assert {export.status for export in third.values()} == {"ready"}
     assert export_records("parquet", exported(api, lines, "parquet")[1], [
         {"name": "线路", "type": "string"}, {"name": "客流", "type": "integer"}]) == [{"线路": "三号", "客流": 3}]
+    # And every table's files when the resource is deleted.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_as(publisher).delete(f"/api/v1/resources/{lines.pk}/").status_code == 204
+    assert not ExportFile.objects.exists()
+    assert not any(default_storage.exists(export.file) for export in [*second.values(), *third.values()])
 
 
 def test_building_again_is_idempotent_and_a_half_written_file_is_written_again(api, lines):
