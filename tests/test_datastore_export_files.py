@@ -69,7 +69,7 @@ def test_a_load_writes_the_files_and_the_whole_table_is_served_from_them(api, li
         live, _body = exported(api, lines, fmt, FILTERED)
         assert {name: response[name] for name in ("Content-Type", "Content-Disposition", "Cache-Control")} == {
             name: live[name] for name in ("Content-Type", "Content-Disposition", "Cache-Control")}
-        assert response["Content-Disposition"].endswith(f'resource-{lines.pk}-v1.{fmt}"')
+        assert f'filename="resource-{lines.pk}-v1.{fmt}"' in response["Content-Disposition"]
 
     # The file is what answers: with the rows gone behind the portal's back, the whole table still has them,
     # while a filtered export (live) has none.
