@@ -12,9 +12,14 @@ from a pipe the same way, best of N runs each (ratio = portal MiB/s / psql MiB/s
   GeoJSON (flights with their destination airport's lat/lon) against the same wrapped in
   `json_build_object('type', 'Feature', 'geometry', <Point>, 'properties', row_to_json(t))` (goal >= 0.5);
 - Parquet against `pyarrow.parquet.write_table` of the same rows already in memory (the export read
-  back), as rows per second, i.e. MiB/s of the same data (goal >= 0.3);
+  back), as rows per second, i.e. MiB/s of the same data (goal >= 0.3): streamed live, then served from
+  the whole-table file written once after the load (datastore.export_files), and that file's build time;
+- XLSX the same three ways (live, served file, build) against psql's CSV `COPY` of the whole table;
 - the server's peak RSS (VmHWM) growth exporting 10,000, 336,776 and 5 x 336,776 rows (`--export-scale`),
-  a fresh server each (flat).
+  a fresh server each (flat): live, then Parquet served from its file.
+
+The live figures are measured before any file is built (a whole-table request is served from the file
+once there is one); the loads here queue no file (bench.published_dataset), the builds are timed here.
 """
 import datetime
 import io
@@ -31,6 +36,7 @@ import datastore_bench as bench
 FILTERED = {"filter[origin]": "JFK", "filter[dep_delay][gt]": "0", "sort": "-dep_delay,carrier",
             "fields": "year,month,day,carrier,flight,origin,dest,dep_delay,arr_delay,time_hour"}
 MEMORY_FORMATS = ("csv", "jsonl", "parquet")
+FILE_FORMATS = ("parquet", "xlsx")  # datastore.export_files.FILE_FORMATS
 
 
 def geo_csv(full_csv, scratch):
@@ -158,16 +164,21 @@ def throughput(database, port, resources, repeats):
     return figures
 
 
-def parquet_against_write_table(database, port, resource, repeats):
-    import pyarrow.parquet as pq
-
+def whole_export(port, resource, fmt, repeats):
+    """(body, seconds) of the fastest of `repeats` whole-table exports."""
     def export():
         started = time.perf_counter()
-        status, body = bench.get(port, f"/download/resources/{resource.pk}/data.parquet")
+        status, body = bench.get(port, f"/download/resources/{resource.pk}/data.{fmt}")
         assert status == 200
         return body, time.perf_counter() - started
+    return min((export() for _ in range(repeats)), key=lambda run: run[1])
 
-    body, seconds = min((export() for _ in range(repeats)), key=lambda run: run[1])
+
+def parquet_against_write_table(database, port, resource, repeats):
+    """The live Parquet stream's figures, and its rows as a pyarrow table (what the served file must hold)."""
+    import pyarrow.parquet as pq
+
+    body, seconds = whole_export(port, resource, "parquet", repeats)
     table = pq.read_table(io.BytesIO(body))  # the same rows, in memory
 
     def write_table():
@@ -184,13 +195,49 @@ def parquet_against_write_table(database, port, resource, repeats):
             "write_table_s": reference_seconds, "write_table_mib_s": mib_per_s(written, reference_seconds),
             "ratio": reference_seconds / seconds,
             # Reading the same rows out of PostgreSQL at all, as CSV, the cheapest way it writes them:
-            "psql_csv_s": psql_seconds, "ratio_to_psql_csv": psql_seconds / seconds}
+            "psql_csv_s": psql_seconds, "ratio_to_psql_csv": psql_seconds / seconds}, table
 
 
-def memory(database, resources, labels):
+def build_files(resource, formats):
+    """{fmt: seconds} of the task writing each whole-table file of the resource's table, run here."""
+    from datastore import export_files
+    from datastore.models import ExportFile
+    from datastore.tasks import build_export_file
+
+    table_id = resource.datastore_tables.get(is_active=True).pk
+    export_files.files_to_build(table_id)
+    seconds = {}
+    for fmt in formats:
+        export = ExportFile.objects.get(table_id=table_id, format=fmt)
+        started = time.perf_counter()
+        build_export_file.apply(args=[export.pk]).get()
+        seconds[fmt] = time.perf_counter() - started
+        export.refresh_from_db()
+        assert export.status == "ready", export.status
+    return seconds
+
+
+def served_files(port, resource, figures, live_table, built, repeats):
+    """The whole-table files served: Parquet against write_table, XLSX against psql's CSV COPY; their builds too."""
+    import pyarrow.parquet as pq
+
+    parquet, xlsx_live = figures["parquet"], figures["throughput"]["XLSX full (against CSV)"]
+    body, seconds = whole_export(port, resource, "parquet", repeats)
+    assert pq.read_table(io.BytesIO(body)).equals(live_table)  # the rows the live stream gives
+    reference = parquet["write_table_s"]
+    served = {"parquet": {"bytes": len(body), "served_s": seconds, "served_mib_s": mib_per_s(len(body), seconds),
+                          "served_ratio": reference / seconds, "build_s": built["parquet"],
+                          "build_ratio": reference / built["parquet"]}}
+    body, seconds = whole_export(port, resource, "xlsx", repeats)
+    psql = (xlsx_live["psql_bytes"], xlsx_live["psql_s"])
+    served["xlsx"] = {"served": _pair((len(body), seconds), psql), "build": _pair((len(body), built["xlsx"]), psql)}
+    return served
+
+
+def memory(database, resources, labels, formats=MEMORY_FORMATS):
     """Peak RSS growth of a fresh server exporting each resource of `labels`, per format."""
     figures = {}
-    for fmt in MEMORY_FORMATS:
+    for fmt in formats:
         for label in labels:
             resource = resources[label]
             server, port = bench.start_portal(database)
@@ -211,14 +258,27 @@ def measure(database, resources, full_csv, scratch, repeats, scale):
     scaled = f"x{scale}"
     resources = {**resources, "geo": add_loaded_resource(resources["full"], geo_csv(full_csv, scratch)),
                  scaled: add_loaded_resource(resources["full"], repeated_csv(full_csv, scratch, scale))}
+    labels = ("10000", "full", scaled)
     server, port = bench.start_portal(database)
     try:
         bench.wait_until_up(port, f"/api/v1/resources/{resources['full'].pk}/schema/", server)
-        figures = {"throughput": throughput(database, port, resources, repeats),
-                   "parquet": parquet_against_write_table(database, port, resources["full"], repeats)}
+        figures = {"throughput": throughput(database, port, resources, repeats)}
+        figures["parquet"], live_table = parquet_against_write_table(database, port, resources["full"], repeats)
     finally:
         bench.stop(server)
-    figures["memory"] = memory(database, resources, ("10000", "full", scaled))
+    figures["memory"] = memory(database, resources, labels)
+    # From here the whole-table Parquet and XLSX requests are served from their files.
+    built = build_files(resources["full"], FILE_FORMATS)
+    for label in labels:
+        if label != "full":
+            build_files(resources[label], ("parquet",))
+    server, port = bench.start_portal(database)
+    try:
+        bench.wait_until_up(port, f"/api/v1/resources/{resources['full'].pk}/schema/", server)
+        figures["files"] = served_files(port, resources["full"], figures, live_table, built, repeats)
+    finally:
+        bench.stop(server)
+    figures["memory_files"] = memory(database, resources, labels, formats=("parquet",))
     return figures
 
 
@@ -233,9 +293,20 @@ def report(figures):
           f"ratio {parquet['ratio']:.2f} (goal >= 0.3)")
     print(f"{'':<38} psql COPY of the same rows as CSV {parquet['psql_csv_s']:.2f} s: "
           f"time ratio {parquet['ratio_to_psql_csv']:.2f}")
-    for label, entry in figures["memory"].items():
-        print(f"peak RSS {label:<14} {entry['before_mib']:.1f} -> {entry['after_mib']:.1f} MiB "
-              f"(+{entry['growth_mib']:.1f} MiB, {entry['bytes']:,} bytes)")
+    files = figures["files"]
+    served = files["parquet"]
+    print(f"{'Parquet full, served file':<38} portal {served['served_mib_s']:6.1f} MiB/s ({served['served_s']:.3f} s)   "
+          f"against write_table: ratio {served['served_ratio']:.2f} (goal >= 0.3)")
+    print(f"{'Parquet file build (once a table)':<38} {served['build_s']:.2f} s   "
+          f"against write_table: time ratio {served['build_ratio']:.2f}")
+    for label, entry in (("XLSX full, served file", files["xlsx"]["served"]),
+                         ("XLSX file build (once a table)", files["xlsx"]["build"])):
+        print(f"{label:<38} portal {entry['portal_mib_s']:6.1f} MiB/s ({entry['portal_s']:.2f} s)   "
+              f"psql COPY CSV {entry['psql_mib_s']:6.1f} MiB/s   ratio {entry['ratio']:.2f}")
+    for title, key in (("", "memory"), ("file ", "memory_files")):
+        for label, entry in figures[key].items():
+            print(f"peak RSS {title}{label:<14} {entry['before_mib']:.1f} -> {entry['after_mib']:.1f} MiB "
+                  f"(+{entry['growth_mib']:.1f} MiB, {entry['bytes']:,} bytes)")
 
 
 def main(args):

@@ -3,7 +3,8 @@
 Thin views: datastore.selectors applies the grade rules (404 for what the
 caller may not see, 403 for data it may not have), datastore.query turns
 validated parameters into SQL, datastore.export_streams picks who writes the
-bytes (PostgreSQL's COPY, or datastore.exports in Python).
+bytes (PostgreSQL's COPY, or datastore.exports in Python), unless a whole-table
+export is served from the file written after the load (datastore.export_files).
 Calls on conditional data are audited (datasets.access_audit) when the response is
 closed, with the bytes sent: exports as downloads, rows and aggregates as data
 queries (repeats within a minute counted, audit.repeats); refusals too.
@@ -22,7 +23,7 @@ from datasets import tasks as catalog_tasks
 from datasets.access_audit import download_audit
 from datasets.downloads.views import DownloadView
 
-from . import export_streams, exports, indexing, query, selectors
+from . import export_files, export_streams, exports, indexing, query, selectors
 from .serializers import DatastoreStatusSerializer, LoadSerializer, RowsSerializer, TableSchemaSerializer
 
 RESOURCE_ID = OpenApiParameter("resource_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -205,5 +206,8 @@ class ExportView(DataView):
         rows_query = query.RowQuery(table, request.query_params, allowed=query.EXPORT_PARAMETERS, paged=False)
         columns = rows_query.output_columns()
         _check_geo(table, fmt, columns)
-        chunks = export_streams.export_chunks(rows_query, fmt)
+        # The whole table's file, written once after the load, when there is one; else live.
+        chunks = export_files.served_chunks(table, fmt) if rows_query.is_whole_table() else None
+        if chunks is None:
+            chunks = export_streams.export_chunks(rows_query, fmt)
         return _stream(request, resource, chunks, fmt, _export_name(resource, table, fmt), counted=True)

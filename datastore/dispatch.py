@@ -1,13 +1,15 @@
-"""Queueing loads: the one way from the catalog's signal and the repair to the Celery task.
+"""Queueing loads and export files: the one way from the signals and the repairs to the Celery tasks.
 
-The task runs datastore.loading; loading never reaches the task, so neither imports the other.
+The tasks run datastore.loading and datastore.export_files; neither reaches the tasks (loading
+announces signals.table_loaded, followed here), so no module imports the other way.
 """
 import logging
 
+from core import jobs
 from datasets.models import ResourceVersion
 
-from . import loading, readers
-from .tasks import load_resource_version
+from . import export_files, loading, readers
+from .tasks import build_export_file, load_resource_version
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +32,16 @@ def queue_load(sender, resource_id, version_id, **kwargs):
     except Exception:
         log.exception("could not queue the datastore load of version %s; loading now", version_id)
         load_resource_version.run(version_id)
+
+
+def enqueue_export_file(export_id):
+    build_export_file.delay(export_id)
+
+
+def queue_export_files(sender, table_id, **kwargs):
+    """table_loaded receiver: record the table's export files pending and queue each once this transaction commits.
+
+    A broker outage loses no file: the repair (datastore.repair) queues a pending one whose heartbeat went stale.
+    """
+    for export_id in export_files.files_to_build(table_id):
+        jobs.send_after_commit(lambda export_id=export_id: enqueue_export_file(export_id), f"export file {export_id}")

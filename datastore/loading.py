@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from datasets.models import ResourceVersion
 
-from . import arrow_csv, arrow_writes, dialects, indexing, parquet, plans, readers, types
+from . import arrow_csv, arrow_writes, dialects, indexing, parquet, plans, readers, signals, types
 from .dialects import ROW_ID, qn
 from .models import DatastoreTable
 from .readers import LoadError
@@ -87,6 +87,7 @@ def load_version(version_id):
         log.info("datastore load of version %s failed: %s", version_id, table.errors)
         return table
     transaction.on_commit(lambda: retire_old_tables(version.resource_id))
+    transaction.on_commit(lambda: signals.table_loaded.send(DatastoreTable, table_id=table.pk))
     table.refresh_from_db()
     return table
 

@@ -90,3 +90,36 @@ class ColumnUse(models.Model):
 
     def __str__(self):
         return f"{self.resource_id}:{self.column_name}{' desc' if self.descending else ''} {self.day}"
+
+
+class ExportFile(models.Model):
+    """A whole-table export (Parquet, XLSX) written once after its table loaded, served instead of a live stream.
+
+    A loaded table never changes, so the file stays right for as long as the table lives; it goes with it
+    (datastore.export_files). Built as a job (core/jobs.py): heartbeat while written, attempts, requeued.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待生成")
+        BUILDING = "building", _("生成中")
+        READY = "ready", _("已就绪")
+        FAILED = "failed", _("生成失败")
+
+    table = models.ForeignKey(DatastoreTable, on_delete=models.CASCADE, related_name="export_files")
+    format = models.CharField(max_length=10)  # a key of datastore.exports.FORMATS
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    file = models.CharField(max_length=500, blank=True)  # its name in the default storage, once ready
+    size = models.PositiveBigIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    built = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    interrupted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "format"], name="one_export_file_per_format")]
+        verbose_name = _("导出文件")
+        verbose_name_plural = _("导出文件")
+
+    def __str__(self):
+        return f"{self.table_id}.{self.format}"

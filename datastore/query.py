@@ -239,6 +239,11 @@ class RowQuery:
     def output_columns(self):
         return [{"name": c["name"], "type": c["type"]} for c in self.fields]
 
+    def is_whole_table(self):
+        """Every row and every column in the table's order, by _id: what a whole-table export file holds."""
+        return (not self.filters.clauses and not self.sort and self.limit is None
+                and self.fields == list(self.table.columns))
+
     def read_types(self):
         return [types.INTEGER] + [c["type"] for c in self.selected]
 

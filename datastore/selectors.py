@@ -14,7 +14,7 @@ from datasets.grading import viewer_for
 from datasets.models import Resource
 
 from . import readers, types
-from .models import DatastoreTable
+from .models import DatastoreTable, ExportFile
 
 FETCH_ROWS = 2000
 COPY_CHUNK_BYTES = 64 * 1024
@@ -77,6 +77,11 @@ def active_table(resource):
     if latest is not None and latest.status == DatastoreTable.Status.FAILED:
         raise NotLoaded(_("该资源加载失败：%(errors)s") % {"errors": " ".join(latest.errors)}, field="resource")
     raise NotLoaded(_("该资源尚未加载完成，请稍后再试。"), field="resource")
+
+
+def ready_export_file(table, fmt):
+    """The table's export file in `fmt` (datastore.export_files), once written, or None."""
+    return ExportFile.objects.filter(table=table, format=fmt, status=ExportFile.Status.READY).first()
 
 
 def fetch(sql, params, column_types, batch=FETCH_ROWS, streamed=True):

@@ -139,7 +139,8 @@ def defused(records, fields):
 def seed_loaded_table(rows):
     """For a live server's own database: an open dataset whose CSV of `rows` rows of ~500 bytes is loaded.
 
-    The load runs here, without the quality scan a stored version also triggers (not needed, and slow).
+    The load runs here, without the quality scan a stored version also triggers, nor the export files a load
+    queues (not needed, and slow).
     Returns the resource's id, its table's name and row count.
     """
     from django.contrib.auth import get_user_model
@@ -147,12 +148,14 @@ def seed_loaded_table(rows):
 
     from datasets import signals
     from datasets.services.lifecycle import create_dataset, publish_dataset
+    from datastore import signals as datastore_signals
     from datastore.models import DatastoreTable
     from datastore.tasks import load_resource_version
     from organizations.models import Membership
     from organizations.services import add_member, save_organization
 
     signals.resource_version_created.receivers.clear()
+    datastore_signals.table_loaded.receivers.clear()
     users = get_user_model().objects
     staff, publisher = users.create_user("staff", is_staff=True, is_superuser=True), users.create_user("publisher")
     organization = save_organization(user=staff, data={"slug": "roads", "kind": "government", "name_zh": "道路"})

@@ -82,6 +82,14 @@ out["exports"] = {}
 for fmt in ("csv", "tsv", "json", "jsonl", "geojson", "xlsx", "parquet"):
     status, body = get(f"/download/resources/{resource.pk}/data.{fmt}", **query)
     out["exports"][fmt] = [status, base64.b64encode(body).decode()]
+from datastore.models import ExportFile
+out["export_files"] = sorted([e.format, e.status] for e in ExportFile.objects.filter(table__resource=resource))
+status, body = get(base + "rows/", limit=1000)
+out["whole"] = json.loads(body)
+out["whole_exports"] = {}
+for fmt in ("parquet", "xlsx"):
+    status, body = get(f"/download/resources/{resource.pk}/data.{fmt}")
+    out["whole_exports"][fmt] = [status, base64.b64encode(body).decode()]
 print("RESULT" + json.dumps(out, ensure_ascii=False))
 '''
 
@@ -123,3 +131,11 @@ def test_load_query_aggregate_and_export_on_sqlite(tmp_path):
         assert status == 200, fmt
         records = export_records(fmt, base64.b64decode(body), fields)
         assert records == (defused(expected, fields) if fmt in ("csv", "tsv", "xlsx") else expected), fmt
+    # The load wrote the whole-table files; they hold the rows API's rows.
+    assert out["export_files"] == [["parquet", "ready"], ["xlsx", "ready"]]
+    fields = out["whole"]["fields"]
+    expected = [{k: v for k, v in row.items() if k != "_id"} for row in out["whole"]["rows"]]
+    for fmt, (status, body) in out["whole_exports"].items():
+        assert status == 200, fmt
+        records = export_records(fmt, base64.b64decode(body), fields)
+        assert records == (defused(expected, fields) if fmt == "xlsx" else expected), fmt

@@ -13,7 +13,9 @@ KINDS = {
     # Short follow-ups of a catalog change: the search index and the metadata scores.
     "indexing": ("search.tasks.index_datasets", "quality.tasks.refresh_metadata_scores"),
     # Loads of resource files into tables, and the indexes the query log earns them: long, database-heavy.
-    "datastore": ("datastore.tasks.load_resource_version", "datastore.tasks.index_popular_columns"),
+    # and the whole-table export files each loaded table gets once (datastore.export_files).
+    "datastore": ("datastore.tasks.load_resource_version", "datastore.tasks.index_popular_columns",
+                  "datastore.tasks.build_export_file"),
     # Reading files and links to judge them: a contribution's validation, a version's quality report,
     # the hourly batch of link checks.
     "validation": ("contributions.tasks.validate_contribution", "quality.tasks.make_quality_report",
