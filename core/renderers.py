@@ -3,9 +3,10 @@
 Encoding a page of 100 catalog entries took DRF's renderer (the standard library's json with DRF's
 encoder) about as long as the database took to read them (bench/catalog_bench.py); orjson writes the
 same JSON in a fifth of the time. What DRF's settings make its answer -- compact, non-ASCII as UTF-8,
-U+2028 and U+2029 escaped -- is kept; the values orjson does not write as DRF does (datetimes, dates,
-times, decimals, lazy texts...) go through DRF's own encoder; anything else orjson refuses (keys that
-are not strings, integers past 64 bits) and an indented answer (the browsable API's) are DRF's.
+U+2028 and U+2029 escaped -- is kept; the values orjson would write otherwise or not at all (datetimes,
+dates, times, durations, decimals, lazy texts, bytes) go through DRF's own encoder; an answer orjson
+refuses (keys that are not strings, integers past 64 bits) and an indented one (the browsable API's) is
+written by DRF's renderer itself.
 """
 import orjson
 from rest_framework.renderers import JSONRenderer
@@ -35,7 +36,8 @@ class FastJSONRenderer(JSONRenderer):
         return written
 
 
-# The settings' renderers, JSON written by FastJSONRenderer: for views whose answers hold no float
-# (orjson writes NaN as null where DRF's strict renderer refuses it).
+# The settings' renderers, JSON written by FastJSONRenderer. Floats are written in their shortest form
+# (1e16 for DRF's 1e+16: the same number); a NaN, which DRF's strict renderer refuses (a 500), orjson
+# writes as null: for views whose answers hold none (the catalog's are validated before they are stored).
 FAST_RENDERERS = [FastJSONRenderer if renderer is JSONRenderer else renderer
                   for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
