@@ -40,12 +40,22 @@ def localized_text(obj, field, language=None):
 
 def chosen_text(chinese, english, language=None):
     """The text of the two to show (localized_text, once the texts are read)."""
+    return text_chooser(language)(chinese, english)
+
+
+def text_chooser(language=None):
+    """chosen_text with the language resolved once: a function of (chinese, english), for an answer
+    that writes many texts in one language (the catalog list)."""
     wanted = requested_language(language)
-    texts = {CHINESE: chinese, ENGLISH: english}
     other = CHINESE if wanted == ENGLISH else ENGLISH
-    if texts[wanted] or not texts[other]:
-        return LocalizedText(texts[wanted], wanted, False)
-    return LocalizedText(texts[other], other, True)
+    in_chinese = wanted == CHINESE
+
+    def choose(chinese, english):
+        wanted_text, other_text = (chinese, english) if in_chinese else (english, chinese)
+        if wanted_text or not other_text:
+            return LocalizedText(wanted_text, wanted, False)
+        return LocalizedText(other_text, other, True)
+    return choose
 
 
 # Han ideographs (with extension A and the compatibility block).

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from core.exceptions import documented_errors
 from core.parsers import UploadNameMultiPartParser
+from core.renderers import FAST_RENDERERS
 
 from . import selectors
 from .catalog_counts import CatalogPagination, CatalogPaginator
@@ -134,6 +135,8 @@ def _resource_detail(request, resource):
 )
 class DatasetViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadAnyoneWriteSignedIn]
+    # A page of 100 entries took DRF's JSON renderer longer than the database took to read it.
+    renderer_classes = FAST_RENDERERS
     serializer_class = DatasetListSerializer
     filterset_class = DatasetFilter
     pagination_class = _EntryPagination

@@ -1,6 +1,6 @@
 """What a catalog list shows of a dataset, as plain values: `ListEntry`.
 
-The API's dataset list reads its page as rows (datasets.selectors.list_entries: three queries whatever
+The API's dataset list reads its page as rows (datasets.selectors.list_entries: one statement whatever
 the page size, no model instances) and search reads the same shape from its index (search.summaries);
 DatasetListSerializer writes either one out. An entry has the attributes of a Dataset that the list
 shape reads, and its organization, themes and licence those of theirs (`Ref`).

@@ -1,6 +1,9 @@
 """Catalog queries reused by pages, the API, downloads and search, for one `viewer` (datasets.grading.Viewer)."""
+import functools
+
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Aggregate, Avg, Count, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Aggregate, Avg, Count, Func, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONArray
 from django.http import Http404
@@ -32,7 +35,7 @@ def listed_datasets_for(viewer):
 
 # What a list entry reads of a dataset, its organization and its licence, in one row.
 LIST_ROW_FIELDS = (
-    "pk", "identifier", "title", "title_en", "description", "description_en", "keywords", "keywords_en",
+    "identifier", "title", "title_en", "description", "description_en",
     "open_grade", "state", "update_frequency", "download_count", "metadata_score", "modified", "published_at",
     "organization__slug", "organization__name_zh", "organization__name_en",
     "licence__code", "licence__title_zh", "licence__title_en", "licence__url",
@@ -50,6 +53,21 @@ class _JSONArrayAgg(Aggregate):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
+class _JSONValues(Func):
+    """JSON values (JSON columns, aggregates) as one JSON array: a row's JSON is decoded once, not once
+    a value. PostgreSQL's jsonb_build_array; SQLite's json_array of each value read as JSON (a JSON
+    column there is text, which json_array would write as a string)."""
+
+    function = "JSONB_BUILD_ARRAY"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        as_json = self.copy()
+        as_json.set_source_expressions([Func(value, function="JSON", output_field=JSONField())
+                                        for value in self.get_source_expressions()])
+        return super(_JSONValues, as_json).as_sql(compiler, connection, function="JSON_ARRAY", **extra_context)
+
+
 def _aggregated(rows, value, **distinct):
     """One JSON array per dataset of the rows' `value` (rows with a dataset_id), for a subquery."""
     grouped = rows.filter(dataset_id=OuterRef("pk")).order_by().values("dataset_id")
@@ -63,35 +81,65 @@ def list_ids_for(viewer, listed=True):
     return (_listed(datasets) if listed else datasets).values_list("pk", flat=True)
 
 
+# The page's ids as list_entries' statement names them (a common table expression).
+PAGE_IDS = "catalog_page"
+
+
+@functools.lru_cache(maxsize=64)
+def _entries_statement(using, order):
+    """The statement list_entries runs after its page's ids, compiled once per database and order (the
+    orderings' combinations are few): building and compiling its subqueries cost more than running them.
+    (SQL, its own parameters, the expressions of its columns for their converters, its query.)"""
+    rows = Dataset.objects.using(using).filter(pk__in=RawSQL(f"SELECT {PAGE_IDS}.id FROM {PAGE_IDS}", ())).order_by(
+        *order).values_list(
+        *LIST_ROW_FIELDS,
+        _JSONValues(
+            "keywords", "keywords_en",
+            _aggregated(Dataset.themes.through.objects, JSONArray(
+                "theme__position", "theme__code", "theme__name_zh", "theme__name_en")),
+            _aggregated(Resource.objects.exclude(format=""), "format", distinct=True),
+        ),
+    )
+    compiler = rows.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return sql, params, [column for column, _sql, _alias in compiler.select[:compiler.col_count]], rows.query
+
+
 def list_entries(page):
     """A ListEntry for each dataset of `page` (a slice of list_ids_for, ordered), in its order, in one query
-    whatever the page size: the rows of LIST_ROW_FIELDS with their themes ([position, code, name_zh,
-    name_en]) and their resources' distinct formats aggregated as JSON arrays, and no model instance. The
-    page's ids are chosen in a subquery first: PostgreSQL would compute the aggregates of every row an
-    OFFSET skips."""
-    rows = Dataset.objects.filter(pk__in=page).order_by(*page.query.order_by).values(
-        *LIST_ROW_FIELDS,
-        theme_list=_aggregated(Dataset.themes.through.objects, JSONArray(
-            "theme__position", "theme__code", "theme__name_zh", "theme__name_en")),
-        format_list=_aggregated(Resource.objects.exclude(format=""), "format", distinct=True),
-    )
-    return [_entry(row) for row in rows]
+    whatever the page size: the rows of LIST_ROW_FIELDS as tuples, with one JSON array of their keywords,
+    English keywords, themes ([position, code, name_zh, name_en]) and their resources' distinct formats,
+    and no model instance. The page's ids are chosen first (PostgreSQL would compute the aggregates of
+    every row an OFFSET skips), by the page's own SQL; the rest of the statement is _entries_statement's."""
+    sql, params, columns, query = _entries_statement(page.db, tuple(page.query.order_by))
+    try:
+        page_sql, page_params = page.query.get_compiler(using=page.db).as_sql()
+    except EmptyResultSet:  # an empty page: nothing to read
+        return []
+    # The converters are the connection's own (each thread has one); the rows go through them as Django's would.
+    compiler = query.get_compiler(using=page.db)
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(f"WITH {PAGE_IDS}(id) AS ({page_sql}) {sql}", (*page_params, *params))
+        rows = cursor.fetchall()
+    return [_entry(*row) for row in compiler.apply_converters(rows, compiler.get_converters(columns))]
 
 
-def _entry(row):
+def _entry(identifier, title, title_en, description, description_en, open_grade, state, update_frequency,
+           download_count, metadata_score, modified, published_at, organization_slug, organization_name_zh,
+           organization_name_en, licence_code, licence_title_zh, licence_title_en, licence_url, lists):
     """Themes in the vocabulary's order, formats sorted."""
+    keywords, keywords_en, themes, formats = lists
     return ListEntry(
-        identifier=row["identifier"], title=row["title"], title_en=row["title_en"], description=row["description"],
-        description_en=row["description_en"], keywords=row["keywords"], keywords_en=row["keywords_en"],
-        organization=Ref(slug=row["organization__slug"], name_zh=row["organization__name_zh"],
-                         name_en=row["organization__name_en"]),
+        identifier=identifier, title=title, title_en=title_en, description=description,
+        description_en=description_en, keywords=keywords, keywords_en=keywords_en,
+        organization=Ref(slug=organization_slug, name_zh=organization_name_zh, name_en=organization_name_en),
         themes=[Ref(code=code, name_zh=name_zh, name_en=name_en)
-                for _position, code, name_zh, name_en in sorted(row["theme_list"] or ())],
-        licence=Ref(code=row["licence__code"], title_zh=row["licence__title_zh"], title_en=row["licence__title_en"],
-                    url=row["licence__url"]) if row["licence__code"] else None,
-        open_grade=row["open_grade"], state=row["state"], update_frequency=row["update_frequency"],
-        formats=sorted(row["format_list"] or ()), modified=row["modified"], published_at=row["published_at"],
-        download_count=row["download_count"], metadata_score=row["metadata_score"],
+                for _position, code, name_zh, name_en in sorted(themes or ())],
+        licence=Ref(code=licence_code, title_zh=licence_title_zh, title_en=licence_title_en, url=licence_url)
+        if licence_code else None,
+        open_grade=open_grade, state=state, update_frequency=update_frequency, formats=sorted(formats or ()),
+        modified=modified, published_at=published_at, download_count=download_count,
+        metadata_score=metadata_score,
     )
 
 
